@@ -35,8 +35,13 @@ function listFiles(dir: string, ext: string): string[] {
   }
 }
 
+/** lessonFile is a path in a lesson folder as the author sees it from the project root (lessons/03-nfs/…). */
+function lessonFile(lesson: LessonRef, ...parts: string[]): string {
+  return path.relative(process.cwd(), path.join(lesson.root, lesson.folder, ...parts)).split(path.sep).join('/');
+}
+
 function lessonLabel(lesson: LessonRef): string {
-  return `Lesson "${lesson.id}" (lessons/${lesson.folder}/index.mdx)`;
+  return `Lesson "${lesson.id}" (${lessonFile(lesson, 'index.mdx')})`;
 }
 
 /** assetPath resolves `file` inside the lesson's `kind` folder, refusing names that would leave it. */
@@ -53,8 +58,8 @@ function missing(lesson: LessonRef, kind: 'manifests' | 'diagrams', component: s
   const dir = path.join(lesson.root, lesson.folder, kind);
   const present = listFiles(dir, kind === 'manifests' ? '.yaml' : '.svg');
   return new LessonContentError(
-    `${lessonLabel(lesson)}: <${component} file="${file}"> names lessons/${lesson.folder}/${kind}/${file}, which does not exist. ` +
-      (present.length ? `Files in ${kind}/: ${present.join(', ')}.` : `lessons/${lesson.folder}/${kind}/ has no files.`),
+    `${lessonLabel(lesson)}: <${component} file="${file}"> names ${lessonFile(lesson, kind, file)}, which does not exist. ` +
+      (present.length ? `Files in ${kind}/: ${present.join(', ')}.` : `${lessonFile(lesson, kind)}/ has no files.`),
   );
 }
 

@@ -83,7 +83,7 @@ function describeIssue(issue: ZodIssue, data: unknown): string {
       if (issue.type === 'string') {
         return `${field}: expected ${word} ${bound} characters, found ${String(found ?? '').length} in ${describeFound(found)}`;
       }
-      if (issue.type === 'array') return `${field}: expected ${word} ${bound} items, found ${describeFound(found)}`;
+      if (issue.type === 'array') return `${field}: expected ${word} ${bound} item${bound === 1 ? '' : 's'}, found ${describeFound(found)}`;
       return `${field}: expected a number ${word} ${bound}, found ${describeFound(found)}`;
     }
     case 'not_multiple_of':
