@@ -90,10 +90,15 @@ export function conflict(gr: GroupResource, name: string, why = 'the object has 
 
 /** FieldError is one validation failure; `type` picks the cause reason and the message prefix. */
 export interface FieldError {
-  type: 'Required' | 'Invalid' | 'NotSupported' | 'Forbidden' | 'Duplicate' | 'TooLong' | 'TooMany';
+  type: 'Required' | 'Invalid' | 'NotSupported' | 'Forbidden' | 'Duplicate' | 'TooLong' | 'TooMany' | 'NotFound';
   field: string;
-  /** value is the offending value (quoted in the message for Invalid/NotSupported/Duplicate). */
+  /** value is the offending value (quoted in the message for Invalid/NotSupported/Duplicate/NotFound). */
   value?: unknown;
+  /**
+   * rendered, when set, is the value exactly as the Go server prints it and wins over `value`:
+   * kube-apiserver 1.33 prints maps and structs with `%#v`, e.g. `map[string]string{"app":"x"}`.
+   */
+  rendered?: string;
   detail?: string;
   /** supported lists the allowed values for NotSupported. */
   supported?: string[];
@@ -107,6 +112,7 @@ const causeReason: Record<FieldError['type'], string> = {
   Duplicate: 'FieldValueDuplicate',
   TooLong: 'FieldValueTooLong',
   TooMany: 'FieldValueTooMany',
+  NotFound: 'FieldValueNotFound',
 };
 
 /** formatValue renders a value like apimachinery field.Error does (strings quoted, numbers bare, objects as JSON). */
@@ -125,13 +131,15 @@ export function fieldErrorMessage(e: FieldError): string {
     case 'Forbidden':
       return e.detail ? `Forbidden: ${e.detail}` : 'Forbidden';
     case 'Invalid':
-      return `Invalid value: ${formatValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
+      return `Invalid value: ${e.rendered ?? formatValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
     case 'NotSupported': {
       const list = (e.supported ?? []).map((s) => JSON.stringify(s)).join(', ');
-      return `Unsupported value: ${formatValue(e.value)}${list ? `: supported values: ${list}` : ''}`;
+      return `Unsupported value: ${e.rendered ?? formatValue(e.value)}${list ? `: supported values: ${list}` : ''}`;
     }
     case 'Duplicate':
-      return `Duplicate value: ${formatValue(e.value)}`;
+      return `Duplicate value: ${e.rendered ?? formatValue(e.value)}`;
+    case 'NotFound':
+      return `Not found: ${e.rendered ?? formatValue(e.value)}`;
     case 'TooLong':
       return e.detail ? `Too long: ${e.detail}` : 'Too long';
     case 'TooMany':
@@ -146,7 +154,8 @@ export function fieldErrorMessage(e: FieldError): string {
  */
 export function invalid(kind: string, name: string, errors: FieldError[], group = ''): StatusError {
   const causes = errors.map((e) => ({ reason: causeReason[e.type], message: fieldErrorMessage(e), field: e.field }));
-  const parts = causes.map((c) => `${c.field}: ${c.message}`);
+  // ErrorList.ToAggregate drops repeated messages from the summary (the causes keep them all).
+  const parts = [...new Set(causes.map((c) => `${c.field}: ${c.message}`))];
   const joined = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
   const d: StatusDetails = { name, kind, causes };
   if (group) d.group = group;

@@ -1,0 +1,31 @@
+/**
+ * Priority admission, after kubernetes plugin/pkg/admission/priority/admission.go:
+ * resolves spec.priorityClassName to spec.priority and spec.preemptionPolicy.
+ * The simulated server serves no scheduling.k8s.io API, so only the two
+ * built-in system classes exist; no class name means priority 0.
+ */
+import { forbidden } from '../../api/status.ts';
+import type { KObject } from '../../store/types.ts';
+
+type Obj = Record<string, any>;
+
+/** systemPriorityClasses are scheduling.SystemPriorityClasses(). */
+export const systemPriorityClasses: Record<string, number> = {
+  'system-node-critical': 2000001000,
+  'system-cluster-critical': 2000000000,
+};
+
+export function priorityAdmission(pod: KObject, name: string): void {
+  const spec = (pod.spec ??= {}) as Obj;
+  const className = spec.priorityClassName as string | undefined;
+  let priority = 0;
+  if (className) {
+    if (!(className in systemPriorityClasses)) {
+      // wording not verified
+      throw forbidden({ group: '', resource: 'pods' }, name, `no PriorityClass with name ${className} was found`);
+    }
+    priority = systemPriorityClasses[className];
+  }
+  spec.priority ??= priority;
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+}
