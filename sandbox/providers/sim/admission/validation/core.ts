@@ -334,7 +334,8 @@ export function validatePVCUpdate(pvc: KObject, old: KObject): FieldError[] {
   const prev = structuredClone((old.spec ?? {}) as Obj);
   if (!prev.volumeName) prev.volumeName = next.volumeName; // the binder may set volumeName once
   if (prev.storageClassName == null && next.storageClassName != null) prev.storageClassName = next.storageClassName; // set-from-nil upgrade path
-  const bound = (pvc.status as Obj | undefined)?.phase === 'Bound';
+  // Main-resource writes keep the stored status, so the stored object says whether the claim is bound.
+  const bound = ((old.status ?? pvc.status) as Obj | undefined)?.phase === 'Bound';
   if (bound && next.resources?.requests) next.resources.requests.storage = prev.resources?.requests?.storage;
   next.volumeAttributesClassName = prev.volumeAttributesClassName;
   if (!deepEqual(stripUndefined(next), stripUndefined(prev))) {
