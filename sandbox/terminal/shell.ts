@@ -171,6 +171,16 @@ export class LearnerShell {
     }
   }
 
+  /** pauseOutput stops reading the running command's output (flow control: the browser is behind). */
+  pauseOutput(): void {
+    this.running?.child?.stdout?.pause();
+  }
+
+  /** resumeOutput reads the running command's output again. */
+  resumeOutput(): void {
+    this.running?.child?.stdout?.resume();
+  }
+
   /** interrupt stops the running command the way Ctrl-C would. */
   interrupt(): void {
     const run = this.running;
