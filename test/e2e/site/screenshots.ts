@@ -33,6 +33,21 @@ try {
   await page.goto(`${server.origin}/lessons/${lessonId}/`);
   await page.getByText('Terminal', { exact: true }).first().click();
   await page.screenshot({ path: path.join(outDir, `lesson-${lessonId}-narrow-drawer.png`) });
+  // The lesson's building blocks, each scrolled into view on a wide screen.
+  const wide = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await wide.goto(`${server.origin}/lessons/${lessonId}/`);
+  for (const [name, selector] of [
+    ['diagram', 'figure.diagram'],
+    ['manifest', 'figure.manifest'],
+    ['in-original', 'aside.in-original'],
+    ['exercise', 'section.exercise'],
+    ['pager', 'nav.pager'],
+  ]) {
+    const element = wide.locator(selector!).first();
+    if ((await element.count()) === 0) continue;
+    await element.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await wide.screenshot({ path: path.join(outDir, `lesson-${lessonId}-wide-${name}.png`) });
+  }
   console.log(`screenshots in ${outDir}`);
 } finally {
   await browser.close();
