@@ -48,7 +48,6 @@ export const dns1035LabelErrMsg =
   "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
 const qualifiedNameErrMsg = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const labelValueErrMsg = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-// wording not verified (IsConfigMapKey's message is quoted from memory of apimachinery validation.go)
 const configMapKeyErrMsg = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'";
 
 /** isDNS1123Label: volume names, container names, namespace names. */
@@ -126,6 +125,15 @@ export function isValidPathSegmentName(value: string): string[] {
   const errs: string[] = [];
   for (const c of ['/', '%']) if (value.includes(c)) errs.push(`may not contain '${c}'`);
   return errs;
+}
+
+const percentFmt = '[0-9]+%';
+const percentRe = new RegExp(`^${percentFmt}$`);
+
+/** isValidPercent: `25%`-style strings (rolling update surge/unavailable). */
+export function isValidPercent(value: string): string[] {
+  if (percentRe.test(value)) return [];
+  return [regexError("a valid percent string must be a numeric string followed by an ending '%'", percentFmt, '1%', '93%')];
 }
 
 /** NameValidator checks an object's metadata.name the way the kind's ValidateNameFunc does. */

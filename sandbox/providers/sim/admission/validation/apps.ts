@@ -1,40 +1,77 @@
 /**
- * apps validation, after kubernetes pkg/apis/apps/validation/validation.go:
- * selectors required, non-empty, matching the template labels and immutable;
- * templates restart Always; StatefulSet specs frozen but for a few fields.
+ * apps validation, after kubernetes pkg/apis/apps/validation/validation.go
+ * (ValidateDeploymentSpec, ValidateReplicaSetSpec, ValidateStatefulSetSpec,
+ * ValidateDaemonSetSpec and their Update variants) and the apps registry
+ * strategies, which add the apps/v1 selector immutability after the spec checks.
+ * Error order follows the Go code so multi-error messages read the same.
  */
 import type { KObject } from '../../store/types.ts';
-import { validatePodTemplateSpec, validatePVCSpec, validateNonnegative } from './core.ts';
-import { type FieldError, at, fieldImmutable, forbidden, goLabelSelector, goStringMap, idx, invalid, notSupported, required } from './errors.ts';
-import { type LabelSelector, selectorIsEmpty, selectorMatches, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.ts';
+import { isDNS1123Label, isValidPercent } from '../names.ts';
+import { validateNonnegative, validatePodTemplateSpec } from './core.ts';
+import { type FieldError, at, fieldImmutable, forbidden, goLabelSelector, goString, goStringMap, invalid, notSupported, required } from './errors.ts';
+import { type LabelSelector, selectorIsEmpty, selectorMatches, validateAnnotations, validateLabels, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.ts';
 
 type Obj = Record<string, any>;
 
-const deepEqual = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v as Obj).sort().map((k) => [k, sortKeys((v as Obj)[k])]));
+  return v;
+}
+const deepEqual = (a: unknown, b: unknown): boolean => JSON.stringify(sortKeys(a ?? null)) === JSON.stringify(sortKeys(b ?? null));
 
-/**
- * validateTemplateForController: ValidatePodTemplateSpecForReplicaSet / ForStatefulSet / DaemonSet —
- * labels must match a non-empty selector and restartPolicy must be Always.
- */
-function validateTemplateForController(template: Obj | undefined, selector: LabelSelector | undefined, path: string, extraVolumes: string[] = []): FieldError[] {
-  if (!template) return [required(path)];
+/** goIntOrString renders an intstr.IntOrString like %#v (its String method has a pointer receiver). */
+function goIntOrString(v: unknown): string {
+  if (typeof v === 'string') return `intstr.IntOrString{Type:1, IntVal:0, StrVal:${goString(v)}}`;
+  return `intstr.IntOrString{Type:0, IntVal:${Number(v ?? 0)}, StrVal:""}`;
+}
+
+/** intOrPercent is getIntOrPercentValue. */
+function intOrPercent(v: unknown): number {
+  if (typeof v === 'string') return /^[0-9]+%$/.test(v) ? Number(v.slice(0, -1)) : 0;
+  return Number(v ?? 0);
+}
+
+/** validatePositiveIntOrPercent + IsNotMoreThan100Percent. */
+function validateIntOrPercent(v: unknown, path: string, checkMax100: boolean): FieldError[] {
   const errs: FieldError[] = [];
-  const labels = template.metadata?.labels as Record<string, string> | undefined;
-  if (selector && !selectorIsEmpty(selector) && !selectorMatches(selector, labels)) {
-    errs.push(invalid(at(path, 'metadata.labels'), labels ?? null, '`selector` does not match template `labels`', goStringMap(labels)));
-  }
-  errs.push(...validatePodTemplateSpec(template, path, extraVolumes));
-  const rp = template.spec?.restartPolicy;
-  if (rp !== 'Always') errs.push(notSupported(at(path, 'spec.restartPolicy'), rp ?? '', ['Always']));
-  if (template.spec?.activeDeadlineSeconds != null) errs.push(forbidden(at(path, 'spec.activeDeadlineSeconds'), 'activeDeadlineSeconds in ReplicaSet is not Supported'));
+  if (v === undefined) return errs;
+  if (typeof v === 'string') for (const m of isValidPercent(v)) errs.push(invalid(path, null, m, goIntOrString(v)));
+  else errs.push(...validateNonnegative(v, path));
+  if (checkMax100 && typeof v === 'string' && /^[0-9]+%$/.test(v) && Number(v.slice(0, -1)) > 100)
+    errs.push(invalid(path, null, 'must not be greater than 100%', goIntOrString(v)));
   return errs;
 }
 
-function validateSelector(spec: Obj, kindWord: string): FieldError[] {
+/** selectorErrs: required / strict label-selector checks / non-empty, as Deployment, ReplicaSet and StatefulSet do. */
+function selectorErrs(spec: Obj, kindWord: string): FieldError[] {
   if (!spec.selector) return [required('spec.selector')];
   const errs = validateLabelSelector(spec.selector, 'spec.selector');
   if (selectorIsEmpty(spec.selector)) errs.push(invalid('spec.selector', null, `empty selector is invalid for ${kindWord}`, goLabelSelector(spec.selector)));
   return errs;
+}
+
+function labelsMismatch(selector: LabelSelector | undefined, template: Obj | undefined): FieldError[] {
+  if (!selector || selectorIsEmpty(selector)) return [];
+  const labels = template?.metadata?.labels as Record<string, string> | undefined;
+  if (selectorMatches(selector, labels)) return [];
+  return [invalid('spec.template.metadata.labels', null, '`selector` does not match template `labels`', goStringMap(labels))];
+}
+
+/** restartAndDeadline: templates of long-running controllers must restart Always and carry no activeDeadlineSeconds. */
+function restartAndDeadline(template: Obj | undefined, kindWord: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const rp = template?.spec?.restartPolicy ?? '';
+  if (rp !== 'Always') errs.push(notSupported('spec.template.spec.restartPolicy', rp, ['Always']));
+  if (template?.spec?.activeDeadlineSeconds != null)
+    errs.push(forbidden('spec.template.spec.activeDeadlineSeconds', `activeDeadlineSeconds in ${kindWord} is not Supported`));
+  return errs;
+}
+
+/** validatePodTemplateForReplicaSet is ValidatePodTemplateSpecForReplicaSet (also used by Deployments). */
+function validatePodTemplateForReplicaSet(spec: Obj): FieldError[] {
+  if (!spec.template) return [required('spec.template')];
+  return [...labelsMismatch(spec.selector, spec.template), ...validatePodTemplateSpec(spec.template, 'spec.template'), ...restartAndDeadline(spec.template, 'ReplicaSet')];
 }
 
 function selectorImmutable(obj: KObject, old: KObject): FieldError[] {
@@ -43,74 +80,160 @@ function selectorImmutable(obj: KObject, old: KObject): FieldError[] {
   return deepEqual(a, b) ? [] : [invalid('spec.selector', null, fieldImmutable, goLabelSelector(a))];
 }
 
-const deploymentStrategies = ['Recreate', 'RollingUpdate'];
+function validateDeploymentStrategy(st: Obj | undefined): FieldError[] {
+  const s = st ?? {};
+  const errs: FieldError[] = [];
+  switch (s.type) {
+    case 'Recreate':
+      if (s.rollingUpdate) errs.push(forbidden('spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'"));
+      break;
+    case 'RollingUpdate': {
+      const ru = s.rollingUpdate;
+      if (!ru) {
+        errs.push(required('spec.strategy.rollingUpdate', 'this should be defaulted and never be nil'));
+        break;
+      }
+      errs.push(...validateIntOrPercent(ru.maxUnavailable, 'spec.strategy.rollingUpdate.maxUnavailable', false));
+      errs.push(...validateIntOrPercent(ru.maxSurge, 'spec.strategy.rollingUpdate.maxSurge', false));
+      if (intOrPercent(ru.maxUnavailable) === 0 && intOrPercent(ru.maxSurge) === 0)
+        errs.push(invalid('spec.strategy.rollingUpdate.maxUnavailable', null, 'may not be 0 when `maxSurge` is 0', goIntOrString(ru.maxUnavailable)));
+      if (typeof ru.maxUnavailable === 'string' && intOrPercent(ru.maxUnavailable) > 100)
+        errs.push(invalid('spec.strategy.rollingUpdate.maxUnavailable', null, 'must not be greater than 100%', goIntOrString(ru.maxUnavailable)));
+      break;
+    }
+    default: {
+      // The value is the whole internal DeploymentStrategy; a set rollingUpdate pointer would print as an address.
+      const ru = s.rollingUpdate ? '(*apps.RollingUpdateDeployment)(0xc000a1e2d0)' : '(*apps.RollingUpdateDeployment)(nil)';
+      errs.push(notSupported('spec.strategy', null, ['Recreate', 'RollingUpdate'], `apps.DeploymentStrategy{Type:${goString(s.type ?? '')}, RollingUpdate:${ru}}`));
+    }
+  }
+  return errs;
+}
 
 export function validateDeployment(d: KObject): FieldError[] {
   const errs = validateObjectMeta(d.metadata, true);
   const spec = (d.spec ?? {}) as Obj;
   errs.push(...validateNonnegative(spec.replicas, 'spec.replicas'));
-  errs.push(...validateSelector(spec, 'deployment'));
-  errs.push(...validateTemplateForController(spec.template, spec.selector, 'spec.template'));
-  const st = spec.strategy ?? {};
-  if (st.type && !deploymentStrategies.includes(st.type)) errs.push(notSupported('spec.strategy.type', st.type, deploymentStrategies));
-  if (st.type === 'Recreate' && st.rollingUpdate) errs.push(forbidden('spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'"));
-  errs.push(...validateNonnegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'));
+  errs.push(...selectorErrs(spec, 'deployment'));
+  errs.push(...validatePodTemplateForReplicaSet(spec));
+  errs.push(...validateDeploymentStrategy(spec.strategy));
   errs.push(...validateNonnegative(spec.minReadySeconds, 'spec.minReadySeconds'));
+  errs.push(...validateNonnegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'));
+  if (spec.progressDeadlineSeconds != null) {
+    errs.push(...validateNonnegative(spec.progressDeadlineSeconds, 'spec.progressDeadlineSeconds'));
+    if (spec.progressDeadlineSeconds <= (spec.minReadySeconds ?? 0))
+      errs.push(invalid('spec.progressDeadlineSeconds', spec.progressDeadlineSeconds, 'must be greater than minReadySeconds'));
+  }
   return errs;
 }
 
+/** validateDeploymentUpdate: ValidateObjectMetaUpdate, the spec again (not the name), then the selector freeze. */
 export function validateDeploymentUpdate(d: KObject, old: KObject): FieldError[] {
-  return [...validateObjectMetaUpdate(d.metadata, old.metadata), ...validateDeployment(d), ...selectorImmutable(d, old)];
+  const spec = validateDeployment(d).filter((e) => !e.field.startsWith('metadata.'));
+  return [...validateObjectMetaUpdate(d.metadata, old.metadata), ...spec, ...selectorImmutable(d, old)];
 }
 
 export function validateReplicaSet(rs: KObject): FieldError[] {
   const errs = validateObjectMeta(rs.metadata, true);
   const spec = (rs.spec ?? {}) as Obj;
   errs.push(...validateNonnegative(spec.replicas, 'spec.replicas'));
-  errs.push(...validateSelector(spec, 'deployment'));
-  errs.push(...validateTemplateForController(spec.template, spec.selector, 'spec.template'));
+  errs.push(...validateNonnegative(spec.minReadySeconds, 'spec.minReadySeconds'));
+  errs.push(...selectorErrs(spec, 'deployment')); // sic: ReplicaSet reuses the Deployment wording
+  errs.push(...validatePodTemplateForReplicaSet(spec));
   return errs;
 }
 
 export function validateReplicaSetUpdate(rs: KObject, old: KObject): FieldError[] {
-  return [...validateObjectMetaUpdate(rs.metadata, old.metadata), ...validateReplicaSet(rs), ...selectorImmutable(rs, old)];
+  const spec = validateReplicaSet(rs).filter((e) => !e.field.startsWith('metadata.'));
+  return [...validateObjectMetaUpdate(rs.metadata, old.metadata), ...spec, ...selectorImmutable(rs, old)];
 }
 
-const podManagementPolicies = ['OrderedReady', 'Parallel'];
-const statefulSetUpdateStrategies = ['OnDelete', 'RollingUpdate'];
+const retentionPolicies = ['Retain', 'Delete'];
 
-export function validateStatefulSet(sts: KObject): FieldError[] {
-  const errs = validateObjectMeta(sts.metadata, true);
-  const spec = (sts.spec ?? {}) as Obj;
-  if (spec.podManagementPolicy && !podManagementPolicies.includes(spec.podManagementPolicy))
-    errs.push(invalid('spec.podManagementPolicy', spec.podManagementPolicy, `must be 'OrderedReady' or 'Parallel'`)); // wording not verified
-  const us = spec.updateStrategy ?? {};
-  if (us.type && !statefulSetUpdateStrategies.includes(us.type)) errs.push(notSupported('spec.updateStrategy.type', us.type, statefulSetUpdateStrategies));
+function validateStatefulSetSpec(spec: Obj): FieldError[] {
+  const errs: FieldError[] = [];
+  const pmp = spec.podManagementPolicy ?? '';
+  if (pmp === '') errs.push(required('spec.podManagementPolicy'));
+  else if (pmp !== 'OrderedReady' && pmp !== 'Parallel') errs.push(invalid('spec.podManagementPolicy', pmp, "must be 'OrderedReady' or 'Parallel'"));
+  const us = (spec.updateStrategy ?? {}) as Obj;
+  switch (us.type ?? '') {
+    case '':
+      errs.push(required('spec.updateStrategy'));
+      break;
+    case 'OnDelete':
+      if (us.rollingUpdate)
+        errs.push(
+          invalid(
+            'spec.updateStrategy.rollingUpdate',
+            null,
+            "only allowed for updateStrategy 'RollingUpdate'",
+            `apps.RollingUpdateStatefulSetStrategy{Partition:${us.rollingUpdate.partition ?? 0}, MaxUnavailable:(*intstr.IntOrString)(nil)}`,
+          ),
+        );
+      break;
+    case 'RollingUpdate':
+      if (us.rollingUpdate) {
+        errs.push(...validateNonnegative(us.rollingUpdate.partition, 'spec.updateStrategy.rollingUpdate.partition'));
+        if (us.rollingUpdate.maxUnavailable !== undefined) {
+          const p = 'spec.updateStrategy.rollingUpdate.maxUnavailable';
+          errs.push(...validateIntOrPercent(us.rollingUpdate.maxUnavailable, p, true));
+          if (intOrPercent(us.rollingUpdate.maxUnavailable) === 0) errs.push(invalid(p, null, 'cannot be 0', goIntOrString(us.rollingUpdate.maxUnavailable)));
+        }
+      }
+      break;
+    default:
+      errs.push(
+        invalid(
+          'spec.updateStrategy',
+          null,
+          "must be 'RollingUpdate' or 'OnDelete'",
+          `apps.StatefulSetUpdateStrategy{Type:${goString(us.type)}, RollingUpdate:(*apps.RollingUpdateStatefulSetStrategy)(nil)}`,
+        ),
+      );
+  }
+  const rp = spec.persistentVolumeClaimRetentionPolicy;
+  if (rp) {
+    for (const f of ['whenDeleted', 'whenScaled']) {
+      if (!retentionPolicies.includes(rp[f])) errs.push(notSupported(`spec.persistentVolumeClaimRetentionPolicy.${f}`, rp[f] ?? '', retentionPolicies));
+    }
+  }
   errs.push(...validateNonnegative(spec.replicas, 'spec.replicas'));
-  errs.push(...validateSelector(spec, 'statefulset'));
-  const claimNames: string[] = [];
-  ((spec.volumeClaimTemplates ?? []) as Obj[]).forEach((t, i) => {
-    const p = idx('spec.volumeClaimTemplates', i);
-    if (t.metadata?.name) claimNames.push(t.metadata.name);
-    errs.push(...validatePVCSpec(t.spec, at(p, 'spec')));
-  });
-  // Mounts may name a claim template: the controller turns each into a volume of the pod.
-  errs.push(...validateTemplateForController(spec.template, spec.selector, 'spec.template', claimNames));
+  errs.push(...validateNonnegative(spec.minReadySeconds, 'spec.minReadySeconds'));
+  if (spec.ordinals) errs.push(...validateNonnegative(spec.ordinals.start, 'spec.ordinals.start'));
+  errs.push(...validateNonnegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'));
+  errs.push(...selectorErrs(spec, 'statefulset'));
+  // ValidatePodTemplateSpecForStatefulSet checks the selector match, labels and annotations only: the pod spec
+  // itself is left to pod creation (a bad mount surfaces later as a FailedCreate event), volumeClaimTemplates too.
+  const t = spec.template as Obj | undefined;
+  if (t) {
+    errs.push(...labelsMismatch(spec.selector, t));
+    errs.push(...validateLabels(t.metadata?.labels, 'spec.template.labels'));
+    errs.push(...validateAnnotations(t.metadata?.annotations, 'spec.template.annotations'));
+  }
+  errs.push(...restartAndDeadline(t, 'StatefulSet'));
   return errs;
 }
 
-/** statefulSetUpdatableFields: the 1.33 list quoted in the "updates to statefulset spec" error. */
+export function validateStatefulSet(sts: KObject): FieldError[] {
+  // ValidateStatefulSetName: StatefulSet names are DNS labels (pods are named <sts>-<ordinal>).
+  return [...validateObjectMeta(sts.metadata, true, isDNS1123Label), ...validateStatefulSetSpec((sts.spec ?? {}) as Obj)];
+}
+
+/**
+ * statefulSetMutable: the fields ValidateStatefulSetUpdate lets change. 1.31/1.32 servers omit
+ * revisionHistoryLimit from the list (kubernetes#130263); later servers print the list used here.
+ */
 const statefulSetMutable = ['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
 
 export function validateStatefulSetUpdate(sts: KObject, old: KObject): FieldError[] {
-  const errs = [...validateObjectMetaUpdate(sts.metadata, old.metadata), ...validateStatefulSet(sts)];
+  const errs = [...validateObjectMetaUpdate(sts.metadata, old.metadata), ...validateStatefulSetSpec((sts.spec ?? {}) as Obj)];
   const a = { ...((sts.spec ?? {}) as Obj) };
   const b = { ...((old.spec ?? {}) as Obj) };
   for (const f of statefulSetMutable) {
     delete a[f];
     delete b[f];
   }
-  if (JSON.stringify(sortKeys(a)) !== JSON.stringify(sortKeys(b))) {
+  if (!deepEqual(a, b)) {
     errs.push(
       forbidden(
         'spec',
@@ -121,24 +244,46 @@ export function validateStatefulSetUpdate(sts: KObject, old: KObject): FieldErro
   return errs;
 }
 
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v as Obj).sort().map((k) => [k, sortKeys((v as Obj)[k])]));
-  return v;
-}
-
-const daemonSetUpdateStrategies = ['OnDelete', 'RollingUpdate'];
-
-export function validateDaemonSet(ds: KObject): FieldError[] {
-  const errs = validateObjectMeta(ds.metadata, true);
-  const spec = (ds.spec ?? {}) as Obj;
-  errs.push(...validateSelector(spec, 'daemonset'));
-  errs.push(...validateTemplateForController(spec.template, spec.selector, 'spec.template'));
-  const us = spec.updateStrategy ?? {};
-  if (us.type && !daemonSetUpdateStrategies.includes(us.type)) errs.push(notSupported('spec.updateStrategy.type', us.type, daemonSetUpdateStrategies));
+function validateDaemonSetSpec(spec: Obj): FieldError[] {
+  const errs = validateLabelSelector(spec.selector, 'spec.selector');
+  const labels = spec.template?.metadata?.labels as Record<string, string> | undefined;
+  // A missing selector selects nothing, so it "does not match" any template.
+  if (!spec.selector || !selectorMatches(spec.selector, labels))
+    errs.push(invalid('spec.template.metadata.labels', null, '`selector` does not match template `labels`', goStringMap(labels)));
+  if (spec.selector && selectorIsEmpty(spec.selector)) errs.push(invalid('spec.selector', null, 'empty selector is invalid for daemonset', goLabelSelector(spec.selector)));
+  errs.push(...validatePodTemplateSpec(spec.template ?? {}, 'spec.template'));
+  errs.push(...restartAndDeadline(spec.template, 'DaemonSet'));
+  errs.push(...validateNonnegative(spec.minReadySeconds, 'spec.minReadySeconds'));
+  const us = (spec.updateStrategy ?? {}) as Obj;
+  if (us.type === 'RollingUpdate') {
+    const ru = us.rollingUpdate;
+    if (!ru) errs.push(required('spec.updateStrategy.rollingUpdate'));
+    else {
+      errs.push(...validateIntOrPercent(ru.maxUnavailable, 'spec.updateStrategy.rollingUpdate.maxUnavailable', true));
+      errs.push(...validateIntOrPercent(ru.maxSurge, 'spec.updateStrategy.rollingUpdate.maxSurge', true));
+      const hasUnavailable = intOrPercent(ru.maxUnavailable) !== 0;
+      const hasSurge = intOrPercent(ru.maxSurge) !== 0;
+      if (hasUnavailable && hasSurge) errs.push(invalid('spec.updateStrategy.rollingUpdate.maxSurge', null, 'may not be set when maxUnavailable is non-zero', goIntOrString(ru.maxSurge)));
+      else if (!hasUnavailable && !hasSurge) errs.push(required('spec.updateStrategy.rollingUpdate.maxUnavailable', 'cannot be 0 when maxSurge is 0'));
+    }
+  } else if (us.type !== 'OnDelete') {
+    errs.push(
+      notSupported(
+        'spec.updateStrategy',
+        null,
+        ['RollingUpdate', 'OnDelete'],
+        `apps.DaemonSetUpdateStrategy{Type:${goString(us.type ?? '')}, RollingUpdate:(*apps.RollingUpdateDaemonSet)(nil)}`,
+      ),
+    );
+  }
+  errs.push(...validateNonnegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'));
   return errs;
 }
 
+export function validateDaemonSet(ds: KObject): FieldError[] {
+  return [...validateObjectMeta(ds.metadata, true), ...validateDaemonSetSpec((ds.spec ?? {}) as Obj)];
+}
+
 export function validateDaemonSetUpdate(ds: KObject, old: KObject): FieldError[] {
-  return [...validateObjectMetaUpdate(ds.metadata, old.metadata), ...validateDaemonSet(ds), ...selectorImmutable(ds, old)];
+  return [...validateObjectMetaUpdate(ds.metadata, old.metadata), ...validateDaemonSetSpec((ds.spec ?? {}) as Obj), ...selectorImmutable(ds, old)];
 }

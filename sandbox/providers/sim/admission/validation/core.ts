@@ -23,7 +23,7 @@ import {
   required,
   tooLong,
 } from './errors.ts';
-import { validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.ts';
+import { validateAnnotations, validateLabels, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.ts';
 import { compareQuantity, parseQuantity } from './quantity.ts';
 
 type Obj = Record<string, any>;
@@ -63,7 +63,8 @@ function validateNFS(nfs: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (!nfs.server) errs.push(required(at(path, 'server')));
   if (!nfs.path) errs.push(required(at(path, 'path')));
-  else if (!String(nfs.path).startsWith('/')) errs.push(invalid(at(path, 'path'), nfs.path, 'must be an absolute path'));
+  // path.IsAbs("") is false too, so an empty path gets both errors, as in Go.
+  if (!String(nfs.path ?? '').startsWith('/')) errs.push(invalid(at(path, 'path'), nfs.path ?? '', 'must be an absolute path'));
   return errs;
 }
 
@@ -148,7 +149,7 @@ function validateVolumeMounts(mounts: Obj[] | undefined, volumes: Set<string>, p
 }
 
 const portProtocols = ['SCTP', 'TCP', 'UDP'];
-// wording not verified: IsValidPortNum's message as remembered from apimachinery.
+// IsValidPortNum: InclusiveRangeError(1, 65535).
 const portRangeMsg = 'must be between 1 and 65535, inclusive';
 
 function validateContainerPorts(ports: Obj[] | undefined, path: string): FieldError[] {
@@ -165,7 +166,7 @@ function validateContainerPorts(ports: Obj[] | undefined, path: string): FieldEr
 }
 
 const pullPolicies = ['Always', 'IfNotPresent', 'Never'];
-const terminationMessagePolicies = ['FallbackToLogsOnError', 'File'];
+const terminationMessagePolicies = ['File', 'FallbackToLogsOnError'];
 
 function validateResources(res: Obj | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
@@ -175,8 +176,9 @@ function validateResources(res: Obj | undefined, path: string): FieldError[] {
     if (limits[r] === undefined) continue;
     const c = compareQuantity(String(q), String(limits[r]));
     if (c !== undefined && c > 0) {
-      // wording not verified: "must be less than or equal to <resource> limit of <limit>"
-      errs.push(invalid(key(at(path, 'requests'), r), String(q), `must be less than or equal to ${r} limit of ${limits[r]}`));
+      // Real output: `…resources.requests: Invalid value: "100m": must be less than or equal to cpu limit of 10m`
+      // (Go prints both quantities in canonical form; they are echoed as written here).
+      errs.push(invalid(at(path, 'requests'), String(q), `must be less than or equal to ${r} limit of ${limits[r]}`));
     }
   }
   return errs;
@@ -187,19 +189,23 @@ function validateContainers(containers: Obj[] | undefined, path: string, volumes
   if (!isInit && (containers ?? []).length === 0) return [required(path)];
   (containers ?? []).forEach((c, i) => {
     const p = idx(path, i);
+    // validateContainerCommon
     if (!c.name) errs.push(required(at(p, 'name')));
-    else {
-      for (const m of isDNS1123Label(c.name)) errs.push(invalid(at(p, 'name'), c.name, m));
-      if (names.has(c.name)) errs.push(duplicate(at(p, 'name'), c.name));
-      names.add(c.name);
-    }
+    else for (const m of isDNS1123Label(c.name)) errs.push(invalid(at(p, 'name'), c.name, m));
     if (!c.image) errs.push(required(at(p, 'image')));
-    if (c.imagePullPolicy && !pullPolicies.includes(c.imagePullPolicy)) errs.push(notSupported(at(p, 'imagePullPolicy'), c.imagePullPolicy, pullPolicies));
-    if (c.terminationMessagePolicy && !terminationMessagePolicies.includes(c.terminationMessagePolicy))
+    if (!c.terminationMessagePolicy) errs.push(required(at(p, 'terminationMessagePolicy')));
+    else if (!terminationMessagePolicies.includes(c.terminationMessagePolicy))
       errs.push(notSupported(at(p, 'terminationMessagePolicy'), c.terminationMessagePolicy, terminationMessagePolicies));
     errs.push(...validateContainerPorts(c.ports, at(p, 'ports')));
     errs.push(...validateVolumeMounts(c.volumeMounts, volumes, at(p, 'volumeMounts')));
+    if (!c.imagePullPolicy) errs.push(required(at(p, 'imagePullPolicy')));
+    else if (!pullPolicies.includes(c.imagePullPolicy)) errs.push(notSupported(at(p, 'imagePullPolicy'), c.imagePullPolicy, pullPolicies));
     errs.push(...validateResources(c.resources, at(p, 'resources')));
+    // validateContainers / validateInitContainers: names are unique across both lists
+    if (c.name) {
+      if (names.has(c.name)) errs.push(duplicate(at(p, 'name'), c.name));
+      else names.add(c.name);
+    }
   });
   return errs;
 }
@@ -215,12 +221,11 @@ export function validatePodSpec(spec: Obj | undefined, path: string, extraVolume
   const containerNames = new Set<string>();
   errs.push(...validateContainers(s.containers, at(path, 'containers'), volumes, containerNames, false));
   errs.push(...validateContainers(s.initContainers, at(path, 'initContainers'), volumes, containerNames, true));
-  if (s.restartPolicy && !restartPolicies.includes(s.restartPolicy)) errs.push(notSupported(at(path, 'restartPolicy'), s.restartPolicy, restartPolicies));
-  if (s.dnsPolicy && !dnsPolicies.includes(s.dnsPolicy)) errs.push(notSupported(at(path, 'dnsPolicy'), s.dnsPolicy, dnsPolicies));
-  if (s.terminationGracePeriodSeconds != null && s.terminationGracePeriodSeconds < 0 && s.terminationGracePeriodSeconds !== -1) {
-    // negative values other than -1 are rewritten to 1 by the strategy; nothing to report.
-  }
-  if (s.activeDeadlineSeconds != null && s.activeDeadlineSeconds <= 0)
+  if (!s.restartPolicy) errs.push(required(at(path, 'restartPolicy')));
+  else if (!restartPolicies.includes(s.restartPolicy)) errs.push(notSupported(at(path, 'restartPolicy'), s.restartPolicy, restartPolicies));
+  if (!s.dnsPolicy) errs.push(required(at(path, 'dnsPolicy')));
+  else if (!dnsPolicies.includes(s.dnsPolicy)) errs.push(notSupported(at(path, 'dnsPolicy'), s.dnsPolicy, dnsPolicies));
+  if (s.activeDeadlineSeconds != null && (s.activeDeadlineSeconds < 1 || s.activeDeadlineSeconds > 2147483647))
     errs.push(invalid(at(path, 'activeDeadlineSeconds'), s.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'));
   if (s.serviceAccountName) for (const m of isDNS1123Subdomain(s.serviceAccountName)) errs.push(invalid(at(path, 'serviceAccountName'), s.serviceAccountName, m));
   if (s.nodeName) for (const m of isDNS1123Subdomain(s.nodeName)) errs.push(invalid(at(path, 'nodeName'), s.nodeName, m));
@@ -230,16 +235,13 @@ export function validatePodSpec(spec: Obj | undefined, path: string, extraVolume
 /** validatePodTemplateSpec validates a template's labels and pod spec (ValidatePodTemplateSpec). */
 export function validatePodTemplateSpec(template: Obj | undefined, path: string, extraVolumes: string[] = []): FieldError[] {
   if (!template) return [required(path)];
-  const errs: FieldError[] = [];
   const meta = (template.metadata ?? {}) as Obj;
-  errs.push(...validateLabelsOnly(meta, at(path, 'metadata')));
-  errs.push(...validatePodSpec(template.spec, at(path, 'spec'), extraVolumes));
-  return errs;
-}
-
-function validateLabelsOnly(meta: Obj, path: string): FieldError[] {
-  // Template metadata carries no name; only labels/annotations are checked.
-  return validateObjectMeta({ ...meta, name: 'x' }, false, () => [], path);
+  // ValidatePodTemplateSpec names these paths after the internal type: spec.template.labels, not …metadata.labels.
+  return [
+    ...validateLabels(meta.labels, at(path, 'labels')),
+    ...validateAnnotations(meta.annotations, at(path, 'annotations')),
+    ...validatePodSpec(template.spec, at(path, 'spec'), extraVolumes),
+  ];
 }
 
 export function validatePod(pod: KObject): FieldError[] {

@@ -124,7 +124,8 @@ export function validateUpdate(t: ValidationTarget, obj: KObject, old: KObject, 
     case 'rbac.authorization.k8s.io/ClusterRoleBinding':
       return validateBindingUpdate(obj, old, t.namespaced);
     default:
-      return [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...validateCreate(t, obj)];
+      // ValidateXUpdate = ValidateObjectMetaUpdate + the kind's spec rules (the name is not re-validated).
+      return [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...validateCreate(t, obj).filter((e) => !e.field.startsWith('metadata.'))];
   }
 }
 

@@ -4,7 +4,7 @@
  * ValidateObjectMetaUpdate) and `pkg/apis/meta/v1/validation` (labels).
  */
 import type { KObject, ObjectMeta } from '../../store/types.ts';
-import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue, type NameValidator } from '../names.ts';
+import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, type NameValidator } from '../names.ts';
 import { type FieldError, at, fieldImmutable, invalid, key, required, tooLong } from './errors.ts';
 
 /** totalAnnotationSizeLimitB is apimachinery's TotalAnnotationSizeLimitB (256 KiB). */
@@ -32,7 +32,7 @@ export function validateAnnotations(annotations: Record<string, string> | undefi
   return errs;
 }
 
-/** validateObjectMeta is ValidateObjectMeta: name present and valid for the kind, labels, annotations, finalizers. */
+/** validateObjectMeta is ValidateObjectMetaAccessor: name present and valid for the kind, namespace, labels, annotations, owner references, finalizers. */
 export function validateObjectMeta(meta: ObjectMeta, namespaced: boolean, nameFn: NameValidator = isDNS1123Subdomain, path = 'metadata'): FieldError[] {
   const errs: FieldError[] = [];
   if (!meta.name) {
@@ -40,12 +40,22 @@ export function validateObjectMeta(meta: ObjectMeta, namespaced: boolean, nameFn
   } else {
     for (const m of nameFn(meta.name)) errs.push(invalid(at(path, 'name'), meta.name, m));
   }
-  if (namespaced && !meta.namespace) errs.push(required(at(path, 'namespace'), ''));
+  if (namespaced) {
+    if (!meta.namespace) errs.push(required(at(path, 'namespace'), ''));
+    else for (const m of isDNS1123Label(meta.namespace)) errs.push(invalid(at(path, 'namespace'), meta.namespace, m));
+  }
   errs.push(...validateLabels(meta.labels, at(path, 'labels')));
   errs.push(...validateAnnotations(meta.annotations, at(path, 'annotations')));
-  (meta.finalizers ?? []).forEach((f, i) => {
-    for (const m of isQualifiedName(f)) errs.push(invalid(`${at(path, 'finalizers')}[${i}]`, f, m));
+  (meta.ownerReferences ?? []).forEach((r) => {
+    const p = at(path, 'ownerReferences');
+    const version = (r.apiVersion ?? '').split('/').pop() ?? '';
+    if (!version) errs.push(invalid(at(p, 'apiVersion'), r.apiVersion ?? '', 'version must not be empty'));
+    if (!r.kind) errs.push(invalid(at(p, 'kind'), r.kind ?? '', 'kind must not be empty'));
+    if (!r.name) errs.push(invalid(at(p, 'name'), r.name ?? '', 'name must not be empty'));
+    if (!r.uid) errs.push(invalid(at(p, 'uid'), r.uid ?? '', 'uid must not be empty'));
   });
+  // ValidateFinalizers reports on the list path, without an index.
+  for (const f of meta.finalizers ?? []) for (const m of isQualifiedName(f)) errs.push(invalid(at(path, 'finalizers'), f, m));
   return errs;
 }
 
@@ -54,10 +64,6 @@ export function validateObjectMetaUpdate(meta: ObjectMeta, old: ObjectMeta, path
   const errs: FieldError[] = [];
   for (const f of ['name', 'namespace', 'uid'] as const) {
     if ((meta[f] ?? '') !== (old[f] ?? '')) errs.push(invalid(at(path, f), meta[f] ?? '', fieldImmutable));
-  }
-  if (old.creationTimestamp && meta.creationTimestamp && meta.creationTimestamp !== old.creationTimestamp) {
-    // wording not verified: the Go value is a metav1.Time, printed via its String method.
-    errs.push(invalid(at(path, 'creationTimestamp'), meta.creationTimestamp, fieldImmutable));
   }
   errs.push(...validateLabels(meta.labels, at(path, 'labels')));
   errs.push(...validateAnnotations(meta.annotations, at(path, 'annotations')));
