@@ -1,4 +1,7 @@
-/// <reference path="../.astro/types.d.ts" />
+// Astro's ambient types (astro:content, import.meta.env). The collection-specific
+// types come from .astro/types.d.ts, which `astro build`/`astro sync` generates
+// and tsconfig.json includes when it exists.
+/// <reference types="astro/client" />
 
 declare namespace App {
   interface Locals {
