@@ -74,7 +74,12 @@ export class RecordingServer {
         const url = (req.url ?? '').startsWith(prefix) ? (req.url ?? '').slice(prefix.length) : (req.url ?? '');
         const rec: RecordedRequest = { method: req.method ?? 'GET', url, headers: req.headers, body: Buffer.concat(chunks) };
         self?.requests.push(rec);
-        const reply = handler(rec);
+        let reply: Reply;
+        try {
+          reply = handler(rec);
+        } catch (err) {
+          reply = { status: 500, body: String(err) };
+        }
         res.writeHead(reply.status, reply.headers ?? { 'Content-Type': 'application/json' });
         res.end(reply.body);
       });
