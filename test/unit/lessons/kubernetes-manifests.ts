@@ -6,8 +6,10 @@
  *    Kubernetes removed, from the deprecation guide
  *    (https://kubernetes.io/docs/reference/using-api/deprecation-guide/);
  * 2. the object must validate against the Kubernetes JSON schema shipped by
- *    `kubernetes-models` 4.x (types and required fields, e.g. a Deployment's
- *    `selector`);
+ *    `kubernetes-models` 4.5 (types and required fields, e.g. a Deployment's
+ *    `selector`). Its models follow Kubernetes 1.33, the lab's version (they
+ *    have 1.33's `lifecycle.stopSignal`, not 1.34's `fileKeyRef`; its README
+ *    badge still says 1.27). 5.x would need Node 22;
  * 3. no unknown fields (what `kubectl apply`'s default strict field validation
  *    rejects with `unknown field "spec.foo"`), judged by the OpenAPI type map of
  *    `@kubernetes/client-node` (generated from the Kubernetes v1.34 spec), since
