@@ -15,6 +15,7 @@
  */
 import { invalid as invalidStatus } from '../api/status.ts';
 import type { KObject } from '../store/types.ts';
+import { patchAllocatedServiceValues } from './defaults/core.ts';
 import { applyDefaults } from './defaults/index.ts';
 import { defaultStorageClassAdmission } from './plugins/default-storage-class.ts';
 import { defaultTolerationSeconds } from './plugins/default-toleration-seconds.ts';
@@ -68,11 +69,18 @@ export function admit(req: AdmissionRequest): AdmissionResult {
   // Subresources with their own body kinds (scale, binding, eviction, token, …) are not this kind's object.
   const ownBody = !req.subresource || req.subresource === 'status';
   const obj = structuredClone(req.object);
+  if (req.subresource === 'scale' && obj.kind === 'Scale') {
+    // ValidateScale (pkg/apis/autoscaling/validation): the only rule a Scale body has.
+    const replicas = (obj.spec as Obj | undefined)?.replicas;
+    if (typeof replicas === 'number' && replicas < 0)
+      throw invalidStatus('Scale', req.name, [{ type: 'Invalid', field: 'spec.replicas', value: replicas, detail: 'must be greater than or equal to 0' }], 'autoscaling');
+  }
   if (!ownBody) return { object: obj, warnings };
 
   const specs = podSpecsOf(group, kind, obj);
   readDeprecatedServiceAccount(specs);
   applyDefaults(group, kind, obj, req.operation, req.store);
+  if (req.operation === 'UPDATE' && req.oldObject && group === '' && kind === 'Service' && !req.subresource) patchAllocatedServiceValues(obj, req.oldObject);
 
   if (req.operation === 'CREATE' && !req.subresource) {
     if (group === '' && kind === 'Pod') {

@@ -241,3 +241,29 @@ export function defaultService(svc: KObject, operation: string, store: StoreRead
     svc.status ??= { loadBalancer: {} };
   }
 }
+
+/**
+ * patchAllocatedServiceValues: on update the Service strategy carries the allocated clusterIP(s), IP families and
+ * node ports over from the stored object when the new one leaves them out (pkg/registry/core/service
+ * patchAllocatedValues), so re-applying a manifest without them is not an attempt to change them.
+ */
+export function patchAllocatedServiceValues(svc: KObject, old: KObject): void {
+  const spec = (svc.spec ??= {}) as Obj;
+  const prev = (old.spec ?? {}) as Obj;
+  if (spec.type === 'ExternalName' || prev.type === 'ExternalName') return;
+  if (!(spec.clusterIPs ?? []).length) {
+    // normalizeClusterIPs: a changed clusterIP with no clusterIPs becomes the new clusterIPs[0].
+    if (spec.clusterIP && spec.clusterIP !== prev.clusterIP) spec.clusterIPs = [spec.clusterIP];
+    else if (prev.clusterIPs) spec.clusterIPs = [...prev.clusterIPs];
+  }
+  if (!spec.clusterIP && prev.clusterIP) spec.clusterIP = prev.clusterIP;
+  if (!spec.ipFamilies && prev.ipFamilies) spec.ipFamilies = [...prev.ipFamilies];
+  if (!spec.ipFamilyPolicy && prev.ipFamilyPolicy) spec.ipFamilyPolicy = prev.ipFamilyPolicy;
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+    for (const p of (spec.ports ?? []) as Obj[]) {
+      if (p.nodePort) continue;
+      const match = ((prev.ports ?? []) as Obj[]).find((q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+      if (match?.nodePort) p.nodePort = match.nodePort;
+    }
+  }
+}

@@ -51,10 +51,14 @@ function selectorErrs(spec: Obj, kindWord: string): FieldError[] {
   return errs;
 }
 
+/**
+ * labelsMismatch: a nil selector becomes labels.Nothing(), which is not Empty() and matches nothing, so a missing
+ * selector reports both `spec.selector: Required value` and this; an empty `{}` selector matches everything.
+ */
 function labelsMismatch(selector: LabelSelector | undefined, template: Obj | undefined): FieldError[] {
-  if (!selector || selectorIsEmpty(selector)) return [];
+  if (selector && selectorIsEmpty(selector)) return [];
   const labels = template?.metadata?.labels as Record<string, string> | undefined;
-  if (selectorMatches(selector, labels)) return [];
+  if (selector && selectorMatches(selector, labels)) return [];
   return [invalid('spec.template.metadata.labels', null, '`selector` does not match template `labels`', goStringMap(labels))];
 }
 

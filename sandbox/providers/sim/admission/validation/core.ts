@@ -514,11 +514,11 @@ export function validateService(svc: KObject): FieldError[] {
 
 export function validateServiceUpdate(svc: KObject, old: KObject): FieldError[] {
   const errs = [...validateObjectMetaUpdate(svc.metadata, old.metadata), ...validateService(svc)];
-  const oldIP = (old.spec as Obj)?.clusterIP;
-  const newIP = (svc.spec as Obj)?.clusterIP;
-  if (oldIP && newIP !== undefined && newIP !== oldIP && (svc.spec as Obj)?.type !== 'ExternalName') {
-    // wording not verified: ValidateServiceUpdate reports "may not change once set" on spec.clusterIPs[0]
-    errs.push(invalid('spec.clusterIPs[0]', '', 'may not change once set', goStringSliceOf((svc.spec as Obj)?.clusterIPs ?? [newIP])));
+  const oldIPs = ((old.spec as Obj)?.clusterIPs ?? []) as string[];
+  const newIPs = ((svc.spec as Obj)?.clusterIPs ?? []) as string[];
+  if (oldIPs.length && (svc.spec as Obj)?.type !== 'ExternalName' && newIPs[0] !== oldIPs[0]) {
+    // Real output (1.34+, JSON-rendered): `spec.clusterIPs[0]: Invalid value: ["None"]: may not change once set`; 1.33 prints []string{"None"}.
+    errs.push(invalid('spec.clusterIPs[0]', null, 'may not change once set', goStringSliceOf(newIPs)));
   }
   return errs;
 }

@@ -1,0 +1,492 @@
+import { describe, expect, it } from 'vitest';
+import { admit } from '../../../sandbox/providers/sim/admission/index.ts';
+import { StatusError } from '../../../sandbox/providers/sim/api/status.ts';
+import type { KObject } from '../../../sandbox/providers/sim/store/types.ts';
+import { baseCluster, request } from './cluster.ts';
+
+type Obj = Record<string, any>;
+
+/** refuse runs a create (or update) through admission and returns the refusal. */
+function refuse(obj: KObject, old?: KObject): StatusError {
+  try {
+    admit(request(old ? 'UPDATE' : 'CREATE', obj, baseCluster(), old ? { oldObject: old } : {}));
+  } catch (e) {
+    if (e instanceof StatusError) return e;
+    throw e;
+  }
+  throw new Error('expected the request to be refused');
+}
+
+/** stored is what the server keeps after a successful create: the admitted object. */
+function stored(obj: KObject): KObject {
+  return admit(request('CREATE', obj, baseCluster())).object!;
+}
+
+const pod = (spec: Obj, name = 'web'): KObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { automountServiceAccountToken: false, ...spec } });
+const claim = (spec: Obj, name = 'data'): KObject => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name }, spec });
+const volume = (spec: Obj, name = 'pv1'): KObject => ({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name }, spec });
+const deployment = (spec: Obj, name = 'web'): KObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec });
+const template = (labels: Record<string, string>, spec: Obj = {}) => ({ metadata: { labels }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }], ...spec } });
+
+describe('metadata', () => {
+  it('rejects a pod name that is not a DNS subdomain, with the full Status kubectl prints from', () => {
+    const e = refuse(pod({ containers: [{ name: 'c', image: 'nginx' }] }, 'My_Pod'));
+    expect(e.toStatus()).toMatchInlineSnapshot(`
+      {
+        "apiVersion": "v1",
+        "code": 422,
+        "details": {
+          "causes": [
+            {
+              "field": "metadata.name",
+              "message": "Invalid value: "My_Pod": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+              "reason": "FieldValueInvalid",
+            },
+          ],
+          "kind": "Pod",
+          "name": "My_Pod",
+        },
+        "kind": "Status",
+        "message": "Pod "My_Pod" is invalid: metadata.name: Invalid value: "My_Pod": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+        "metadata": {},
+        "reason": "Invalid",
+        "status": "Failure",
+      }
+    `);
+  });
+
+  it('uses the DNS-1035 rule for Services and the label rule for Namespaces', () => {
+    expect(refuse({ apiVersion: 'v1', kind: 'Service', metadata: { name: '1web' }, spec: { ports: [{ port: 80 }] } }).message).toBe(
+      `Service "1web" is invalid: metadata.name: Invalid value: "1web": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`,
+    );
+    expect(refuse({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team.a' } }).message).toBe(
+      `Namespace "team.a" is invalid: metadata.name: Invalid value: "team.a": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+    );
+  });
+
+  it('checks label keys and values', () => {
+    const e = refuse({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', labels: { 'bad key': 'spaces are not allowed' } } } as KObject);
+    expect(e.message).toMatchInlineSnapshot(`"ConfigMap "cfg" is invalid: [metadata.labels: Invalid value: "bad key": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]'), metadata.labels: Invalid value: "spaces are not allowed": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')]"`);
+  });
+
+  it('refuses to rename an object', () => {
+    const old = stored({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { a: 'b' } } as KObject);
+    const renamed = structuredClone(old);
+    renamed.metadata.name = 'other';
+    expect(refuse(renamed, old).message).toBe('ConfigMap "other" is invalid: metadata.name: Invalid value: "other": field is immutable');
+  });
+});
+
+describe('pods', () => {
+  it('needs containers', () => {
+    expect(refuse(pod({ containers: [] })).message).toBe('Pod "web" is invalid: spec.containers: Required value');
+  });
+
+  it('needs a container name and image, and unique names', () => {
+    const e = refuse(pod({ containers: [{ name: 'app', image: 'nginx' }, { name: 'app' }, { image: 'busybox' }] }));
+    expect(e.message).toMatchInlineSnapshot(`"Pod "web" is invalid: [spec.containers[1].image: Required value, spec.containers[1].name: Duplicate value: "app", spec.containers[2].name: Required value]"`);
+  });
+
+  it('refuses a volume with two sources, naming the second', () => {
+    const e = refuse(pod({ containers: [{ name: 'c', image: 'x' }], volumes: [{ name: 'data', emptyDir: {}, hostPath: { path: '/srv' } }] }));
+    expect(e.message).toBe('Pod "web" is invalid: spec.volumes[0].hostPath: Forbidden: may not specify more than 1 volume type');
+  });
+
+  it('turns a volume with no source into an emptyDir instead of refusing it (v1 defaulting)', () => {
+    const p = admit(request('CREATE', pod({ containers: [{ name: 'c', image: 'x' }], volumes: [{ name: 'scratch' }] }), baseCluster())).object!;
+    expect((p.spec as Obj).volumes).toEqual([{ name: 'scratch', emptyDir: {} }]);
+  });
+
+  it('refuses a mount of a volume that does not exist, with the full Status', () => {
+    const e = refuse(pod({ containers: [{ name: 'c', image: 'x', volumeMounts: [{ name: 'data', mountPath: '/data' }] }] }));
+    expect(e.toStatus()).toMatchInlineSnapshot(`
+      {
+        "apiVersion": "v1",
+        "code": 422,
+        "details": {
+          "causes": [
+            {
+              "field": "spec.containers[0].volumeMounts[0].name",
+              "message": "Not found: "data"",
+              "reason": "FieldValueNotFound",
+            },
+          ],
+          "kind": "Pod",
+          "name": "web",
+        },
+        "kind": "Status",
+        "message": "Pod "web" is invalid: spec.containers[0].volumeMounts[0].name: Not found: "data"",
+        "metadata": {},
+        "reason": "Invalid",
+        "status": "Failure",
+      }
+    `);
+  });
+
+  it('refuses duplicate mount paths and an empty hostPath path', () => {
+    const e = refuse(
+      pod({
+        containers: [{ name: 'c', image: 'x', volumeMounts: [{ name: 'a', mountPath: '/data' }, { name: 'b', mountPath: '/data' }] }],
+        volumes: [{ name: 'a', emptyDir: {} }, { name: 'b', hostPath: { path: '' } }],
+      }),
+    );
+    expect(e.message).toMatchInlineSnapshot(`"Pod "web" is invalid: [spec.volumes[1].hostPath.path: Required value, spec.containers[0].volumeMounts[1].name: Not found: "b", spec.containers[0].volumeMounts[1].mountPath: Invalid value: "/data": must be unique]"`);
+  });
+
+  it('refuses a claim volume without claimName and an NFS volume with a relative path', () => {
+    const e = refuse(pod({ containers: [{ name: 'c', image: 'x' }], volumes: [{ name: 'a', persistentVolumeClaim: {} }, { name: 'b', nfs: { server: 'nfs', path: 'exports' } }] }));
+    expect(e.message).toMatchInlineSnapshot(`"Pod "web" is invalid: [spec.volumes[0].persistentVolumeClaim.claimName: Required value, spec.volumes[1].nfs.path: Invalid value: "exports": must be an absolute path]"`);
+  });
+
+  it('refuses requests above limits', () => {
+    const e = refuse(pod({ containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '100m' }, limits: { cpu: '10m' } } }] }));
+    expect(e.message).toBe('Pod "web" is invalid: spec.containers[0].resources.requests: Invalid value: "100m": must be less than or equal to cpu limit of 10m');
+  });
+
+  it('lets an update change the image but nothing else in the spec', () => {
+    const old = stored(pod({ containers: [{ name: 'c', image: 'nginx:1.26' }] }));
+    const newImage = structuredClone(old);
+    (newImage.spec as Obj).containers[0].image = 'nginx:1.27';
+    expect(() => admit(request('UPDATE', newImage, baseCluster(), { oldObject: old }))).not.toThrow();
+
+    const newCommand = structuredClone(old);
+    (newCommand.spec as Obj).containers[0].command = ['sleep', 'infinity'];
+    expect(refuse(newCommand, old).message).toBe(
+      'Pod "web" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+    );
+  });
+
+  it('lets an update add a toleration but not remove one', () => {
+    const old = stored(pod({ containers: [{ name: 'c', image: 'x' }] }));
+    const added = structuredClone(old);
+    (added.spec as Obj).tolerations.push({ key: 'k', operator: 'Exists', effect: 'NoSchedule' });
+    expect(() => admit(request('UPDATE', added, baseCluster(), { oldObject: old }))).not.toThrow();
+    const removed = structuredClone(old);
+    (removed.spec as Obj).tolerations.pop();
+    expect(refuse(removed, old).message).toContain('spec: Forbidden: pod updates may not change fields other than');
+  });
+});
+
+describe('persistent volume claims', () => {
+  it('needs access modes and a storage request, with the full Status', () => {
+    const e = refuse(claim({}));
+    expect(e.toStatus()).toMatchInlineSnapshot(`
+      {
+        "apiVersion": "v1",
+        "code": 422,
+        "details": {
+          "causes": [
+            {
+              "field": "spec.accessModes",
+              "message": "Required value: at least 1 access mode is required",
+              "reason": "FieldValueRequired",
+            },
+            {
+              "field": "spec.resources[storage]",
+              "message": "Required value",
+              "reason": "FieldValueRequired",
+            },
+          ],
+          "kind": "PersistentVolumeClaim",
+          "name": "data",
+        },
+        "kind": "Status",
+        "message": "PersistentVolumeClaim "data" is invalid: [spec.accessModes: Required value: at least 1 access mode is required, spec.resources[storage]: Required value]",
+        "metadata": {},
+        "reason": "Invalid",
+        "status": "Failure",
+      }
+    `);
+  });
+
+  it('lists the supported access modes', () => {
+    const e = refuse(claim({ accessModes: ['ReadWriteSometimes'], resources: { requests: { storage: '1Gi' } } }));
+    expect(e.message).toBe(
+      'PersistentVolumeClaim "data" is invalid: spec.accessModes: Unsupported value: "ReadWriteSometimes": supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"',
+    );
+  });
+
+  it('refuses ReadWriteOncePod mixed with other modes', () => {
+    const e = refuse(claim({ accessModes: ['ReadWriteOncePod', 'ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } }));
+    expect(e.message).toBe('PersistentVolumeClaim "data" is invalid: spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes');
+  });
+
+  const spec = () => ({ accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage: '1Gi' } } });
+  const bound = () => {
+    const c = stored(claim(spec()));
+    c.spec = { ...(c.spec as Obj), volumeName: 'pvc-1' };
+    c.status = { phase: 'Bound', capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'] };
+    return c;
+  };
+
+  it('lets a bound claim grow', () => {
+    const old = bound();
+    const grown = structuredClone(old);
+    (grown.spec as Obj).resources.requests.storage = '2Gi';
+    expect(() => admit(request('UPDATE', grown, baseCluster(), { oldObject: old }))).not.toThrow();
+  });
+
+  it('refuses to shrink a bound claim below its capacity', () => {
+    const old = bound();
+    (old.spec as Obj).resources.requests.storage = '2Gi';
+    const shrunk = structuredClone(old);
+    (shrunk.spec as Obj).resources.requests.storage = '500Mi';
+    expect(refuse(shrunk, old).message).toBe('PersistentVolumeClaim "data" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than status.capacity');
+  });
+
+  it('refuses other spec changes and resizing an unbound claim', () => {
+    const old = bound();
+    const rwx = structuredClone(old);
+    (rwx.spec as Obj).accessModes = ['ReadWriteMany'];
+    expect(refuse(rwx, old).message).toBe(
+      'PersistentVolumeClaim "data" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
+    );
+    const pending = stored(claim(spec()));
+    const grown = structuredClone(pending);
+    (grown.spec as Obj).resources.requests.storage = '5Gi';
+    expect(refuse(grown, pending).message).toContain('spec: Forbidden: spec is immutable after creation');
+  });
+
+  it('lets the binder set volumeName once', () => {
+    const old = stored(claim(spec()));
+    const named = structuredClone(old);
+    (named.spec as Obj).volumeName = 'pv-1';
+    expect(() => admit(request('UPDATE', named, baseCluster(), { oldObject: old }))).not.toThrow();
+  });
+});
+
+describe('persistent volumes', () => {
+  const base = { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'] };
+
+  it('needs node affinity for a local volume', () => {
+    expect(refuse(volume({ ...base, local: { path: '/mnt/disks/ssd1' } })).message).toBe(
+      'PersistentVolume "pv1" is invalid: spec.nodeAffinity: Required value: Local volume requires node affinity',
+    );
+  });
+
+  it('needs exactly one source', () => {
+    expect(refuse(volume(base)).message).toBe('PersistentVolume "pv1" is invalid: spec: Required value: must specify a volume type');
+    expect(refuse(volume({ ...base, hostPath: { path: '/a' }, nfs: { server: 'nfs', path: '/b' } })).message).toBe(
+      'PersistentVolume "pv1" is invalid: spec.nfs: Forbidden: may not specify more than 1 volume type',
+    );
+  });
+
+  it('needs capacity and access modes', () => {
+    const e = refuse(volume({ hostPath: { path: '/a' } }));
+    expect(e.message).toMatchInlineSnapshot(`"PersistentVolume "pv1" is invalid: [spec.accessModes: Required value, spec.capacity: Required value, spec.capacity: Unsupported value: core.ResourceList(nil): supported values: "storage"]"`);
+  });
+
+  it('warns about Recycle', () => {
+    const r = admit(request('CREATE', volume({ ...base, hostPath: { path: '/a' }, persistentVolumeReclaimPolicy: 'Recycle' }), baseCluster()));
+    expect(r.warnings).toEqual(['spec.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated. Instead, the recommended approach is to use dynamic provisioning.']);
+  });
+
+  it('freezes the volume source', () => {
+    const old = stored(volume({ ...base, hostPath: { path: '/a' } }));
+    const moved = structuredClone(old);
+    (moved.spec as Obj).hostPath.path = '/b';
+    expect(refuse(moved, old).message).toBe('PersistentVolume "pv1" is invalid: spec.persistentvolumesource: Forbidden: spec.persistentvolumesource is immutable after creation');
+    const bigger = structuredClone(old);
+    (bigger.spec as Obj).capacity.storage = '2Gi';
+    expect(() => admit(request('UPDATE', bigger, baseCluster(), { oldObject: old }))).not.toThrow();
+  });
+});
+
+describe('storage classes', () => {
+  const sc = (extra: Obj = {}): KObject => ({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, provisioner: 'rancher.io/local-path', parameters: { a: '1' }, ...extra }) as KObject;
+
+  it('needs a provisioner and a known binding mode', () => {
+    const e = refuse({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, volumeBindingMode: 'Later' } as KObject);
+    expect(e.toStatus()).toMatchInlineSnapshot(`
+      {
+        "apiVersion": "v1",
+        "code": 422,
+        "details": {
+          "causes": [
+            {
+              "field": "provisioner",
+              "message": "Required value",
+              "reason": "FieldValueRequired",
+            },
+            {
+              "field": "volumeBindingMode",
+              "message": "Unsupported value: "Later": supported values: "Immediate", "WaitForFirstConsumer"",
+              "reason": "FieldValueNotSupported",
+            },
+          ],
+          "group": "storage.k8s.io",
+          "kind": "StorageClass",
+          "name": "fast",
+        },
+        "kind": "Status",
+        "message": "StorageClass.storage.k8s.io "fast" is invalid: [provisioner: Required value, volumeBindingMode: Unsupported value: "Later": supported values: "Immediate", "WaitForFirstConsumer"]",
+        "metadata": {},
+        "reason": "Invalid",
+        "status": "Failure",
+      }
+    `);
+  });
+
+  it('freezes parameters, provisioner, reclaimPolicy and volumeBindingMode', () => {
+    const old = stored(sc());
+    const changed = { ...structuredClone(old), parameters: { a: '2' }, provisioner: 'nfs.csi.k8s.io', reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer' } as KObject;
+    expect(refuse(changed, old).message).toMatchInlineSnapshot(`"StorageClass.storage.k8s.io "fast" is invalid: [parameters: Forbidden: updates to parameters are forbidden., provisioner: Forbidden: updates to provisioner are forbidden., reclaimPolicy: Forbidden: updates to reclaimPolicy are forbidden., volumeBindingMode: Invalid value: "WaitForFirstConsumer": field is immutable]"`);
+  });
+
+  it('lets allowVolumeExpansion change', () => {
+    const old = stored(sc());
+    expect(() => admit(request('UPDATE', { ...structuredClone(old), allowVolumeExpansion: true } as KObject, baseCluster(), { oldObject: old }))).not.toThrow();
+  });
+});
+
+describe('workloads', () => {
+  it('refuses a Deployment whose selector does not match its template', () => {
+    const e = refuse(deployment({ selector: { matchLabels: { app: 'web' } }, template: template({ app: 'api' }) }));
+    expect(e.toStatus()).toMatchInlineSnapshot(`
+      {
+        "apiVersion": "v1",
+        "code": 422,
+        "details": {
+          "causes": [
+            {
+              "field": "spec.template.metadata.labels",
+              "message": "Invalid value: map[string]string{"app":"api"}: \`selector\` does not match template \`labels\`",
+              "reason": "FieldValueInvalid",
+            },
+          ],
+          "group": "apps",
+          "kind": "Deployment",
+          "name": "web",
+        },
+        "kind": "Status",
+        "message": "Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"api"}: \`selector\` does not match template \`labels\`",
+        "metadata": {},
+        "reason": "Invalid",
+        "status": "Failure",
+      }
+    `);
+  });
+
+  it('reports a missing selector twice, as a real server does', () => {
+    expect(refuse(deployment({ template: template({ app: 'web', tier: 'front' }) })).message).toBe(
+      'Deployment.apps "web" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid value: map[string]string{"app":"web", "tier":"front"}: `selector` does not match template `labels`]',
+    );
+  });
+
+  it('refuses an empty selector', () => {
+    expect(refuse(deployment({ selector: {}, template: template({ app: 'web' }) })).message).toBe(
+      'Deployment.apps "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment',
+    );
+  });
+
+  it('only restarts Always', () => {
+    expect(refuse(deployment({ selector: { matchLabels: { app: 'web' } }, template: template({ app: 'web' }, { restartPolicy: 'Never' }) })).message).toBe(
+      'Deployment.apps "web" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"',
+    );
+  });
+
+  it('refuses negative replicas', () => {
+    expect(refuse(deployment({ replicas: -1, selector: { matchLabels: { app: 'web' } }, template: template({ app: 'web' }) })).message).toBe(
+      'Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
+    );
+  });
+
+  it('freezes the selector', () => {
+    const old = stored(deployment({ selector: { matchLabels: { app: 'web' } }, template: template({ app: 'web' }) }));
+    const changed = structuredClone(old);
+    (changed.spec as Obj).selector = { matchLabels: { app: 'web', v: '2' } };
+    (changed.spec as Obj).template.metadata.labels = { app: 'web', v: '2' };
+    expect(refuse(changed, old).message).toBe(
+      'Deployment.apps "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web", "v":"2"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
+    );
+  });
+
+  const sts = (extra: Obj = {}): KObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'db' },
+    spec: {
+      serviceName: 'db',
+      selector: { matchLabels: { app: 'db' } },
+      template: template({ app: 'db' }, { containers: [{ name: 'db', image: 'postgres:16', volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }] }] }),
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+      ...extra,
+    },
+  });
+
+  it('accepts a StatefulSet whose pods mount their claim template', () => {
+    expect(() => stored(sts())).not.toThrow();
+  });
+
+  it('freezes a StatefulSet’s claim templates but not its replicas', () => {
+    const old = stored(sts());
+    const scaled = structuredClone(old);
+    (scaled.spec as Obj).replicas = 3;
+    expect(() => admit(request('UPDATE', scaled, baseCluster(), { oldObject: old }))).not.toThrow();
+    const bigger = structuredClone(old);
+    (bigger.spec as Obj).volumeClaimTemplates[0].spec.resources.requests.storage = '5Gi';
+    expect(refuse(bigger, old).message).toBe(
+      "StatefulSet.apps \"db\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+    );
+  });
+
+  it('names StatefulSets with DNS labels', () => {
+    const s = sts();
+    s.metadata.name = 'db.v1';
+    expect(refuse(s).message).toContain('metadata.name: Invalid value: "db.v1": a lowercase RFC 1123 label must consist of');
+  });
+
+  it('refuses a Job that would restart Always', () => {
+    const job: KObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'pi', uid: 'u1' }, spec: { template: { spec: { containers: [{ name: 'pi', image: 'perl' }] } } } };
+    expect(refuse(job).message).toBe('Job.batch "pi" is invalid: spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"');
+  });
+
+  it('refuses a hand-written Job selector without manualSelector', () => {
+    const job: KObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'pi', uid: 'u1' },
+      spec: { selector: { matchLabels: { app: 'pi' } }, template: { metadata: { labels: { app: 'pi' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'pi', image: 'perl' }] } } },
+    };
+    expect(refuse(job).message).toBe(
+      'Job.batch "pi" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"pi", "batch.kubernetes.io/controller-uid":"u1"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` not auto-generated',
+    );
+  });
+});
+
+describe('config maps, secrets, services', () => {
+  it('checks config keys', () => {
+    const e = refuse({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { 'conf/app.yaml': 'x' } } as KObject);
+    expect(e.message).toBe(
+      `ConfigMap "cfg" is invalid: data[conf/app.yaml]: Invalid value: "conf/app.yaml": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
+    );
+  });
+
+  it('freezes the ClusterIP of a Service but carries it over when a manifest leaves it out', () => {
+    const old = stored({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { selector: { app: 'db' }, ports: [{ port: 5432 }] } });
+    const reapplied: KObject = { apiVersion: 'v1', kind: 'Service', metadata: { ...old.metadata }, spec: { selector: { app: 'db' }, ports: [{ port: 5432 }] } };
+    const r = admit(request('UPDATE', reapplied, baseCluster(), { oldObject: old }));
+    expect((r.object!.spec as Obj).clusterIP).toBe((old.spec as Obj).clusterIP);
+    const headless: KObject = { ...reapplied, spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] } };
+    expect(refuse(headless, old).message).toBe('Service "db" is invalid: spec.clusterIPs[0]: Invalid value: []string{"None"}: may not change once set');
+  });
+});
+
+describe('subresources', () => {
+  it('checks a Scale body and leaves other subresource bodies alone', () => {
+    const dep = stored(deployment({ selector: { matchLabels: { app: 'web' } }, template: template({ app: 'web' }) }));
+    const scale: KObject = { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: -2 } };
+    const req = { ...request('UPDATE', dep, baseCluster(), { oldObject: dep }), subresource: 'scale', object: scale };
+    expect(() => admit(req)).toThrow('Scale.autoscaling "web" is invalid: spec.replicas: Invalid value: -2: must be greater than or equal to 0');
+    const ok = { ...req, object: { ...scale, spec: { replicas: 3 } } };
+    expect(admit(ok).object).toEqual(ok.object);
+  });
+
+  it('lets a status write through without re-running spec rules', () => {
+    const old = stored(pod({ containers: [{ name: 'c', image: 'x' }] }));
+    const running = structuredClone(old);
+    running.status = { phase: 'Running', qosClass: 'BestEffort' };
+    const r = admit({ ...request('UPDATE', running, baseCluster(), { oldObject: old }), subresource: 'status' });
+    expect((r.object!.status as Obj).phase).toBe('Running');
+  });
+});
