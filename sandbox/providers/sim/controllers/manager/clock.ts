@@ -1,0 +1,86 @@
+/**
+ * Clock is the time source of a simulated control plane. Controllers never
+ * call Date.now() or setTimeout() directly: `kslab sim` runs them on the
+ * RealClock, while tests drive a FakeClock so that a 50 s node-monitor grace
+ * period or a 300 s toleration pass in microseconds (the same idea as
+ * k8s.io/utils/clock and its testing.FakeClock, which Kubernetes' own
+ * controller tests use).
+ */
+
+/** TimerHandle identifies a pending timer so it can be cancelled. */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+export interface Clock {
+  /** now is the current time. */
+  now(): Date;
+  /** after runs fn once, ms milliseconds from now. */
+  after(ms: number, fn: () => void): TimerHandle;
+}
+
+/** RealClock is wall-clock time; timers are unref'd so a forgotten one never keeps the process alive. */
+export class RealClock implements Clock {
+  now(): Date {
+    return new Date();
+  }
+
+  after(ms: number, fn: () => void): TimerHandle {
+    const t = setTimeout(fn, Math.max(0, ms));
+    t.unref?.();
+    return { cancel: () => clearTimeout(t) };
+  }
+}
+
+interface FakeTimer {
+  at: number;
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * FakeClock only moves when told to. advance(ms) fires every timer that
+ * falls due, in time order, with now() set to each timer's due time, so
+ * chains of timers (a heartbeat that re-arms itself) behave as they would
+ * in real time.
+ */
+export class FakeClock implements Clock {
+  private t: number;
+  private seq = 0;
+  private timers: FakeTimer[] = [];
+
+  constructor(start: Date | number = Date.UTC(2026, 0, 1)) {
+    this.t = typeof start === 'number' ? start : start.getTime();
+  }
+
+  now(): Date {
+    return new Date(this.t);
+  }
+
+  after(ms: number, fn: () => void): TimerHandle {
+    const timer: FakeTimer = { at: this.t + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
+    this.timers.push(timer);
+    return { cancel: () => void (timer.cancelled = true) };
+  }
+
+  /** pending is how many timers are still waiting (for tests). */
+  get pending(): number {
+    return this.timers.filter((x) => !x.cancelled).length;
+  }
+
+  /** advance moves time forward by ms, firing due timers in order. */
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      this.timers = this.timers.filter((x) => !x.cancelled);
+      let next: FakeTimer | undefined;
+      for (const x of this.timers) if (x.at <= end && (!next || x.at < next.at || (x.at === next.at && x.seq < next.seq))) next = x;
+      if (!next) break;
+      this.timers.splice(this.timers.indexOf(next), 1);
+      this.t = Math.max(this.t, next.at);
+      next.fn();
+    }
+    this.t = end;
+  }
+}

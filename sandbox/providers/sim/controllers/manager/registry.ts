@@ -1,0 +1,13 @@
+/**
+ * controllerRegistry lists the control loops every simulated cluster runs,
+ * in start order. Adding a controller is one line here.
+ */
+import type { ControllerFactory } from './manager.ts';
+
+export interface ControllerRegistration {
+  name: string;
+  create: ControllerFactory;
+}
+
+export const controllerRegistry: ControllerRegistration[] = [
+];
