@@ -163,7 +163,14 @@ describe('pods', () => {
     expect(() => admit(request('UPDATE', added, baseCluster(), { oldObject: old }))).not.toThrow();
     const removed = structuredClone(old);
     (removed.spec as Obj).tolerations.pop();
-    expect(refuse(removed, old).message).toContain('spec: Forbidden: pod updates may not change fields other than');
+    expect(refuse(removed, old).message).toBe('Pod "web" is invalid: spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds');
+  });
+
+  it('refuses adding a container to a running pod', () => {
+    const old = stored(pod({ containers: [{ name: 'c', image: 'x' }] }));
+    const more = structuredClone(old);
+    (more.spec as Obj).containers.push({ name: 'd', image: 'y', imagePullPolicy: 'Always', terminationMessagePolicy: 'File' });
+    expect(refuse(more, old).message).toBe('Pod "web" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers');
   });
 });
 

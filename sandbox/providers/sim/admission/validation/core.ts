@@ -263,22 +263,45 @@ const podUpdatableFields = [
  * not reproduced here (only its first line is).
  */
 export function validatePodUpdate(pod: KObject, old: KObject): FieldError[] {
-  const errs = [...validateObjectMetaUpdate(pod.metadata, old.metadata), ...validatePodSpec(pod.spec as Obj, 'spec')];
+  const errs = [...validateObjectMetaUpdate(pod.metadata, old.metadata), ...validatePod(pod).filter((e) => !e.field.startsWith('metadata.'))];
   const next = structuredClone((pod.spec ?? {}) as Obj);
   const prev = (old.spec ?? {}) as Obj;
+  // ValidateContainerUpdates: same number of containers, each still with an image; stops here otherwise.
+  for (const list of ['containers', 'initContainers']) {
+    const a = (next[list] ?? []) as Obj[];
+    const b = (prev[list] ?? []) as Obj[];
+    if (a.length !== b.length) return [...errs, forbidden(`spec.${list}`, 'pod updates may not add or remove containers')];
+  }
+  // activeDeadlineSeconds may be set once, then only lowered.
+  const ads = next.activeDeadlineSeconds;
+  if (ads != null) {
+    if (ads < 0 || ads > 2147483647) return [...errs, invalid('spec.activeDeadlineSeconds', ads, 'must be between 0 and 2147483647, inclusive')];
+    if (prev.activeDeadlineSeconds != null && prev.activeDeadlineSeconds < ads)
+      return [...errs, invalid('spec.activeDeadlineSeconds', ads, 'must be less than or equal to previous value')];
+  } else if (prev.activeDeadlineSeconds != null) {
+    errs.push(invalid('spec.activeDeadlineSeconds', null, 'must not update from a positive integer to nil value'));
+  }
+  // validateOnlyAddedTolerations: every old toleration must still be there (tolerationSeconds may change).
+  const newTol = (next.tolerations ?? []) as Obj[];
+  for (const t of (prev.tolerations ?? []) as Obj[]) {
+    const found = newTol.some((n) => deepEqual({ ...t, tolerationSeconds: n.tolerationSeconds }, n));
+    if (!found) {
+      errs.push(forbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds'));
+      break;
+    }
+  }
   for (const list of ['containers', 'initContainers']) {
     (next[list] ?? []).forEach((c: Obj, i: number) => {
-      const oc = prev[list]?.[i];
-      if (oc) c.image = oc.image;
+      c.image = prev[list][i].image;
     });
   }
   next.activeDeadlineSeconds = prev.activeDeadlineSeconds;
-  const oldTol = (prev.tolerations ?? []) as Obj[];
-  const newTol = (next.tolerations ?? []) as Obj[];
-  if (oldTol.every((t) => newTol.some((n) => deepEqual(n, t)))) next.tolerations = prev.tolerations;
+  next.tolerations = prev.tolerations;
+  next.schedulingGates = prev.schedulingGates;
   if (prev.terminationGracePeriodSeconds != null && prev.terminationGracePeriodSeconds < 0 && next.terminationGracePeriodSeconds === 1)
     next.terminationGracePeriodSeconds = prev.terminationGracePeriodSeconds;
   if (!deepEqual(stripUndefined(next), stripUndefined(prev))) {
+    // The real message continues with "\n" and a go-cmp diff of the internal PodSpec; only its first line is reproduced.
     errs.push(forbidden('spec', `pod updates may not change fields other than ${podUpdatableFields.join(',')}`));
   }
   return errs;
@@ -487,28 +510,37 @@ export function validateNamespace(ns: KObject): FieldError[] {
 
 const serviceTypes = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 
+/** validateService follows ValidateService's order: ports, type-specific rules, each port, selector, affinity, type. */
 export function validateService(svc: KObject): FieldError[] {
   const errs = validateObjectMeta(svc.metadata, true, isDNS1035Label);
   const s = (svc.spec ?? {}) as Obj;
-  if (s.type && !serviceTypes.includes(s.type)) errs.push(notSupported('spec.type', s.type, serviceTypes));
-  if (s.type === 'ExternalName') {
-    if (!s.externalName) errs.push(required('spec.externalName'));
-    return errs;
-  }
   const ports = (s.ports ?? []) as Obj[];
-  if (ports.length === 0 && s.clusterIP !== 'None') errs.push(required('spec.ports'));
+  const headless = s.clusterIP === 'None' || (s.clusterIPs ?? [])[0] === 'None';
+  if (ports.length === 0 && !headless && s.type !== 'ExternalName') errs.push(required('spec.ports'));
+  if ((s.type === 'NodePort' || s.type === 'LoadBalancer') && headless)
+    errs.push(invalid('spec.clusterIPs[0]', 'None', `may not be set to 'None' for ${s.type} services`));
+  if (s.type === 'ExternalName') {
+    const cname = String(s.externalName ?? '').replace(/\.$/, '');
+    if (!cname) errs.push(required('spec.externalName'));
+    else for (const m of isDNS1123Subdomain(cname)) errs.push(invalid('spec.externalName', cname, m));
+  }
   const names = new Set<string>();
   ports.forEach((p, i) => {
     const pp = idx('spec.ports', i);
     if (ports.length > 1 && !p.name) errs.push(required(at(pp, 'name')));
-    if (p.name) {
+    else if (p.name) {
       for (const m of isDNS1123Label(p.name)) errs.push(invalid(at(pp, 'name'), p.name, m));
       if (names.has(p.name)) errs.push(duplicate(at(pp, 'name'), p.name));
-      names.add(p.name);
+      else names.add(p.name);
     }
     if (!(p.port >= 1 && p.port <= 65535)) errs.push(invalid(at(pp, 'port'), p.port ?? 0, portRangeMsg));
-    if (p.protocol && !portProtocols.includes(p.protocol)) errs.push(notSupported(at(pp, 'protocol'), p.protocol, portProtocols));
+    if (!p.protocol) errs.push(required(at(pp, 'protocol')));
+    else if (!portProtocols.includes(p.protocol)) errs.push(notSupported(at(pp, 'protocol'), p.protocol, portProtocols));
   });
+  if (s.selector) errs.push(...validateLabels(s.selector, 'spec.selector'));
+  if (!s.type) errs.push(required('spec.type'));
+  else if (!serviceTypes.includes(s.type)) errs.push(notSupported('spec.type', s.type, serviceTypes));
+  if (s.type === 'ClusterIP') ports.forEach((p, i) => p.nodePort && errs.push(forbidden(at(idx('spec.ports', i), 'nodePort'), "may not be used when `type` is 'ClusterIP'")));
   return errs;
 }
 
