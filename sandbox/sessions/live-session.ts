@@ -44,6 +44,8 @@ export interface LiveSessionDeps {
 const HISTORY_KEEP = 500;
 /** FLOW_POLL_MS: how often a paused producer checks whether the sockets drained (ws has no per-socket drain event). */
 const FLOW_POLL_MS = 20;
+/** SCROLLBACK_CHARS: what a reconnecting or refreshed page is shown of the terminal so far. */
+const SCROLLBACK_CHARS = 64 * 1024;
 /** SAVE_DELAY_MS: the cluster is saved this long after the last command, so a burst of commands saves once. */
 const SAVE_DELAY_MS = 1000;
 
@@ -66,6 +68,9 @@ export class LiveSession {
   private saving: Promise<void> = Promise.resolve();
   private bringUp: Promise<void> = Promise.resolve();
   private persistedSeenAt: number;
+  /** scrollback is the recent terminal output, replayed to a page that (re)connects. */
+  private scrollback: string[] = [];
+  private scrollbackChars = 0;
 
   constructor(
     readonly record: SessionRecord,
@@ -73,7 +78,10 @@ export class LiveSession {
   ) {
     this.persistedSeenAt = record.lastSeenAt;
     for (const sub of ['home', 'cache', 'work']) mkdirSync(join(deps.dir, sub), { recursive: true });
-    this.batcher = new OutputBatcher((data) => this.broadcastData(data));
+    this.batcher = new OutputBatcher((data) => {
+      this.remember(data);
+      this.broadcastData(data);
+    });
     this.shell = new LearnerShell({
       folder: () => this.folder(),
       kubectl: {
@@ -305,9 +313,8 @@ export class LiveSession {
     this.connections.add(conn);
     conn.sendControl(this.hello());
     conn.sendControl(this.clusterMessage());
-    if (this.shellStarted) {
-      conn.sendData(this.shell.redrawPrompt() || '');
-    }
+    this.batcher.drain();
+    if (this.scrollbackChars > 0) conn.sendData(this.scrollback.join(''));
     if (this.progress.state === 'ready') this.startView();
     if (this.lastView) conn.sendControl({ type: 'view', view: this.lastView });
   }
@@ -349,6 +356,18 @@ export class LiveSession {
         this.touch();
         return;
     }
+  }
+
+  /** remember keeps output for the scrollback, dropping whole old lines past the limit. */
+  private remember(data: string): void {
+    this.scrollback.push(data);
+    this.scrollbackChars += data.length;
+    if (this.scrollbackChars <= SCROLLBACK_CHARS) return;
+    let text = this.scrollback.join('');
+    const cut = text.indexOf('\n', text.length - SCROLLBACK_CHARS);
+    text = cut >= 0 ? text.slice(cut + 1) : text.slice(text.length - SCROLLBACK_CHARS);
+    this.scrollback = [text];
+    this.scrollbackChars = text.length;
   }
 
   broadcastControl(message: ServerControl): void {

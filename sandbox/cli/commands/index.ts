@@ -1,4 +1,4 @@
 // Each sub-command registers itself here with a lazy import, one line each.
 import { registerCommand } from '../main.ts';
 
-void registerCommand;
+registerCommand('serve', async () => import('./serve.ts'));
