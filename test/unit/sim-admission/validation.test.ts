@@ -497,3 +497,27 @@ describe('subresources', () => {
     expect((r.object!.status as Obj).phase).toBe('Running');
   });
 });
+
+describe('rbac', () => {
+  const binding = (roleRef: Obj, subjects: Obj[] = [{ kind: 'User', name: 'jane' }]): KObject =>
+    ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'read' }, roleRef, subjects }) as KObject;
+
+  it('defaults apiGroups on bindings and needs rule verbs, groups and resources', () => {
+    const b = admit(request('CREATE', binding({ kind: 'Role', name: 'reader' }), baseCluster())).object as Obj;
+    expect(b.roleRef.apiGroup).toBe('rbac.authorization.k8s.io');
+    expect(b.subjects[0].apiGroup).toBe('rbac.authorization.k8s.io');
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'reader' }, rules: [{ verbs: [] }] } as KObject;
+    expect(refuse(role).message).toBe(
+      'Role.rbac.authorization.k8s.io "reader" is invalid: [rules[0].verbs: Required value: verbs must contain at least one value, rules[0].apiGroups: Required value: resource rules must supply at least one api group, rules[0].resources: Required value: resource rules must supply at least one resource]',
+    );
+  });
+
+  it('freezes roleRef', () => {
+    const old = stored(binding({ kind: 'Role', name: 'reader' }));
+    const changed = structuredClone(old) as Obj;
+    changed.roleRef.name = 'writer';
+    expect(refuse(changed as KObject, old).message).toBe(
+      'RoleBinding.rbac.authorization.k8s.io "read" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"writer"}: cannot change roleRef',
+    );
+  });
+});

@@ -7,6 +7,7 @@ import type { KObject, StoreReader } from '../../store/types.ts';
 import { defaultDaemonSet, defaultDeployment, defaultReplicaSet, defaultStatefulSet } from './apps.ts';
 import { defaultCronJob, defaultJob } from './batch.ts';
 import { defaultNamespace, defaultPod, defaultPodTemplate, defaultPV, defaultPVC, defaultSecret, defaultService } from './core.ts';
+import { defaultBinding } from './rbac.ts';
 import { defaultCSIDriver, defaultStorageClass } from './storage.ts';
 
 /** applyDefaults fills in defaults for `obj` (mutating it) according to its group and kind. */
@@ -45,5 +46,8 @@ export function applyDefaults(group: string, kind: string, obj: KObject, operati
       return defaultStorageClass(obj);
     case 'storage.k8s.io/CSIDriver':
       return defaultCSIDriver(obj);
+    case 'rbac.authorization.k8s.io/RoleBinding':
+    case 'rbac.authorization.k8s.io/ClusterRoleBinding':
+      return defaultBinding(obj);
   }
 }
