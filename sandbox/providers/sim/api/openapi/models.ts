@@ -118,6 +118,8 @@ function buildCatalog(): Catalog {
     const list = modelForKind(rt.group, rt.version, rt.listKind);
     if (list) assign(list, rt.group);
   }
+  // The meta types every group version document lists (DELETE bodies and error responses).
+  for (const model of ['V1DeleteOptions', 'V1Status']) assign(model, '');
   return { schemaName, roots };
 }
 
