@@ -521,3 +521,33 @@ describe('rbac', () => {
     );
   });
 });
+
+describe('warnings', () => {
+  it('lists the PV deprecations in the server’s order', () => {
+    const pv: KObject = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'pv0001', annotations: { 'volume.beta.kubernetes.io/storage-class': 'slow' } },
+      spec: {
+        capacity: { storage: '5Gi' },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Recycle',
+        nfs: { server: '192.168.10.17', path: '/exports/pv0001' },
+        nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'failure-domain.beta.kubernetes.io/zone', operator: 'In', values: ['a'] }] }] } },
+      },
+    };
+    expect(admit(request('CREATE', pv, baseCluster())).warnings).toEqual([
+      'metadata.annotations[volume.beta.kubernetes.io/storage-class]: deprecated since v1.8; use "storageClassName" attribute instead',
+      'spec.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated. Instead, the recommended approach is to use dynamic provisioning.',
+      'spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].key: failure-domain.beta.kubernetes.io/zone is deprecated since v1.17; use "topology.kubernetes.io/zone" instead',
+    ]);
+  });
+
+  it('warns about the beta storage-class annotation on a claim', () => {
+    const c = claim({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } });
+    c.metadata.annotations = { 'volume.beta.kubernetes.io/storage-class': 'standard' };
+    expect(admit(request('CREATE', c, baseCluster())).warnings).toEqual([
+      'metadata.annotations[volume.beta.kubernetes.io/storage-class]: deprecated since v1.8; use "storageClassName" attribute instead',
+    ]);
+  });
+});

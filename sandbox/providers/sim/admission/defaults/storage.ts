@@ -21,5 +21,5 @@ export function defaultCSIDriver(d: KObject): void {
   spec.requiresRepublish ??= false;
   spec.volumeLifecycleModes ??= ['Persistent'];
   // SELinuxMountReadWriteOncePod is beta and on in 1.33, which defaults seLinuxMount to false.
-  spec.seLinuxMount ??= false; // wording not verified (feature-gated default)
+  spec.seLinuxMount ??= false; // not checked against a 1.33 response: default depends on that feature gate
 }

@@ -21,7 +21,7 @@ export function priorityAdmission(pod: KObject, name: string): void {
   let priority = 0;
   if (className) {
     if (!(className in systemPriorityClasses)) {
-      // wording not verified
+      // Real output: `pods "x" is forbidden: no PriorityClass with name gold was found`.
       throw forbidden({ group: '', resource: 'pods' }, name, `no PriorityClass with name ${className} was found`);
     }
     priority = systemPriorityClasses[className];

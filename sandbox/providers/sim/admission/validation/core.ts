@@ -488,20 +488,41 @@ export function validatePVUpdate(pv: KObject, old: KObject): FieldError[] {
   return errs;
 }
 
-/** warningsForPV: pkg/api/persistentvolume/util.go GetWarningsForPersistentVolume (the Recycle deprecation). */
+/** deprecatedVolumeAnnotations: pkg/api/persistentvolume/util.go deprecatedAnnotations. */
+const deprecatedVolumeAnnotations: [string, string][] = [
+  ['volume.beta.kubernetes.io/storage-class', 'deprecated since v1.8; use "storageClassName" attribute instead'],
+  ['volume.beta.kubernetes.io/mount-options', 'deprecated since v1.31; use "mountOptions" attribute instead'],
+];
+
+/** deprecatedNodeLabels: pkg/api/node GetNodeLabelDeprecatedMessage. */
+const deprecatedNodeLabels: Record<string, string> = {
+  'beta.kubernetes.io/arch': 'deprecated since v1.14; use "kubernetes.io/arch" instead',
+  'beta.kubernetes.io/os': 'deprecated since v1.14; use "kubernetes.io/os" instead',
+  'failure-domain.beta.kubernetes.io/region': 'deprecated since v1.17; use "topology.kubernetes.io/region" instead',
+  'failure-domain.beta.kubernetes.io/zone': 'deprecated since v1.17; use "topology.kubernetes.io/zone" instead',
+  'beta.kubernetes.io/instance-type': 'deprecated since v1.17; use "node.kubernetes.io/instance-type" instead',
+};
+
+/** warningsForPV is GetWarningsForPersistentVolume: deprecated annotations, Recycle, deprecated node labels. */
 export function warningsForPV(pv: KObject): string[] {
   const w: string[] = [];
-  if ((pv.spec as Obj)?.persistentVolumeReclaimPolicy === 'Recycle')
+  for (const [a, msg] of deprecatedVolumeAnnotations) if (pv.metadata.annotations?.[a] !== undefined) w.push(`metadata.annotations[${a}]: ${msg}`);
+  const spec = (pv.spec ?? {}) as Obj;
+  if (spec.persistentVolumeReclaimPolicy === 'Recycle')
     w.push('spec.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated. Instead, the recommended approach is to use dynamic provisioning.');
+  ((spec.nodeAffinity?.required?.nodeSelectorTerms ?? []) as Obj[]).forEach((t, i) => {
+    ((t.matchExpressions ?? []) as Obj[]).forEach((r, j) => {
+      const msg = deprecatedNodeLabels[r.key];
+      if (msg) w.push(`spec.nodeAffinity.required.nodeSelectorTerms[${i}].matchExpressions[${j}].key: ${r.key} is ${msg}`);
+    });
+  });
   return w;
 }
 
-/** warningsForPVC: the deprecated beta storage-class annotation. */
+/** warningsForPVC is GetWarningsForPersistentVolumeClaim: the deprecated beta storage-class annotation. */
 export function warningsForPVC(pvc: KObject): string[] {
-  if (pvc.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] !== undefined)
-    // wording not verified
-    return ['metadata.annotations[volume.beta.kubernetes.io/storage-class]: deprecated since v1.8; use "storageClassName" attribute instead'];
-  return [];
+  const a = 'volume.beta.kubernetes.io/storage-class';
+  return pvc.metadata.annotations?.[a] !== undefined ? [`metadata.annotations[${a}]: ${deprecatedVolumeAnnotations[0][1]}`] : [];
 }
 
 export function validateNamespace(ns: KObject): FieldError[] {
