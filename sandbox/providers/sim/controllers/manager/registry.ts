@@ -3,6 +3,7 @@
  * in start order. Adding a controller is one line here.
  */
 import type { ControllerFactory } from './manager.ts';
+import { Scheduler } from '../../scheduler/scheduler.ts';
 
 export interface ControllerRegistration {
   name: string;
@@ -10,4 +11,5 @@ export interface ControllerRegistration {
 }
 
 export const controllerRegistry: ControllerRegistration[] = [
+  { name: 'scheduler', create: () => new Scheduler() },
 ];
