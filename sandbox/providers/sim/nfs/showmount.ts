@@ -25,7 +25,7 @@ export function showmountTool(server: NfsServer): TerminalTool {
 }
 
 function showmount(server: NfsServer, argv: string[], io: ToolIO): number {
-  let mode: Mode = 'hosts';
+  let mode = 'hosts' as Mode;
   let headers = true;
   const hosts: string[] = [];
   const setMode = (m: Mode) => {
