@@ -198,3 +198,15 @@ describe('Priority', () => {
     expect(refusal(() => admit(request('CREATE', pod('gold'), baseCluster()))).message).toBe('pods "p" is forbidden: no PriorityClass with name gold was found');
   });
 });
+
+describe('pod plugins on update', () => {
+  it('keep priority and give dropped default tolerations back, so a PUT of the full pod is not a spec change', () => {
+    const old = admit(request('CREATE', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { automountServiceAccountToken: false, containers: [{ name: 'c', image: 'x' }] } }, baseCluster())).object!;
+    const put = structuredClone(old);
+    delete (put.spec as Obj).tolerations;
+    delete (put.spec as Obj).priority;
+    const r = admit(request('UPDATE', put, baseCluster(), { oldObject: old }));
+    expect((r.object!.spec as Obj).tolerations).toEqual((old.spec as Obj).tolerations);
+    expect((r.object!.spec as Obj).priority).toBe(0);
+  });
+});

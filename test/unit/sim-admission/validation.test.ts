@@ -157,12 +157,13 @@ describe('pods', () => {
   });
 
   it('lets an update add a toleration but not remove one', () => {
-    const old = stored(pod({ containers: [{ name: 'c', image: 'x' }] }));
+    const own = { key: 'dedicated', operator: 'Equal', value: 'storage', effect: 'NoSchedule' };
+    const old = stored(pod({ containers: [{ name: 'c', image: 'x' }], tolerations: [own] }));
     const added = structuredClone(old);
     (added.spec as Obj).tolerations.push({ key: 'k', operator: 'Exists', effect: 'NoSchedule' });
     expect(() => admit(request('UPDATE', added, baseCluster(), { oldObject: old }))).not.toThrow();
     const removed = structuredClone(old);
-    (removed.spec as Obj).tolerations.pop();
+    (removed.spec as Obj).tolerations = (removed.spec as Obj).tolerations.filter((t: Obj) => t.key !== 'dedicated');
     expect(refuse(removed, old).message).toBe('Pod "web" is invalid: spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds');
   });
 

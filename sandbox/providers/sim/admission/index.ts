@@ -20,7 +20,7 @@ import { applyDefaults } from './defaults/index.ts';
 import { defaultStorageClassAdmission } from './plugins/default-storage-class.ts';
 import { defaultTolerationSeconds } from './plugins/default-toleration-seconds.ts';
 import { namespaceLifecycle } from './plugins/namespace-lifecycle.ts';
-import { priorityAdmission } from './plugins/priority.ts';
+import { keepPriorityOnUpdate, priorityAdmission } from './plugins/priority.ts';
 import { serviceAccountAdmission } from './plugins/service-account.ts';
 import { addProtectionFinalizer, pvcProtectionFinalizer, pvProtectionFinalizer } from './plugins/storage-object-in-use-protection.ts';
 import type { AdmissionRequest, AdmissionResult } from './types.ts';
@@ -93,6 +93,10 @@ export function admit(req: AdmissionRequest): AdmissionResult {
       addProtectionFinalizer(obj, pvcProtectionFinalizer);
     }
     if (group === '' && kind === 'PersistentVolume') addProtectionFinalizer(obj, pvProtectionFinalizer);
+  }
+  if (req.operation === 'UPDATE' && !req.subresource && group === '' && kind === 'Pod' && req.oldObject) {
+    keepPriorityOnUpdate(obj, req.oldObject);
+    defaultTolerationSeconds(obj);
   }
 
   const target = { group, kind, namespaced };

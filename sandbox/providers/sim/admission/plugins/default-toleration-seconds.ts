@@ -2,7 +2,8 @@
  * DefaultTolerationSeconds, after kubernetes
  * plugin/pkg/admission/defaulttolerationseconds/admission.go: pods tolerate
  * node.kubernetes.io/not-ready and /unreachable (NoExecute) for 300 s unless
- * they already carry a toleration for that taint.
+ * they already carry a toleration for that taint. Runs on create and update
+ * (so a PUT that drops them gets them back, as on a real server).
  */
 import type { KObject } from '../../store/types.ts';
 
@@ -12,7 +13,8 @@ export const defaultNotReadyTolerationSeconds = 300;
 export const defaultUnreachableTolerationSeconds = 300;
 
 function tolerates(t: Obj, taintKey: string): boolean {
-  const keyMatches = t.key === taintKey || (!t.key && t.operator === 'Exists');
+  // An empty key counts as tolerating the taint, whatever the operator (as in the Go plugin).
+  const keyMatches = t.key === taintKey || !t.key;
   const effectMatches = !t.effect || t.effect === 'NoExecute';
   return keyMatches && effectMatches;
 }

@@ -15,6 +15,16 @@ export const systemPriorityClasses: Record<string, number> = {
   'system-cluster-critical': 2000000000,
 };
 
+/** keepPriorityOnUpdate: the plugin set priority on create; updates keep the stored priority and preemptionPolicy. */
+export function keepPriorityOnUpdate(pod: KObject, old: KObject): void {
+  const spec = (pod.spec ??= {}) as Obj;
+  const prev = (old.spec ?? {}) as Obj;
+  if (prev.priority === undefined) delete spec.priority;
+  else spec.priority = prev.priority;
+  if (prev.preemptionPolicy === undefined) delete spec.preemptionPolicy;
+  else spec.preemptionPolicy = prev.preemptionPolicy;
+}
+
 export function priorityAdmission(pod: KObject, name: string): void {
   const spec = (pod.spec ??= {}) as Obj;
   const className = spec.priorityClassName as string | undefined;
