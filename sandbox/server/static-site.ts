@@ -109,6 +109,9 @@ function sendFile(req: IncomingMessage, res: ServerResponse, status: number, pat
     'Content-Length': st.size,
     'Last-Modified': st.mtime.toUTCString(),
     'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    // The page's sandbox client looks for this entry to know a sandbox is behind it
+    // (the same pages served as plain static files keep the copy-only pane).
+    ...(contentType.startsWith('text/html') ? { 'Server-Timing': 'kslab;desc="sandbox"' } : {}),
   });
   if (req.method === 'HEAD') {
     res.end();

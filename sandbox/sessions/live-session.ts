@@ -310,10 +310,11 @@ export class LiveSession {
 
   /** attach adds a browser connection and brings it up to date. */
   attach(conn: TerminalConnection): void {
+    // Flush pending output to the others first, so the replay below holds it exactly once.
+    this.batcher.drain();
     this.connections.add(conn);
     conn.sendControl(this.hello());
     conn.sendControl(this.clusterMessage());
-    this.batcher.drain();
     if (this.scrollbackChars > 0) conn.sendData(this.scrollback.join(''));
     if (this.progress.state === 'ready') this.startView();
     if (this.lastView) conn.sendControl({ type: 'view', view: this.lastView });
