@@ -255,3 +255,11 @@ describe('core defaults', () => {
     expect(svc.spec.clusterIPs).toEqual(['None']);
   });
 });
+
+describe('secret stringData', () => {
+  it('is folded into data (base64) and never kept', () => {
+    const s = create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds' }, data: { user: 'b2xk' }, stringData: { user: 'admin', password: 'p@ss' } } as KObject);
+    expect(s.stringData).toBeUndefined();
+    expect(s.data).toEqual({ user: 'YWRtaW4=', password: 'cEBzcw==' });
+  });
+});

@@ -177,8 +177,19 @@ export function defaultNamespace(ns: KObject, operation: string): void {
   status.phase ??= 'Active';
 }
 
+/**
+ * defaultSecret: type Opaque, and stringData folded into data. stringData is write-only: the v1 → internal
+ * conversion (pkg/apis/core/v1/conversion.go Convert_v1_Secret_To_core_Secret) base64-encodes each value into
+ * data, overwriting a data key of the same name, and the field is never stored or returned.
+ */
 export function defaultSecret(secret: KObject): void {
-  (secret as Obj).type ??= 'Opaque';
+  const o = secret as Obj;
+  if (o.stringData && typeof o.stringData === 'object') {
+    o.data ??= {};
+    for (const [k, v] of Object.entries(o.stringData as Record<string, string>)) o.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  }
+  delete o.stringData;
+  o.type ??= 'Opaque';
 }
 
 /** serviceCIDR is the simulated cluster's service range (kind and kubeadm default). */

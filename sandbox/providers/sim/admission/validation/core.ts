@@ -583,12 +583,19 @@ function goStringSliceOf(a: string[]): string {
 /** maxSecretSize is core.MaxSecretSize (1 MiB), shared by ConfigMaps and Secrets. */
 const maxSecretSize = 1 << 20;
 
-function validateDataKeys(data: Obj | undefined, path: string): { errs: FieldError[]; size: number } {
+/** base64Bytes is the decoded length of a base64 value ([]byte fields arrive base64-encoded in JSON). */
+function base64Bytes(v: unknown): number {
+  const s = String(v ?? '').replace(/\s/g, '');
+  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+  return Math.max(0, Math.floor((s.length * 3) / 4) - pad);
+}
+
+function validateDataKeys(data: Obj | undefined, path: string, binary: boolean): { errs: FieldError[]; size: number } {
   const errs: FieldError[] = [];
   let size = 0;
   for (const [k, v] of Object.entries(data ?? {})) {
     for (const m of isConfigMapKey(k)) errs.push(invalid(key(path, k), k, m));
-    size += String(v ?? '').length;
+    size += binary ? base64Bytes(v) : Buffer.byteLength(String(v ?? ''));
   }
   return { errs, size };
 }
@@ -596,11 +603,11 @@ function validateDataKeys(data: Obj | undefined, path: string): { errs: FieldErr
 export function validateConfigMap(cm: KObject): FieldError[] {
   const errs = validateObjectMeta(cm.metadata, true);
   const o = cm as Obj;
-  const d = validateDataKeys(o.data, 'data');
-  const b = validateDataKeys(o.binaryData, 'binaryData');
+  const d = validateDataKeys(o.data, 'data', false);
+  const b = validateDataKeys(o.binaryData, 'binaryData', true);
   errs.push(...d.errs, ...b.errs);
   for (const k of Object.keys(o.data ?? {})) if (o.binaryData && k in o.binaryData) errs.push(invalid(key('data', k), k, 'duplicate of key present in binaryData'));
-  // wording not verified: ValidateConfigMap reports the total size on the root path ("").
+  // ValidateConfigMap reports the total size on the root path: field.TooLong(field.NewPath(""), …).
   if (d.size + b.size > maxSecretSize) errs.push(tooLong('', maxSecretSize));
   return errs;
 }
@@ -618,7 +625,7 @@ export function validateConfigMapUpdate(cm: KObject, old: KObject): FieldError[]
 export function validateSecret(secret: KObject): FieldError[] {
   const errs = validateObjectMeta(secret.metadata, true);
   const o = secret as Obj;
-  const d = validateDataKeys(o.data, 'data');
+  const d = validateDataKeys(o.data, 'data', true);
   errs.push(...d.errs);
   if (d.size > maxSecretSize) errs.push(tooLong('data', maxSecretSize));
   if (o.type === 'kubernetes.io/tls') {

@@ -6,7 +6,7 @@
  */
 import type { KObject } from '../../store/types.ts';
 import { isDNS1123Subdomain, isQualifiedName } from '../names.ts';
-import { type FieldError, fieldImmutable, forbidden, invalid, notSupported, required } from './errors.ts';
+import { type FieldError, fieldImmutable, forbidden, invalid, notSupported, required, tooLong } from './errors.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.ts';
 
 type Obj = Record<string, any>;
@@ -47,15 +47,20 @@ export function validateStorageClassUpdate(sc: KObject, old: KObject): FieldErro
 const fsGroupPolicies = ['File', 'None', 'ReadWriteOnceWithFSType'];
 const lifecycleModes = ['Ephemeral', 'Persistent'];
 
-/** csiDriverName: ValidateCSIDriverName — a DNS subdomain of at most 63 characters. */
-function csiDriverName(name: string): string[] {
-  const msgs: string[] = [];
-  if (name.length > 63) msgs.push('must be 63 characters or less'); // wording not verified
-  return [...msgs, ...isDNS1123Subdomain(name.toLowerCase())];
+/**
+ * validateCSIDriverName is ValidateCSIDriverName: required, at most 63 bytes (TooLong), a DNS subdomain once
+ * lower-cased. ValidateCSIDriver applies it to the object name on the path `name` (path from memory, not verified).
+ */
+function validateCSIDriverName(name: string | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!name) return [required(path)];
+  if (name.length > 63) errs.push(tooLong(path, 63));
+  for (const m of isDNS1123Subdomain(name.toLowerCase())) errs.push(invalid(path, name, m));
+  return errs;
 }
 
 export function validateCSIDriver(d: KObject): FieldError[] {
-  const errs = validateObjectMeta(d.metadata, false, csiDriverName);
+  const errs = [...validateObjectMeta(d.metadata, false, () => []), ...validateCSIDriverName(d.metadata.name, 'name')];
   const s = (d.spec ?? {}) as Obj;
   if (s.attachRequired == null) errs.push(required('spec.attachRequired'));
   if (s.podInfoOnMount == null) errs.push(required('spec.podInfoOnMount'));
