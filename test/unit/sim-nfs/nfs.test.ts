@@ -120,3 +120,13 @@ describe('showmount', () => {
     expect(bad.err).toContain('Usage: showmount [-adehv]');
   });
 });
+
+describe('NfsServer.forDataRoot', () => {
+  it('serves the data root export tree the provisioners and recycler use', async () => {
+    const { DataRoot } = await import('../../../sandbox/providers/sim/dataroot/dataroot.ts');
+    const dr = DataRoot.create({ clusterId: 'nfs-test', dataDir: root });
+    const s = NfsServer.forDataRoot(dr);
+    const r = s.resolveNfsMount('nfs', '/exports/capstone');
+    expect(r.ok && r.hostPath === realpathSync(dr.nfsPath('/exports/capstone'))).toBe(true);
+  });
+});

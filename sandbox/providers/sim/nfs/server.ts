@@ -20,21 +20,23 @@
  */
 import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { join, posix, sep } from 'node:path';
+import { clusterShape } from '../../cluster-shape.ts';
+import type { DataRoot } from '../dataroot/dataroot.ts';
 
 /** NFS_SERVER_NAME is the host name every node resolves to the server (DESIGN.md: "NFS host `nfs`"). */
-export const NFS_SERVER_NAME = 'nfs';
+export const NFS_SERVER_NAME: string = clusterShape.nfs.server;
 
 /** NFS_SERVER_ADDRESS is the server's address on the lab network (kind's docker network 172.18.0.0/16; nodes are .2–.4). */
 export const NFS_SERVER_ADDRESS = '172.18.0.5';
 
 /** EXPORT_PATH is the one exported directory, as clients name it. */
-export const EXPORT_PATH = '/exports';
+export const EXPORT_PATH: string = clusterShape.nfs.exportRoot;
 
 /** EXPORT_OPTIONS are the server's /etc/exports options for EXPORT_PATH (lesson 3 explains each). */
 export const EXPORT_OPTIONS = 'rw,sync,no_root_squash,no_subtree_check';
 
 /** LESSON_EXPORT_DIRS exist below /exports from the start (lesson 3: "three directories already exist"). */
-export const LESSON_EXPORT_DIRS = ['mysql', 'data', 'capstone'] as const;
+export const LESSON_EXPORT_DIRS: readonly string[] = clusterShape.nfs.directories;
 
 /**
  * MOUNT_TIMEOUT_MS is how long mount.nfs keeps retrying an unreachable server
@@ -89,8 +91,13 @@ export class NfsServer {
     this.address = options.address ?? NFS_SERVER_ADDRESS;
     mkdirSync(this.exportDir, { recursive: true });
     if (options.createLessonDirs ?? true) {
-      for (const dir of LESSON_EXPORT_DIRS) mkdirSync(join(this.exportDir, dir), { recursive: true });
+      for (const dir of LESSON_EXPORT_DIRS) mkdirSync(join(this.exportDir, ...dir.slice(EXPORT_PATH.length + 1).split('/')), { recursive: true });
     }
+  }
+
+  /** forDataRoot is the server of a cluster whose export tree is `<root>/nfs/exports` (DataRoot.nfsPath). */
+  static forDataRoot(dataRoot: DataRoot, options: Omit<NfsServerOptions, 'exportDir'> = {}): NfsServer {
+    return new NfsServer({ ...options, exportDir: dataRoot.nfsPath(EXPORT_PATH) });
   }
 
   /** isRunning says whether the server answers (the lab can stop it to show what a dead NFS server does). */
