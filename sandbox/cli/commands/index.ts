@@ -1,4 +1,6 @@
 // Each sub-command registers itself here with a lazy import, one line each.
 import { registerCommand } from '../main.ts';
 
+registerCommand('sim', async () => (await import('./sim.ts')).default);
 registerCommand('serve', async () => import('./serve.ts'));
+

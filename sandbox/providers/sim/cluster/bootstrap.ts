@@ -1,0 +1,279 @@
+/**
+ * bootstrapCluster fills a fresh simulated cluster with what a new kind
+ * cluster of the course's shape (../../cluster-shape.ts) has before the
+ * learner touches it: the system namespaces, the three nodes with kind's
+ * labels, taints and status, the `kubernetes` Service, the default
+ * StorageClass and local-path-config, the ceph-csi driver registration and
+ * config, and each namespace's `default` ServiceAccount and
+ * `kube-root-ca.crt` ConfigMap.
+ *
+ * Written as a list of small steps (like kind's create actions), each
+ * going through the same REST path (defaulting + admission) a client would.
+ * No workload Deployments/pods yet: controllers and provisioners arrive
+ * with sim part 2, and nothing here pretends they run.
+ */
+import type { KObject } from '../store/types.ts';
+import { findResource, type ResourceType } from '../api/resources.ts';
+import { StatusError } from '../api/status.ts';
+import { clusterShape } from '../../cluster-shape.ts';
+import type { ClusterApi } from '../server/rest.ts';
+
+const rt = (group: string, version: string, plural: string): ResourceType => {
+  const r = findResource(group, version, plural);
+  if (!r) throw new Error(`bootstrap: resource ${group}/${version}/${plural} is not served`);
+  return r;
+};
+
+/** systemNamespaces are the namespaces a kind cluster with local-path and ceph-csi installed has. */
+export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease', clusterShape.localPathProvisioner.namespace, clusterShape.ceph.csiNamespace];
+
+/** nodeFacts are the per-node addresses and CIDRs docker/kind hands out (172.18.0.0/16 network, 10.244.N.0/24 pod CIDRs). */
+const nodeFacts = [
+  { name: clusterShape.nodes.controlPlane, ip: '172.18.0.2', podCIDR: '10.244.0.0/24', controlPlane: true },
+  { name: clusterShape.nodes.workers[0], ip: '172.18.0.3', podCIDR: '10.244.1.0/24', controlPlane: false },
+  { name: clusterShape.nodes.workers[1], ip: '172.18.0.4', podCIDR: '10.244.2.0/24', controlPlane: false },
+];
+
+/** kubeletVersion is what the simulated kubelets report (matches the server's minor). */
+export const kubeletVersion = 'v1.33.1';
+
+/** nodeObject builds a Node the way kubelet registration + kubeadm labelling leave it on kind. */
+export function nodeObject(name: string, ip: string, podCIDR: string, controlPlane: boolean, now: string): KObject {
+  const labels: Record<string, string> = {
+    'beta.kubernetes.io/arch': 'amd64',
+    'beta.kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': 'amd64',
+    'kubernetes.io/hostname': name,
+    'kubernetes.io/os': 'linux',
+  };
+  if (controlPlane) {
+    labels['node-role.kubernetes.io/control-plane'] = '';
+    labels['node.kubernetes.io/exclude-from-external-load-balancers'] = '';
+  }
+  const resources = {
+    cpu: '4',
+    'ephemeral-storage': '102626232Ki',
+    'hugepages-1Gi': '0',
+    'hugepages-2Mi': '0',
+    memory: '16318288Ki',
+    pods: '110',
+  };
+  const condition = (type: string, status: string, reason: string, message: string) => ({
+    type,
+    status,
+    lastHeartbeatTime: now,
+    lastTransitionTime: now,
+    reason,
+    message,
+  });
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels,
+      annotations: {
+        'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///run/containerd/containerd.sock',
+        'node.alpha.kubernetes.io/ttl': '0',
+        'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+      },
+    },
+    spec: {
+      podCIDR,
+      podCIDRs: [podCIDR],
+      providerID: `kind://docker/lab/${name}`,
+      ...(controlPlane ? { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] } : {}),
+    },
+    status: {
+      addresses: [
+        { type: 'InternalIP', address: ip },
+        { type: 'Hostname', address: name },
+      ],
+      allocatable: { ...resources },
+      capacity: { ...resources },
+      conditions: [
+        condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+      ],
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      nodeInfo: {
+        architecture: 'amd64',
+        bootID: '',
+        containerRuntimeVersion: 'containerd://2.1.1',
+        kernelVersion: '6.1.0-37-amd64',
+        kubeProxyVersion: '',
+        kubeletVersion,
+        machineID: '',
+        operatingSystem: 'linux',
+        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        systemUUID: '',
+      },
+    },
+  };
+}
+
+/** localPathConfig is the local-path-config ConfigMap data kind ships (kind's local-path-storage manifest). */
+export const localPathConfigData = {
+  'config.json': `{
+        "nodePathMap":[
+        {
+                "node":"DEFAULT_PATH_FOR_NON_LISTED_NODES",
+                "paths":["${clusterShape.localPathProvisioner.defaultPath}"]
+        }
+        ]
+}`,
+  'helper.yaml': `apiVersion: v1
+kind: Pod
+metadata:
+  name: helper-pod
+spec:
+  priorityClassName: system-node-critical
+  tolerations:
+    - key: node.kubernetes.io/disk-pressure
+      operator: Exists
+      effect: NoSchedule
+  containers:
+  - name: helper-pod
+    image: docker.io/kindest/local-path-helper:v20241212-8ac705d0
+    imagePullPolicy: IfNotPresent`,
+  setup: `#!/bin/sh
+set -eu
+mkdir -m 0777 -p "$VOL_DIR"`,
+  teardown: `#!/bin/sh
+set -eu
+rm -rf "$VOL_DIR"`,
+};
+
+/** rootCaDescription is the annotation the root-ca-cert-publisher puts on kube-root-ca.crt (pkg/controller/certificates/rootcacertpublisher). */
+const rootCaDescription =
+  'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.';
+
+/**
+ * ensureNamespaceEssentials creates a namespace's `default` ServiceAccount
+ * (serviceaccounts-controller) and `kube-root-ca.crt` ConfigMap
+ * (root-ca-cert-publisher) when they are missing.
+ */
+export function ensureNamespaceEssentials(api: ClusterApi, namespace: string, caCertPem: string): void {
+  const sa = rt('', 'v1', 'serviceaccounts');
+  const cm = rt('', 'v1', 'configmaps');
+  const tryCreate = (r: ResourceType, obj: KObject) => {
+    if (api.store.get(r.storage, namespace, obj.metadata.name!)) return;
+    try {
+      api.create(r, namespace, obj);
+    } catch (e) {
+      // A namespace being deleted refuses new objects (NamespaceLifecycle); the controllers skip it too.
+      if (!(e instanceof StatusError && (e.code === 409 || e.code === 403 || e.code === 404))) throw e;
+    }
+  };
+  tryCreate(sa, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } });
+  tryCreate(cm, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'kube-root-ca.crt', namespace, annotations: { 'kubernetes.io/description': rootCaDescription } },
+    data: { 'ca.crt': caCertPem },
+  });
+}
+
+/** BootstrapStep is one named bring-up action. */
+interface BootstrapStep {
+  name: string;
+  run(api: ClusterApi, caCertPem: string): void;
+}
+
+const steps: BootstrapStep[] = [
+  {
+    name: 'creating namespaces',
+    run(api) {
+      const ns = rt('', 'v1', 'namespaces');
+      for (const name of systemNamespaces) api.create(ns, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    },
+  },
+  {
+    name: 'registering nodes',
+    run(api) {
+      const nodes = rt('', 'v1', 'nodes');
+      const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      for (const n of nodeFacts) api.create(nodes, '', nodeObject(n.name, n.ip, n.podCIDR, n.controlPlane, now));
+    },
+  },
+  {
+    name: 'creating the kubernetes service',
+    run(api) {
+      api.create(rt('', 'v1', 'services'), 'default', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+        spec: {
+          type: 'ClusterIP',
+          clusterIP: '10.96.0.1',
+          clusterIPs: ['10.96.0.1'],
+          ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+          sessionAffinity: 'None',
+        },
+      });
+    },
+  },
+  {
+    name: 'installing storage',
+    run(api) {
+      const sc = clusterShape.defaultStorageClass;
+      api.create(rt('storage.k8s.io', 'v1', 'storageclasses'), '', {
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: { name: sc.name, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+        provisioner: sc.provisioner,
+        reclaimPolicy: sc.reclaimPolicy,
+        volumeBindingMode: sc.volumeBindingMode,
+      });
+      const lp = clusterShape.localPathProvisioner;
+      api.create(rt('', 'v1', 'configmaps'), lp.namespace, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: lp.configMap, namespace: lp.namespace },
+        data: { ...localPathConfigData },
+      });
+    },
+  },
+  {
+    name: 'registering ceph-csi',
+    run(api) {
+      const ceph = clusterShape.ceph;
+      api.create(rt('storage.k8s.io', 'v1', 'csidrivers'), '', {
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'CSIDriver',
+        metadata: { name: ceph.csiDriver },
+        spec: { attachRequired: true, podInfoOnMount: false, fsGroupPolicy: 'File', seLinuxMount: true },
+      });
+      api.create(rt('', 'v1', 'configmaps'), ceph.csiNamespace, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'ceph-csi-config', namespace: ceph.csiNamespace },
+        data: {
+          'config.json': JSON.stringify([{ clusterID: ceph.fsid, monitors: [ceph.monitor] }], null, 2),
+          'cluster-mapping.json': '[]',
+        },
+      });
+    },
+  },
+  {
+    name: 'creating service accounts and CA bundles',
+    run(api, caCertPem) {
+      for (const ns of systemNamespaces) ensureNamespaceEssentials(api, ns, caCertPem);
+    },
+  },
+];
+
+/** bootstrapCluster runs the steps in order, reporting each; a failing step throws with the step's name. */
+export function bootstrapCluster(api: ClusterApi, caCertPem: string, onStep?: (step: string, status: 'running' | 'done') => void): void {
+  for (const s of steps) {
+    onStep?.(s.name, 'running');
+    try {
+      s.run(api, caCertPem);
+    } catch (e) {
+      throw new Error(`bootstrap step "${s.name}" failed: ${(e as Error).message}`, { cause: e });
+    }
+    onStep?.(s.name, 'done');
+  }
+}

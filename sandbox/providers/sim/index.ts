@@ -1,0 +1,107 @@
+/**
+ * SimProvider is the zero-dependency ClusterProvider: every cluster it makes
+ * is a simulated Kubernetes API server (one shared HTTPS listener, one path
+ * prefix and bearer token per cluster) that real kubectl and
+ * @kubernetes/client-node use unchanged. It models rather than runs: in
+ * this part there is no scheduler, controller or kubelet yet, so pods stay
+ * Pending and nodes never change state on their own.
+ */
+import type { Cluster, ClusterProvider, CreateClusterOptions, NodeName, ProgressEvent } from '../types.ts';
+import { ClusterStartError } from '../types.ts';
+import { SimServer, SimCluster, type SimServerOptions } from './server/sim-server.ts';
+import type { ContainerRuntime } from './streams/types.ts';
+
+export { SimServer, SimCluster } from './server/sim-server.ts';
+export type { SimServerOptions, SimClusterOptions } from './server/sim-server.ts';
+export type { ContainerRuntime, ExecProcess, ExecOptions, LogOptions, LogLine } from './streams/types.ts';
+
+export interface SimProviderOptions extends SimServerOptions {
+  /** runtimeFor gives each new cluster its container runtime (the kubelet model of sim part 3). */
+  runtimeFor?: (clusterId: string) => ContainerRuntime | undefined;
+}
+
+export class SimProvider implements ClusterProvider {
+  readonly name = 'sim' as const;
+  readonly simulated = true;
+  private server?: Promise<SimServer>;
+
+  constructor(private readonly options: SimProviderOptions = {}) {}
+
+  /** simServer starts the shared listener on first use. */
+  simServer(): Promise<SimServer> {
+    this.server ??= SimServer.start({ host: '127.0.0.1', port: 0, ...this.options });
+    return this.server;
+  }
+
+  async create(options: CreateClusterOptions): Promise<Cluster> {
+    const progress = (step: string, status: ProgressEvent['status'], detail?: string) => options.onProgress?.({ step, status, detail });
+    if (options.signal?.aborted) throw new ClusterStartError('starting', 'cluster creation was cancelled');
+    let server: SimServer;
+    try {
+      progress('starting the simulated API server', 'running');
+      server = await this.simServer();
+      progress('starting the simulated API server', 'done');
+    } catch (e) {
+      progress('starting the simulated API server', 'failed', (e as Error).message);
+      throw new ClusterStartError('starting the simulated API server', `the simulated API server could not start: ${(e as Error).message}`, { cause: e });
+    }
+    let current = '';
+    try {
+      const sim = server.createCluster({
+        id: options.id,
+        runtime: this.options.runtimeFor?.(options.id),
+        onStep: (step, status) => {
+          current = step;
+          progress(step, status);
+        },
+      });
+      return new SimProviderCluster(sim);
+    } catch (e) {
+      progress(current || 'creating the cluster', 'failed', (e as Error).message);
+      server.cluster(options.id)?.destroy();
+      throw new ClusterStartError(current || 'creating the cluster', (e as Error).message, { cause: e });
+    }
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (s) await (await s).close();
+  }
+}
+
+/** SimProviderCluster adapts a SimCluster to the provider's Cluster interface. */
+class SimProviderCluster implements Cluster {
+  constructor(readonly sim: SimCluster) {}
+
+  get id(): string {
+    return this.sim.id;
+  }
+
+  kubeconfig(): string {
+    return this.sim.kubeconfig();
+  }
+
+  /**
+   * powerOff is not modelled yet: node lifecycle (heartbeats stopping,
+   * NotReady, taints, evictions) arrives with sim part 2. It refuses rather
+   * than pretend the node went down.
+   */
+  async powerOff(node: NodeName): Promise<void> {
+    throw new Error(`powerOff(${node}): node power is not modelled by this version of the simulated cluster (node lifecycle arrives with sim part 2)`);
+  }
+
+  async powerOn(node: NodeName): Promise<void> {
+    throw new Error(`powerOn(${node}): node power is not modelled by this version of the simulated cluster (node lifecycle arrives with sim part 2)`);
+  }
+
+  async reset(onProgress?: (event: ProgressEvent) => void): Promise<void> {
+    onProgress?.({ step: 'resetting the cluster', status: 'running' });
+    this.sim.reset();
+    onProgress?.({ step: 'resetting the cluster', status: 'done' });
+  }
+
+  async destroy(): Promise<void> {
+    this.sim.destroy();
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * serveExecUpgrade runs `kubectl exec`/`attach` over WebSocket with the
+ * Kubernetes channel protocols v5.channel.k8s.io and v4.channel.k8s.io
+ * (k8s.io/apimachinery pkg/util/remotecommand/constants.go; kubelet
+ * pkg/kubelet/cri/streaming/remotecommand/websocket.go): every binary frame
+ * starts with a channel byte — 0 stdin, 1 stdout, 2 stderr, 3 status JSON
+ * (a metav1.Status: Success, or Failure/NonZeroExitCode with the exit code in
+ * details.causes), 4 resize `{"Width":W,"Height":H}`, 255 close (v5 only:
+ * the client closing one of its streams). The chosen subprotocol is echoed,
+ * pings are answered (ws does that), and an upgrade the server refuses is
+ * answered with a Status body, which client-go turns into the error it prints.
+ *
+ * SPDY (kubectl ≤ 1.29's default) is not implemented: such requests get a
+ * 400 explaining to use WebSockets.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { KObject } from '../store/types.ts';
+import { findResource } from '../api/resources.ts';
+import { StatusError, badRequest } from '../api/status.ts';
+import type { ClusterApi } from '../server/rest.ts';
+import { kubeletUnreachable, resolveContainer } from './logs.ts';
+import type { ContainerRuntime, ExecProcess } from './types.ts';
+
+/** SUPPORTED_PROTOCOLS in order of preference. */
+export const SUPPORTED_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
+
+const podsType = findResource('', 'v1', 'pods')!;
+
+const CH_STDIN = 0;
+const CH_STDOUT = 1;
+const CH_STDERR = 2;
+const CH_STATUS = 3;
+const CH_RESIZE = 4;
+const CH_CLOSE = 255;
+
+/** execWebSocketServer makes the ws server that performs the upgrades (one per SimServer). */
+export function execWebSocketServer(): WebSocketServer {
+  return new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: 16 * 1024 * 1024,
+    handleProtocols: (offered) => {
+      for (const p of SUPPORTED_PROTOCOLS) if (offered.has(p)) return p;
+      return false;
+    },
+  });
+}
+
+/** rejectUpgrade answers a refused upgrade with a Status body (client-go reports its message). */
+export function rejectUpgrade(socket: Duplex, err: unknown): void {
+  const status =
+    err instanceof StatusError
+      ? err.toStatus()
+      : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Internal error occurred: ${(err as Error)?.message ?? String(err)}`, reason: 'InternalError', code: 500 };
+  const body = JSON.stringify(status);
+  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' }[status.code] ?? 'Error';
+  socket.end(
+    `HTTP/1.1 ${status.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+function exitStatus(code: number): object {
+  if (code === 0) return { metadata: {}, status: 'Success' };
+  return {
+    metadata: {},
+    status: 'Failure',
+    message: `command terminated with non-zero exit code: error executing command [...], exit code ${code}`,
+    reason: 'NonZeroExitCode',
+    details: { causes: [{ reason: 'ExitCode', message: String(code) }] },
+  };
+}
+
+/** ExecRequest is a parsed `…/pods/<name>/exec|attach` upgrade. */
+export interface ExecRequest {
+  kind: 'exec' | 'attach';
+  namespace: string;
+  name: string;
+  query: URLSearchParams;
+}
+
+/**
+ * serveExecUpgrade checks the pod like the apiserver does before it
+ * proxies to a kubelet, then upgrades and bridges frames to the runtime.
+ */
+export function serveExecUpgrade(api: ClusterApi, runtime: ContainerRuntime | undefined, wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer, er: ExecRequest): void {
+  let pod: KObject;
+  let container: string;
+  let argv: string[] = [];
+  const q = er.query;
+  const stdin = q.get('stdin') === 'true' || q.get('stdin') === '1';
+  const tty = q.get('tty') === 'true' || q.get('tty') === '1';
+  try {
+    pod = api.get(podsType, er.namespace, er.name);
+    const p = pod as any;
+    if (!p.spec?.nodeName) throw badRequest(`pod ${er.name} does not have a host assigned`);
+    if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') {
+      throw badRequest(`cannot ${er.kind} into a container in a completed pod; current phase is ${p.status.phase}`);
+    }
+    container = resolveContainer(pod, q.get('container'));
+    if (er.kind === 'exec') {
+      argv = q.getAll('command');
+      if (!argv.length) throw badRequest('you must specify at least 1 command');
+    }
+    if (!runtime) throw kubeletUnreachable(pod, `${er.kind}/${er.namespace}/${er.name}/${container}`);
+    if (er.kind === 'attach' && !runtime.attach) throw badRequest(`container ${container} in pod ${er.name} does not support attach`);
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    if (!SUPPORTED_PROTOCOLS.some((p) => offered.includes(p))) {
+      throw badRequest(`unable to upgrade connection: none of the offered subprotocols (${offered.join(', ') || 'none'}) is supported; this server speaks ${SUPPORTED_PROTOCOLS.join(', ')}`);
+    }
+  } catch (e) {
+    rejectUpgrade(socket, e);
+    return;
+  }
+
+  wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+    const abort = new AbortController();
+    const v5 = ws.protocol === 'v5.channel.k8s.io';
+    const send = (channel: number, data: Uint8Array) => {
+      if (ws.readyState !== ws.OPEN) return;
+      const frame = Buffer.allocUnsafe(data.length + 1);
+      frame[0] = channel;
+      frame.set(data, 1);
+      ws.send(frame);
+    };
+    let proc: ExecProcess;
+    try {
+      const options = {
+        stdin,
+        tty,
+        stdout: (d: Uint8Array) => send(CH_STDOUT, d),
+        stderr: (d: Uint8Array) => send(tty ? CH_STDOUT : CH_STDERR, d),
+        signal: abort.signal,
+      };
+      proc = er.kind === 'exec' ? runtime!.exec(pod, container, argv, options) : runtime!.attach!(pod, container, options);
+    } catch (e) {
+      const status = e instanceof StatusError ? { metadata: {}, status: 'Failure', message: e.message, reason: e.reason, code: e.code } : { metadata: {}, status: 'Failure', message: String((e as Error)?.message ?? e) };
+      send(CH_STATUS, Buffer.from(JSON.stringify(status)));
+      ws.close(1000);
+      return;
+    }
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary || data.length === 0) return;
+      const ch = data[0];
+      const payload = data.subarray(1);
+      if (ch === CH_STDIN) {
+        if (stdin) proc.write(payload);
+      } else if (ch === CH_RESIZE) {
+        try {
+          const size = JSON.parse(payload.toString('utf8')) as { Width?: number; Height?: number };
+          if (size.Width && size.Height) proc.resize({ width: size.Width, height: size.Height });
+        } catch {
+          /* a malformed resize is ignored, as the kubelet logs and drops it */
+        }
+      } else if (ch === CH_CLOSE && v5) {
+        if (payload[0] === CH_STDIN) proc.closeStdin();
+      }
+    });
+    ws.on('close', () => {
+      abort.abort();
+      proc.closeStdin();
+    });
+    proc.exited.then(
+      (code) => {
+        send(CH_STATUS, Buffer.from(JSON.stringify(exitStatus(code & 0xff))));
+        ws.close(1000);
+      },
+      (e) => {
+        const msg = e instanceof Error ? e.message : String(e);
+        send(CH_STATUS, Buffer.from(JSON.stringify({ metadata: {}, status: 'Failure', message: msg, reason: 'InternalError' })));
+        ws.close(1000);
+      },
+    );
+  });
+}
