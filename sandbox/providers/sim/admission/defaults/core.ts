@@ -278,3 +278,14 @@ export function patchAllocatedServiceValues(svc: KObject, old: KObject): void {
     }
   }
 }
+
+/** defaultNode: SetDefaults_NodeStatus — allocatable starts as a copy of capacity. */
+export function defaultNode(node: KObject): void {
+  const status = node.status as Obj | undefined;
+  if (status?.capacity && !status.allocatable) status.allocatable = { ...status.capacity };
+}
+
+/** defaultEndpoints: SetDefaults_EndpointPort — ports are TCP unless told otherwise. */
+export function defaultEndpoints(ep: KObject): void {
+  for (const subset of ((ep as Obj).subsets ?? []) as Obj[]) for (const p of (subset.ports ?? []) as Obj[]) p.protocol ??= 'TCP';
+}

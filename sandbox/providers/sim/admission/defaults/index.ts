@@ -6,7 +6,7 @@
 import type { KObject, StoreReader } from '../../store/types.ts';
 import { defaultDaemonSet, defaultDeployment, defaultReplicaSet, defaultStatefulSet } from './apps.ts';
 import { defaultCronJob, defaultJob } from './batch.ts';
-import { defaultNamespace, defaultPod, defaultPodTemplate, defaultPV, defaultPVC, defaultSecret, defaultService } from './core.ts';
+import { defaultEndpoints, defaultNamespace, defaultNode, defaultPod, defaultPodTemplate, defaultPV, defaultPVC, defaultSecret, defaultService } from './core.ts';
 import { defaultBinding } from './rbac.ts';
 import { defaultCSIDriver, defaultStorageClass } from './storage.ts';
 
@@ -17,9 +17,11 @@ export function applyDefaults(group: string, kind: string, obj: KObject, operati
       return defaultPod(obj, operation);
     case '/PodTemplate':
       return defaultPodTemplate((obj as Record<string, any>).template);
-    case '/ReplicationController':
-      (obj.spec as Record<string, any>) && ((obj.spec as Record<string, any>).replicas ??= 1);
-      return defaultPodTemplate((obj.spec as Record<string, any>)?.template);
+    case '/ReplicationController': {
+      const spec = ((obj as Record<string, any>).spec ??= {}) as Record<string, any>;
+      spec.replicas ??= 1;
+      return defaultPodTemplate(spec.template);
+    }
     case '/PersistentVolumeClaim':
       return defaultPVC(obj, operation);
     case '/PersistentVolume':
@@ -28,6 +30,10 @@ export function applyDefaults(group: string, kind: string, obj: KObject, operati
       return defaultNamespace(obj, operation);
     case '/Secret':
       return defaultSecret(obj);
+    case '/Node':
+      return defaultNode(obj);
+    case '/Endpoints':
+      return defaultEndpoints(obj);
     case '/Service':
       return defaultService(obj, operation, store);
     case 'apps/Deployment':

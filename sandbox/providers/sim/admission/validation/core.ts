@@ -485,6 +485,11 @@ export function validatePVUpdate(pv: KObject, old: KObject): FieldError[] {
     errs.push(forbidden('spec.persistentvolumesource', 'spec.persistentvolumesource is immutable after creation'));
   }
   if (ns.volumeMode !== os.volumeMode) errs.push(invalid('volumeMode', ns.volumeMode ?? null, fieldImmutable));
+  // validatePvNodeAffinity: node affinity may be added once, never changed. The real value is the internal
+  // VolumeNodeAffinity printed with %#v (plus a diff); abbreviated here.
+  if (os.nodeAffinity && !deepEqual(ns.nodeAffinity ?? null, os.nodeAffinity)) {
+    errs.push(invalid('nodeAffinity', null, fieldImmutable, ns.nodeAffinity ? '&core.VolumeNodeAffinity{…}' : 'null'));
+  }
   return errs;
 }
 
