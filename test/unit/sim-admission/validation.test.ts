@@ -141,6 +141,9 @@ describe('pods', () => {
   it('refuses requests above limits', () => {
     const e = refuse(pod({ containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '100m' }, limits: { cpu: '10m' } } }] }));
     expect(e.message).toBe('Pod "web" is invalid: spec.containers[0].resources.requests: Invalid value: "100m": must be less than or equal to cpu limit of 10m');
+    // Quantities print in canonical form, whatever spelling the manifest used.
+    const m = refuse(pod({ containers: [{ name: 'c', image: 'x', resources: { requests: { memory: '1024Mi' }, limits: { memory: '0.5Gi' } } }] }));
+    expect(m.message).toBe('Pod "web" is invalid: spec.containers[0].resources.requests: Invalid value: "1Gi": must be less than or equal to memory limit of 512Mi');
   });
 
   it('lets an update change the image but nothing else in the spec', () => {

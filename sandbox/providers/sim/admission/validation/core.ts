@@ -24,7 +24,7 @@ import {
   tooLong,
 } from './errors.ts';
 import { validateAnnotations, validateLabels, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.ts';
-import { compareQuantity, parseQuantity } from './quantity.ts';
+import { canonicalQuantity, compareQuantity, parseQuantity } from './quantity.ts';
 
 type Obj = Record<string, any>;
 
@@ -177,8 +177,8 @@ function validateResources(res: Obj | undefined, path: string): FieldError[] {
     const c = compareQuantity(String(q), String(limits[r]));
     if (c !== undefined && c > 0) {
       // Real output: `…resources.requests: Invalid value: "100m": must be less than or equal to cpu limit of 10m`
-      // (Go prints both quantities in canonical form; they are echoed as written here).
-      errs.push(invalid(at(path, 'requests'), String(q), `must be less than or equal to ${r} limit of ${limits[r]}`));
+      // (both quantities in Quantity.String's canonical form).
+      errs.push(invalid(at(path, 'requests'), canonicalQuantity(String(q)), `must be less than or equal to ${r} limit of ${canonicalQuantity(String(limits[r]))}`));
     }
   }
   return errs;
