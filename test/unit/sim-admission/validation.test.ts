@@ -555,3 +555,31 @@ describe('warnings', () => {
     ]);
   });
 });
+
+describe('block volumes and sub-paths', () => {
+  it('accepts a raw block device from a claim and refuses one from an emptyDir', () => {
+    const ok = pod({ containers: [{ name: 'c', image: 'x', volumeDevices: [{ name: 'disk', devicePath: '/dev/xvda' }] }], volumes: [{ name: 'disk', persistentVolumeClaim: { claimName: 'block-pvc' } }] });
+    expect(() => stored(ok)).not.toThrow();
+    const bad = pod({ containers: [{ name: 'c', image: 'x', volumeDevices: [{ name: 'scratch', devicePath: '/dev/xvda' }] }], volumes: [{ name: 'scratch', emptyDir: {} }] });
+    expect(refuse(bad).message).toBe(
+      'Pod "web" is invalid: spec.containers[0].volumeDevices[0].name: Invalid value: "scratch": can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode',
+    );
+  });
+
+  it('refuses using one claim as both a mount and a device', () => {
+    const e = refuse(
+      pod({
+        containers: [{ name: 'c', image: 'x', volumeMounts: [{ name: 'disk', mountPath: '/data' }], volumeDevices: [{ name: 'disk', devicePath: '/dev/xvda' }] }],
+        volumes: [{ name: 'disk', persistentVolumeClaim: { claimName: 'c' } }],
+      }),
+    );
+    expect(e.message).toBe(
+      'Pod "web" is invalid: [spec.containers[0].volumeMounts[0].name: Invalid value: "disk": must not already exist in volumeDevices, spec.containers[0].volumeDevices[0].name: Invalid value: "disk": must not already exist in volumeMounts]',
+    );
+  });
+
+  it('refuses an absolute subPath, reported on the list path as the Go code does', () => {
+    const e = refuse(pod({ containers: [{ name: 'c', image: 'x', volumeMounts: [{ name: 'd', mountPath: '/var/lib/mysql', subPath: '/mysql' }] }], volumes: [{ name: 'd', emptyDir: {} }] }));
+    expect(e.message).toBe('Pod "web" is invalid: spec.containers[0].volumeMounts.subPath: Invalid value: "/mysql": must be a relative path');
+  });
+});

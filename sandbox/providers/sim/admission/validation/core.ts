@@ -52,6 +52,14 @@ function validatePathNoBacksteps(p: string, path: string): FieldError[] {
   return p.split('/').includes('..') ? [invalid(path, p, "must not contain '..'")] : [];
 }
 
+/** validateLocalDescendingPath: relative and without `..` (subPath, gitRepo directory, projection paths). */
+function validateLocalDescendingPath(p: string, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (p.startsWith('/')) errs.push(invalid(path, p, 'must be a relative path'));
+  errs.push(...validatePathNoBacksteps(p, path));
+  return errs;
+}
+
 function validateHostPath(hp: Obj, path: string): FieldError[] {
   if (!hp.path) return [required(at(path, 'path'))];
   const errs = validatePathNoBacksteps(hp.path, at(path, 'path'));
@@ -119,8 +127,9 @@ function validateVolumeSource(v: Obj, path: string): FieldError[] {
 }
 
 /** validateVolumes returns the valid volume names (for mount checks) and the errors. */
-export function validateVolumes(volumes: Obj[] | undefined, path: string): { names: Set<string>; errs: FieldError[] } {
+export function validateVolumes(volumes: Obj[] | undefined, path: string): { names: Set<string>; claims: Set<string>; errs: FieldError[] } {
   const names = new Set<string>();
+  const claims = new Set<string>();
   const errs: FieldError[] = [];
   (volumes ?? []).forEach((v, i) => {
     const p = idx(path, i);
@@ -128,15 +137,21 @@ export function validateVolumes(volumes: Obj[] | undefined, path: string): { nam
     if (!v.name) el.push(required(at(p, 'name')));
     else for (const m of isDNS1123Label(v.name)) el.push(invalid(at(p, 'name'), v.name, m));
     if (names.has(v.name)) el.push(duplicate(at(p, 'name'), v.name));
-    if (el.length === 0) names.add(v.name);
+    if (el.length === 0) {
+      names.add(v.name);
+      // isMatchedDevice: claim and ephemeral volumes are the ones a volumeDevice may use.
+      if (v.persistentVolumeClaim || v.ephemeral) claims.add(v.name);
+    }
     errs.push(...el);
   });
-  return { names, errs };
+  return { names, claims, errs };
 }
 
-function validateVolumeMounts(mounts: Obj[] | undefined, volumes: Set<string>, path: string): FieldError[] {
+function validateVolumeMounts(mounts: Obj[] | undefined, devices: Obj[] | undefined, volumes: Set<string>, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const mountpoints = new Set<string>();
+  const devNames = new Set((devices ?? []).map((d) => d.name));
+  const devPaths = new Set((devices ?? []).map((d) => d.devicePath));
   (mounts ?? []).forEach((m, i) => {
     const p = idx(path, i);
     if (!m.name) errs.push(required(at(p, 'name')));
@@ -144,6 +159,40 @@ function validateVolumeMounts(mounts: Obj[] | undefined, volumes: Set<string>, p
     if (!m.mountPath) errs.push(required(at(p, 'mountPath')));
     if (mountpoints.has(m.mountPath)) errs.push(invalid(at(p, 'mountPath'), m.mountPath, 'must be unique'));
     mountpoints.add(m.mountPath);
+    if (devNames.has(m.name)) errs.push(invalid(at(p, 'name'), m.name, 'must not already exist in volumeDevices'));
+    if (devPaths.has(m.mountPath)) errs.push(invalid(at(p, 'mountPath'), m.mountPath, 'must not already exist as a path in volumeDevices'));
+    // validateLocalDescendingPath; the Go code reports subPath on the list path, without the index (sic).
+    if (m.subPath) errs.push(...validateLocalDescendingPath(m.subPath, at(path, 'subPath')));
+    if (m.subPathExpr) {
+      if (m.subPath) errs.push(invalid(at(p, 'subPathExpr'), m.subPathExpr, 'subPathExpr and subPath are mutually exclusive'));
+      errs.push(...validateLocalDescendingPath(m.subPathExpr, at(path, 'subPathExpr')));
+    }
+  });
+  return errs;
+}
+
+/** validateVolumeDevices is ValidateVolumeDevices: raw block devices come only from claims, never twice, never also mounted. */
+function validateVolumeDevices(devices: Obj[] | undefined, mounts: Obj[] | undefined, volumes: Set<string>, claims: Set<string>, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const seenPaths = new Set<string>();
+  const seenNames = new Set<string>();
+  const mountNames = new Set((mounts ?? []).map((m) => m.name));
+  const mountPaths = new Set((mounts ?? []).map((m) => m.mountPath));
+  (devices ?? []).forEach((d, i) => {
+    const p = idx(path, i);
+    const name = d.name ?? '';
+    const devPath = d.devicePath ?? '';
+    if (!name) errs.push(required(at(p, 'name')));
+    if (seenNames.has(name)) errs.push(invalid(at(p, 'name'), name, 'must be unique'));
+    if (volumes.has(name) && !claims.has(name)) errs.push(invalid(at(p, 'name'), name, 'can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode'));
+    if (!volumes.has(name)) errs.push(notFound(at(p, 'name'), name));
+    if (!devPath) errs.push(required(at(p, 'devicePath')));
+    if (seenPaths.has(devPath)) errs.push(invalid(at(p, 'devicePath'), devPath, 'must be unique'));
+    if (devPath && devPath.split('/').includes('..')) errs.push(invalid(at(p, 'devicePath'), devPath, "can not contain backsteps ('..')"));
+    else seenPaths.add(devPath);
+    if (mountNames.has(name)) errs.push(invalid(at(p, 'name'), name, 'must not already exist in volumeMounts'));
+    if (mountPaths.has(devPath)) errs.push(invalid(at(p, 'devicePath'), devPath, 'must not already exist as a path in volumeMounts'));
+    if (name) seenNames.add(name);
   });
   return errs;
 }
@@ -184,7 +233,7 @@ function validateResources(res: Obj | undefined, path: string): FieldError[] {
   return errs;
 }
 
-function validateContainers(containers: Obj[] | undefined, path: string, volumes: Set<string>, names: Set<string>, isInit: boolean): FieldError[] {
+function validateContainers(containers: Obj[] | undefined, path: string, volumes: Set<string>, claims: Set<string>, names: Set<string>, isInit: boolean): FieldError[] {
   const errs: FieldError[] = [];
   if (!isInit && (containers ?? []).length === 0) return [required(path)];
   (containers ?? []).forEach((c, i) => {
@@ -197,7 +246,8 @@ function validateContainers(containers: Obj[] | undefined, path: string, volumes
     else if (!terminationMessagePolicies.includes(c.terminationMessagePolicy))
       errs.push(notSupported(at(p, 'terminationMessagePolicy'), c.terminationMessagePolicy, terminationMessagePolicies));
     errs.push(...validateContainerPorts(c.ports, at(p, 'ports')));
-    errs.push(...validateVolumeMounts(c.volumeMounts, volumes, at(p, 'volumeMounts')));
+    errs.push(...validateVolumeMounts(c.volumeMounts, c.volumeDevices, volumes, at(p, 'volumeMounts')));
+    errs.push(...validateVolumeDevices(c.volumeDevices, c.volumeMounts, volumes, claims, at(p, 'volumeDevices')));
     if (!c.imagePullPolicy) errs.push(required(at(p, 'imagePullPolicy')));
     else if (!pullPolicies.includes(c.imagePullPolicy)) errs.push(notSupported(at(p, 'imagePullPolicy'), c.imagePullPolicy, pullPolicies));
     errs.push(...validateResources(c.resources, at(p, 'resources')));
@@ -216,11 +266,14 @@ const dnsPolicies = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None
 /** validatePodSpec is ValidatePodSpec for what the course uses; `extraVolumes` lets StatefulSets mount their claim templates. */
 export function validatePodSpec(spec: Obj | undefined, path: string, extraVolumes: string[] = []): FieldError[] {
   const s = spec ?? {};
-  const { names: volumes, errs } = validateVolumes(s.volumes, at(path, 'volumes'));
-  for (const v of extraVolumes) volumes.add(v);
+  const { names: volumes, claims, errs } = validateVolumes(s.volumes, at(path, 'volumes'));
+  for (const v of extraVolumes) {
+    volumes.add(v);
+    claims.add(v);
+  }
   const containerNames = new Set<string>();
-  errs.push(...validateContainers(s.containers, at(path, 'containers'), volumes, containerNames, false));
-  errs.push(...validateContainers(s.initContainers, at(path, 'initContainers'), volumes, containerNames, true));
+  errs.push(...validateContainers(s.containers, at(path, 'containers'), volumes, claims, containerNames, false));
+  errs.push(...validateContainers(s.initContainers, at(path, 'initContainers'), volumes, claims, containerNames, true));
   if (!s.restartPolicy) errs.push(required(at(path, 'restartPolicy')));
   else if (!restartPolicies.includes(s.restartPolicy)) errs.push(notSupported(at(path, 'restartPolicy'), s.restartPolicy, restartPolicies));
   if (!s.dnsPolicy) errs.push(required(at(path, 'dnsPolicy')));
