@@ -4,6 +4,8 @@
  */
 import type { ControllerFactory } from './manager.ts';
 import { Scheduler } from '../../scheduler/scheduler.ts';
+import { ReplicaSetController } from '../workloads/replicaset.ts';
+import { DeploymentController } from '../workloads/deployment.ts';
 
 export interface ControllerRegistration {
   name: string;
@@ -12,4 +14,6 @@ export interface ControllerRegistration {
 
 export const controllerRegistry: ControllerRegistration[] = [
   { name: 'scheduler', create: () => new Scheduler() },
+  { name: 'deployment-controller', create: () => new DeploymentController() },
+  { name: 'replicaset-controller', create: () => new ReplicaSetController() },
 ];
