@@ -451,6 +451,8 @@ export class ClusterApi {
       if ((incoming as any).status === undefined) delete (next as any).status;
       else (next as any).status = clone((incoming as any).status);
       next.metadata.resourceVersion = incoming.metadata?.resourceVersion;
+      // deploymentStatusStrategy keeps annotations: the deployment controller writes the revision annotation with UpdateStatus, without a generation bump.
+      if (rt.kind === 'Deployment' && incoming.metadata?.annotations) next.metadata.annotations = clone(incoming.metadata.annotations);
     } else if (sub === 'finalize' && rt.kind === 'Namespace') {
       next = clone(current);
       (next as any).spec = { ...((next as any).spec ?? {}), finalizers: (incoming as any).spec?.finalizers ?? [] };

@@ -18,6 +18,9 @@ import { ObjectStore, DEFAULT_HISTORY } from '../store/store.ts';
 import { findResource } from '../api/resources.ts';
 import { unauthorized, pageNotFound } from '../api/status.ts';
 import { admit } from '../admission/index.ts';
+import { toTable } from '../api/tables/index.ts';
+import { openapiDocument, openapiRoot, patchMetaAt, unknownFields } from '../api/openapi/index.ts';
+import { decodeProtobuf } from '../api/protobuf/index.ts';
 import { ClusterApi, type SchemaLookup } from './rest.ts';
 import { handleApiRequest, parseRoute, type ApiRenderers, type HandlerSettings } from './http.ts';
 import { sendError } from './request.ts';
@@ -57,6 +60,10 @@ export interface SimClusterOptions {
   /** controlPlane overrides the server's controlPlane settings for this cluster. */
   controlPlane?: ControlPlaneOptions;
 }
+
+/** defaultRenderers / defaultSchema are the api/ modules: Tables, OpenAPI v3, protobuf bodies, patch metadata. */
+const defaultRenderers: ApiRenderers = { toTable, openapiRoot, openapiDocument, decodeProtobuf };
+const defaultSchema: SchemaLookup = { patchMetaAt, unknownFields };
 
 const idPattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -112,7 +119,7 @@ export class SimCluster {
   }
 
   private freshApi(): ClusterApi {
-    return new ClusterApi(new ObjectStore(this.server.options.historyLimit ?? DEFAULT_HISTORY), { admit, schema: this.server.options.schema });
+    return new ClusterApi(new ObjectStore(this.server.options.historyLimit ?? DEFAULT_HISTORY), { admit, schema: this.server.options.schema ?? defaultSchema });
   }
 
   private startControllers(): void {
@@ -148,7 +155,7 @@ export class SimServer {
   private constructor(readonly options: SimServerOptions) {
     this.tls = loadOrCreateServerTls(options.tlsDir);
     this.settings = {
-      renderers: options.renderers ?? {},
+      renderers: options.renderers ?? defaultRenderers,
       watch: { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 30_000, defaultTimeoutSeconds: options.watchTimeoutSeconds ?? 1800 },
     };
     this.wss = execWebSocketServer();
