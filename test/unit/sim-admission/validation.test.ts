@@ -230,11 +230,35 @@ describe('persistent volume claims', () => {
     return c;
   };
 
-  it('lets a bound claim grow', () => {
+  const expandable = (allow: boolean) =>
+    baseCluster([{ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'rancher.io/local-path', allowVolumeExpansion: allow } as KObject]);
+
+  it('lets a bound claim grow when its class allows expansion, and says why not otherwise', () => {
     const old = bound();
     const grown = structuredClone(old);
     (grown.spec as Obj).resources.requests.storage = '2Gi';
-    expect(() => admit(request('UPDATE', grown, baseCluster(), { oldObject: old }))).not.toThrow();
+    expect(() => admit(request('UPDATE', grown, expandable(true), { oldObject: old }))).not.toThrow();
+    let e: StatusError | undefined;
+    try {
+      admit(request('UPDATE', grown, expandable(false), { oldObject: old }));
+    } catch (x) {
+      e = x as StatusError;
+    }
+    expect(e?.toStatus()).toMatchInlineSnapshot(`
+      {
+        "apiVersion": "v1",
+        "code": 403,
+        "details": {
+          "kind": "persistentvolumeclaims",
+          "name": "data",
+        },
+        "kind": "Status",
+        "message": "persistentvolumeclaims "data" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize",
+        "metadata": {},
+        "reason": "Forbidden",
+        "status": "Failure",
+      }
+    `);
   });
 
   it('refuses to shrink a bound claim below its capacity', () => {

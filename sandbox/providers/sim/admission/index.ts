@@ -8,7 +8,8 @@
  *      DefaultTolerationSeconds, DefaultStorageClass,
  *      StorageObjectInUseProtection (kube-apiserver's plugin order);
  *   3. the registry strategy's validation, failing with a 422 Invalid whose
- *      causes and message read like the real ones, plus its warnings.
+ *      causes and message read like the real ones, plus its warnings;
+ *   4. validating admission — PersistentVolumeClaimResize.
  *
  * PodSecurity is not enforced (the simulated cluster's namespaces carry no
  * enforce labels). admit() never mutates its input; it returns a new object.
@@ -21,6 +22,7 @@ import { defaultStorageClassAdmission } from './plugins/default-storage-class.ts
 import { defaultTolerationSeconds } from './plugins/default-toleration-seconds.ts';
 import { namespaceLifecycle } from './plugins/namespace-lifecycle.ts';
 import { keepPriorityOnUpdate, priorityAdmission } from './plugins/priority.ts';
+import { pvcResizeAdmission } from './plugins/pvc-resize.ts';
 import { serviceAccountAdmission } from './plugins/service-account.ts';
 import { addProtectionFinalizer, pvcProtectionFinalizer, pvProtectionFinalizer } from './plugins/storage-object-in-use-protection.ts';
 import type { AdmissionRequest, AdmissionResult } from './types.ts';
@@ -103,6 +105,11 @@ export function admit(req: AdmissionRequest): AdmissionResult {
   const errs =
     req.operation === 'UPDATE' && req.oldObject ? validateUpdate(target, obj, req.oldObject, req.subresource) : validateCreate(target, obj);
   if (errs.length > 0) throw invalidStatus(kind, req.name || obj.metadata.name || '', errs, group);
+
+  // Validating admission plugins run after the strategy's validation.
+  if (req.operation === 'UPDATE' && !req.subresource && group === '' && kind === 'PersistentVolumeClaim' && req.oldObject) {
+    pvcResizeAdmission(obj, req.oldObject, req.store, req.name);
+  }
   if (!req.subresource) warnings.push(...warningsFor(target, obj));
 
   writeDeprecatedServiceAccount(podSpecsOf(group, kind, obj));

@@ -120,6 +120,11 @@ function validateVolumeSource(v: Obj, path: string): FieldError[] {
       case 'csi':
         if (!src.driver) errs.push(required(at(p, 'driver')));
         break;
+      case 'ephemeral':
+        // validateEphemeralVolumeSource: a claim template whose spec is a full claim spec.
+        if (!src.volumeClaimTemplate) errs.push(required(at(p, 'volumeClaimTemplate')));
+        else errs.push(...validatePVCSpec(src.volumeClaimTemplate.spec, at(at(p, 'volumeClaimTemplate'), 'spec')));
+        break;
     }
   }
   if (n === 0) errs.push(required(path, 'must specify a volume type'));
