@@ -210,3 +210,11 @@ describe('pod plugins on update', () => {
     expect((r.object!.spec as Obj).priority).toBe(0);
   });
 });
+
+describe('ServiceAccount imagePullSecrets', () => {
+  it('copies the account’s pull secrets to a pod that has none', () => {
+    const store = baseCluster([{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder', namespace: 'default' }, imagePullSecrets: [{ name: 'regcred' }] } as KObject]);
+    const pod: KObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { serviceAccountName: 'builder', containers: [{ name: 'c', image: 'x' }] } };
+    expect((admit(request('CREATE', pod, store)).object!.spec as Obj).imagePullSecrets).toEqual([{ name: 'regcred' }]);
+  });
+});

@@ -607,3 +607,13 @@ describe('block volumes and sub-paths', () => {
     expect(e.message).toBe('Pod "web" is invalid: spec.containers[0].volumeMounts.subPath: Invalid value: "/mysql": must be a relative path');
   });
 });
+
+describe('generateName', () => {
+  it('checks the prefix with its trailing dash masked', () => {
+    const p = pod({ containers: [{ name: 'c', image: 'x' }] }, 'Web-abcde');
+    p.metadata.generateName = 'Web-';
+    const e = refuse(p);
+    expect(e.toStatus().details?.causes?.map((c) => c.field)).toEqual(['metadata.generateName', 'metadata.name']);
+    expect(e.message).toContain('metadata.generateName: Invalid value: "Web-": a lowercase RFC 1123 subdomain must consist of');
+  });
+});

@@ -54,6 +54,9 @@ export function serviceAccountAdmission(req: AdmissionRequest, pod: KObject): vo
       `error looking up service account ${req.namespace}/${spec.serviceAccountName}: serviceaccount "${spec.serviceAccountName}" not found`,
     );
   }
+  // A pod without imagePullSecrets inherits its account's.
+  const pullSecrets = (sa as Obj).imagePullSecrets as Obj[] | undefined;
+  if (!(spec.imagePullSecrets ?? []).length && pullSecrets?.length) spec.imagePullSecrets = pullSecrets.map((s) => ({ name: s.name }));
   const automount = spec.automountServiceAccountToken ?? (sa as Obj).automountServiceAccountToken ?? true;
   if (!automount) return;
 

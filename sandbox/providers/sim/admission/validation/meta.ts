@@ -35,8 +35,13 @@ export function validateAnnotations(annotations: Record<string, string> | undefi
 /** validateObjectMeta is ValidateObjectMetaAccessor: name present and valid for the kind, namespace, labels, annotations, owner references, finalizers. */
 export function validateObjectMeta(meta: ObjectMeta, namespaced: boolean, nameFn: NameValidator = isDNS1123Subdomain, path = 'metadata'): FieldError[] {
   const errs: FieldError[] = [];
+  if (meta.generateName) {
+    // Prefix names are checked with a trailing '-' masked (maskTrailingDash), since a suffix follows.
+    const masked = meta.generateName.length > 1 && meta.generateName.endsWith('-') ? `${meta.generateName.slice(0, -2)}a` : meta.generateName;
+    for (const m of nameFn(masked)) errs.push(invalid(at(path, 'generateName'), meta.generateName, m));
+  }
   if (!meta.name) {
-    if (!meta.generateName) errs.push(required(at(path, 'name'), 'name or generateName is required'));
+    errs.push(required(at(path, 'name'), 'name or generateName is required'));
   } else {
     for (const m of nameFn(meta.name)) errs.push(invalid(at(path, 'name'), meta.name, m));
   }
