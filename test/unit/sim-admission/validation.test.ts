@@ -617,3 +617,16 @@ describe('generateName', () => {
     expect(e.message).toContain('metadata.generateName: Invalid value: "Web-": a lowercase RFC 1123 subdomain must consist of');
   });
 });
+
+describe('size limits', () => {
+  it('caps ConfigMaps and Secrets at 1 MiB with the real field paths', () => {
+    const big = 'x'.repeat((1 << 20) + 1);
+    expect(refuse({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'skills' }, data: { a: big } } as KObject).message).toBe(
+      'ConfigMap "skills" is invalid: []: Too long: may not be more than 1048576 bytes',
+    );
+    const b64 = Buffer.alloc((1 << 20) + 3).toString('base64');
+    expect(refuse({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'rel' }, data: { release: b64 } } as KObject).message).toBe(
+      'Secret "rel" is invalid: data: Too long: may not be more than 1048576 bytes',
+    );
+  });
+});

@@ -670,8 +670,9 @@ export function validateConfigMap(cm: KObject): FieldError[] {
   const b = validateDataKeys(o.binaryData, 'binaryData', true);
   errs.push(...d.errs, ...b.errs);
   for (const k of Object.keys(o.data ?? {})) if (o.binaryData && k in o.binaryData) errs.push(invalid(key('data', k), k, 'duplicate of key present in binaryData'));
-  // ValidateConfigMap reports the total size on the root path: field.TooLong(field.NewPath(""), …).
-  if (d.size + b.size > maxSecretSize) errs.push(tooLong('', maxSecretSize));
+  // ValidateConfigMap reports the total size on field.NewPath(""), which prints as "[]":
+  // real output `ConfigMap "skills" is invalid: []: Too long: may not be more than 1048576 bytes`.
+  if (d.size + b.size > maxSecretSize) errs.push(tooLong('[]', maxSecretSize));
   return errs;
 }
 
