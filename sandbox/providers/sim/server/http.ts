@@ -189,6 +189,10 @@ export async function handleApiRequest(ctx: ClusterContext, req: IncomingMessage
     res.end('ok');
     return;
   }
+  if (path === '/openapi/v2' || path === '/openapi/v2/') {
+    serveOpenApiV2(req, res);
+    return;
+  }
   if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
     serveOpenApi(res, req, path, settings.renderers);
     return;
@@ -209,6 +213,25 @@ export async function handleApiRequest(ctx: ClusterContext, req: IncomingMessage
   const route = parseRoute(path);
   if (!route) throw pageNotFound();
   await handleResource(ctx, req, res, route, query, settings);
+}
+
+/**
+ * serveOpenApiV2 answers `/openapi/v2` with a document that lists no
+ * schemas: the simulated server publishes its schemas only as OpenAPI v3.
+ * kubectl falls back to v2 for group versions v3 doesn't list (e.g.
+ * apps/v1beta1) and, finding no schema there, skips client-side validation
+ * instead of failing with "failed to download openapi" — so the user gets
+ * the real `no matches for kind` error (kubectl pkg/validation/schema.go
+ * validateResource). The protobuf form of an empty openapi_v2.Document is
+ * zero bytes.
+ */
+function serveOpenApiV2(req: IncomingMessage, res: ServerResponse): void {
+  if ((req.headers.accept ?? '').includes('protobuf')) {
+    res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': '0' });
+    res.end();
+    return;
+  }
+  sendJson(res, 200, { swagger: '2.0', info: { title: 'Kubernetes', version: versionInfo.gitVersion }, paths: {}, definitions: {} });
 }
 
 function serveOpenApi(res: ServerResponse, req: IncomingMessage, path: string, r: ApiRenderers): void {
