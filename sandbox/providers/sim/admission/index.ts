@@ -61,12 +61,10 @@ export function admit(req: AdmissionRequest): AdmissionResult {
   const warnings: string[] = [];
   const { group, kind, namespaced } = req.resource;
 
-  if (req.operation === 'DELETE') {
-    namespaceLifecycle(req);
-    return { warnings };
-  }
+  // NamespaceLifecycle is the first plugin for every operation (deletes of immortal namespaces, creates in
+  // missing or terminating ones); deletes carry no object and stop here.
   namespaceLifecycle(req);
-  if (!req.object) return { warnings };
+  if (req.operation === 'DELETE' || !req.object) return { warnings };
 
   // Subresources with their own body kinds (scale, binding, eviction, token, …) are not this kind's object.
   const ownBody = !req.subresource || req.subresource === 'status';
