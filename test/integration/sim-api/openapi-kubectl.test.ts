@@ -97,6 +97,12 @@ describe('OpenAPI v3 seen by real kubectl', () => {
     expect(volumes.stderr).toBe('');
     expect(volumes.stdout).toMatch(/FIELD: volumes <\[\]Volume>/);
     expect(volumes.stdout).toMatch(/persistentVolumeClaim\s+<PersistentVolumeClaimVolumeSource>/);
+    const resources = await server.kubectl(33, ['explain', 'pvc.spec.resources']);
+    expect(resources.stdout).toMatch(/requests\s+<map\[string\]Quantity>/);
+    const probe = await server.kubectl(33, ['explain', 'pods.spec.containers.livenessProbe.httpGet']);
+    expect(probe.stdout).toMatch(/port\s+<IntOrString> -required-/);
+    const meta = await server.kubectl(33, ['explain', 'pods.metadata']);
+    expect(meta.stdout).toMatch(/creationTimestamp\s+<string>/);
     const pv = await server.kubectl(33, ['explain', 'pv.spec.claimRef']);
     expect(pv.stdout).toContain('claimRef is part of a bi-directional binding between PersistentVolume and');
   });

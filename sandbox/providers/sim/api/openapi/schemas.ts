@@ -31,6 +31,7 @@ export interface Schema {
   'x-kubernetes-map-type'?: string;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
   'x-kubernetes-unions'?: unknown[];
+  oneOf?: Schema[];
 }
 
 export const TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.Time';
@@ -51,13 +52,15 @@ const scalarComponents: Record<string, Schema> = {
   [MICRO_TIME]: { description: 'MicroTime is version of Time with microsecond level precision.', type: 'string', format: 'date-time' },
   [INT_OR_STRING]: {
     description: 'IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.',
-    type: 'string',
     format: 'int-or-string',
+    // OpenAPIV3OneOfTypes: no single `type`, so `kubectl explain` prints `<IntOrString>` like a real server.
+    oneOf: [{ type: 'integer' }, { type: 'string' }],
   },
   [QUANTITY]: {
     description:
       "Quantity is a fixed-point representation of a number. It provides convenient marshaling/unmarshaling in JSON and YAML, in addition to String() and AsInt64() accessors.\n\nThe serialization format is:\n\n``` <quantity>        ::= <signedNumber><suffix>\n\n\t(Note that <suffix> may be empty, from the \"\" case in <decimalSI>.)\n\n<digit>           ::= 0 | 1 | ... | 9 <digits>          ::= <digit> | <digit><digits> <number>          ::= <digits> | <digits>.<digits> | <digits>. | .<digits> <sign>            ::= \"+\" | \"-\" <signedNumber>    ::= <number> | <sign><number> <suffix>          ::= <binarySI> | <decimalExponent> | <decimalSI> <binarySI>        ::= Ki | Mi | Gi | Ti | Pi | Ei\n\n\t(International System of units; See: http://physics.nist.gov/cuu/Units/binary.html)\n\n<decimalSI>       ::= m | \"\" | k | M | G | T | P | E\n\n\t(Note that 1024 = 1Ki but 1000 = 1k; I didn't choose the capitalization.)\n\n<decimalExponent> ::= \"e\" <signedNumber> | \"E\" <signedNumber> ```",
-    type: 'string',
+    // Quantity.OpenAPIV3OneOfTypes: `kubectl explain` prints `<map[string]Quantity>`.
+    oneOf: [{ type: 'string' }, { type: 'number' }],
   },
   [FIELDS_V1]: {
     description: "FieldsV1 stores a set of fields in a data structure like a Trie, in JSON format.\n\nEach key is either a '.' representing the field itself, and will always map to an empty set, or a string representing a sub-field or item. The string will follow one of these four formats: 'f:<name>', where <name> is the name of a field in a struct, or key in a map 'v:<value>', where <value> is the exact json formatted value of a list item 'i:<index>', where <index> is position of a item in a list 'k:<keys>', where <keys> is a map of  a list item's key fields to their unique values If a key maps to an empty Fields value, the field that key represents is part of the set.\n\nThe exact format is defined in sigs.k8s.io/structured-merge-diff",
