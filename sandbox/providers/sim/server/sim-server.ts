@@ -31,6 +31,7 @@ import { execWebSocketServer, rejectUpgrade, serveExecUpgrade } from '../streams
 import type { ContainerRuntime } from '../streams/types.ts';
 import type { StoreWatch } from '../store/store.ts';
 import { startControlPlane, type ControllerManager, type ControlPlaneOptions } from '../controllers/manager/index.ts';
+import { createStorageBackends, destroyStorageBackends, type StorageBackends } from '../dataroot/storage-backends.ts';
 
 export interface SimServerOptions {
   /** host to listen on; 127.0.0.1 unless told otherwise. */
@@ -49,6 +50,8 @@ export interface SimServerOptions {
   schema?: SchemaLookup;
   /** controlPlane: controller-manager/scheduler settings for every cluster (clock, nodeMonitorGracePeriodMs, …). */
   controlPlane?: ControlPlaneOptions;
+  /** dataDir is where clusters keep node trees, NFS exports and RBD image data (`<dataDir>/<id>`); default a temp dir under os.tmpdir()/kslab-sim/, removed on destroy. */
+  dataDir?: string;
 }
 
 export interface SimClusterOptions {
@@ -75,6 +78,8 @@ export class SimCluster {
   runtime?: ContainerRuntime;
   /** controllers is the running controller manager + scheduler (../controllers/manager). */
   controllers!: ControllerManager;
+  /** storage is the cluster's data root and Ceph state (../dataroot, ../ceph), shared by provisioners and the kubelet model. */
+  storage!: StorageBackends;
   private essentials?: StoreWatch;
 
   constructor(
@@ -104,6 +109,7 @@ export class SimCluster {
   /** reset drops every object and open watch and re-runs the bootstrap; token and URL stay. */
   reset(): void {
     this.controllers.stop();
+    destroyStorageBackends(this.storage);
     this.essentials?.stop();
     this.api.store.close();
     this.api = this.freshApi();
@@ -113,6 +119,7 @@ export class SimCluster {
 
   destroy(): void {
     this.controllers.stop();
+    destroyStorageBackends(this.storage);
     this.essentials?.stop();
     this.api.store.close();
     this.server.removeCluster(this.id);
@@ -123,7 +130,9 @@ export class SimCluster {
   }
 
   private startControllers(): void {
-    this.controllers = startControlPlane(this.api, { ...this.server.options.controlPlane, ...this.opts.controlPlane });
+    this.storage = createStorageBackends({ clusterId: this.id, dataDir: this.server.options.dataDir });
+    // `storage` rides along in the options; storage controllers find it with storageBackendsOf(ctx).
+    this.controllers = startControlPlane(this.api, { ...this.server.options.controlPlane, ...this.opts.controlPlane, storage: this.storage } as ControlPlaneOptions);
   }
 
   private bootstrap(): void {

@@ -6,6 +6,9 @@ import type { ControllerFactory } from './manager.ts';
 import { Scheduler } from '../../scheduler/scheduler.ts';
 import { ReplicaSetController } from '../workloads/replicaset.ts';
 import { DeploymentController } from '../workloads/deployment.ts';
+import { NodeAgents, NodeLifecycleController, TaintEvictionController, PodGarbageCollector } from '../node-lifecycle/index.ts';
+import { PersistentVolumeController, PvcProtectionController, PvProtectionController } from '../pv-binder/index.ts';
+import { runningProvisioners } from '../provisioners/index.ts';
 
 export interface ControllerRegistration {
   name: string;
@@ -13,7 +16,15 @@ export interface ControllerRegistration {
 }
 
 export const controllerRegistry: ControllerRegistration[] = [
+  { name: 'kubelet-heartbeat', create: () => new NodeAgents() },
+  { name: 'node-lifecycle-controller', create: () => new NodeLifecycleController() },
+  { name: 'taint-eviction-controller', create: () => new TaintEvictionController() },
+  { name: 'pod-garbage-collector', create: () => new PodGarbageCollector() },
   { name: 'scheduler', create: () => new Scheduler() },
   { name: 'deployment-controller', create: () => new DeploymentController() },
   { name: 'replicaset-controller', create: () => new ReplicaSetController() },
+  { name: 'persistentvolume-binder-controller', create: () => new PersistentVolumeController() },
+  { name: 'pvc-protection-controller', create: () => new PvcProtectionController() },
+  { name: 'pv-protection-controller', create: () => new PvProtectionController() },
+  ...runningProvisioners.map((p) => ({ name: p.controller, create: p.create })),
 ];

@@ -1,0 +1,42 @@
+/**
+ * provisioners: the external provisioners a simulated cluster runs, keyed
+ * by provisioner name, and the names nobody answers for.
+ */
+import type { ControllerFactory } from '../manager/index.ts';
+import { ExternalProvisionerController } from './external-provisioner.ts';
+import { LocalPathProvisioner, localPathProvisionerName } from './local-path.ts';
+import { CephCsiRbdProvisioner, cephCsiRbdProvisionerName } from './ceph-csi-rbd.ts';
+import { unansweredProvisioners, type UnansweredProvisioner } from './no-provisioner.ts';
+
+export { ExternalProvisionerController, shouldProvision, shouldDelete } from './external-provisioner.ts';
+export { LocalPathProvisioner, localPathProvisionerName, parseLocalPathConfig, localPathSelectedNodeAnnotation } from './local-path.ts';
+export { CephCsiRbdProvisioner, cephCsiRbdProvisionerName, composeVolumeHandle, parseVolumeHandle } from './ceph-csi-rbd.ts';
+export { noProvisioner, unansweredProvisioners, isProvisionable } from './no-provisioner.ts';
+export { ProvisionFailure, externalProvisionerFinalizer, type Provisioner, type ProvisionOptions } from './types.ts';
+
+/** RunningProvisioner is a provisioner the cluster runs: its controller name and factory. */
+export interface RunningProvisioner {
+  provisioner: string;
+  controller: string;
+  create: ControllerFactory;
+}
+
+/** runningProvisioners are the provisioners installed in a fresh lab cluster (kind's local-path, ceph-csi's RBD sidecar). */
+export const runningProvisioners: readonly RunningProvisioner[] = [
+  {
+    provisioner: localPathProvisionerName,
+    controller: 'local-path-provisioner',
+    create: () => new ExternalProvisionerController('local-path-provisioner', new LocalPathProvisioner()),
+  },
+  {
+    provisioner: cephCsiRbdProvisionerName,
+    controller: 'csi-rbdplugin-provisioner',
+    create: () => new ExternalProvisionerController('csi-rbdplugin-provisioner', new CephCsiRbdProvisioner()),
+  },
+];
+
+/** provisionerRegistry answers "who provisions for this name?": a running provisioner, or why nobody does. */
+export const provisionerRegistry: ReadonlyMap<string, RunningProvisioner | UnansweredProvisioner> = new Map<string, RunningProvisioner | UnansweredProvisioner>([
+  ...runningProvisioners.map((p) => [p.provisioner, p] as const),
+  ...unansweredProvisioners.map((p) => [p.name, p] as const),
+]);
