@@ -630,3 +630,38 @@ describe('size limits', () => {
     );
   });
 });
+
+describe('claim size warnings', () => {
+  it('warns about a fractional byte request', () => {
+    const c = claim({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1500m' } } });
+    expect(admit(request('CREATE', c, baseCluster())).warnings).toEqual(['spec.resources.requests[storage]: fractional byte value "1500m" is invalid, must be an integer']);
+  });
+});
+
+describe('pod warnings', () => {
+  it('flags the removed in-tree rbd plugin and fractional memory, on pods and templates', () => {
+    const rbdVolume = { name: 'ceph', rbd: { monitors: ['10.0.0.1:6789'], image: 'foo' } };
+    const p = pod({ containers: [{ name: 'c', image: 'x', resources: { requests: { memory: '0.5Mi' } } }], volumes: [rbdVolume] });
+    expect(admit(request('CREATE', p, baseCluster())).warnings).toEqual([
+      'spec.volumes[0].rbd: deprecated in v1.28, non-functional in v1.31+',
+    ]);
+    const d = deployment({ selector: { matchLabels: { app: 'web' } }, template: template({ app: 'web' }, { volumes: [rbdVolume], containers: [{ name: 'web', image: 'x', resources: { limits: { memory: '1.5' } } }] }) });
+    expect(admit(request('CREATE', d, baseCluster())).warnings).toEqual([
+      'spec.template.spec.volumes[0].rbd: deprecated in v1.28, non-functional in v1.31+',
+      'spec.template.spec.containers[0].resources.limits[memory]: fractional byte value "1500m" is invalid, must be an integer',
+    ]);
+  });
+
+  it('flags duplicate ports and a shadowed env entry', () => {
+    const p = pod({
+      containers: [
+        { name: 'a', image: 'x', ports: [{ containerPort: 80 }], env: [{ name: 'MODE', value: 'a' }, { name: 'MODE', value: 'b' }] },
+        { name: 'b', image: 'x', ports: [{ containerPort: 80 }] },
+      ],
+    });
+    expect(admit(request('CREATE', p, baseCluster())).warnings).toEqual([
+      'spec.containers[0].env[1]: hides previous definition of "MODE", which may be dropped when using apply',
+      'spec.containers[1].ports[0]: duplicate port definition with spec.containers[0].ports[0]',
+    ]);
+  });
+});

@@ -24,6 +24,7 @@ import {
   tooLong,
 } from './errors.ts';
 import { validateAnnotations, validateLabels, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.ts';
+import { deprecatedNodeLabels, warningsForClaimSpec } from './pod-warnings.ts';
 import { canonicalQuantity, compareQuantity, parseQuantity } from './quantity.ts';
 
 type Obj = Record<string, any>;
@@ -399,7 +400,7 @@ export function validatePVCSpec(spec: Obj | undefined, path: string): FieldError
   if (storage === undefined) errs.push(required(storagePath));
   else {
     const q = parseQuantity(String(storage));
-    if (q !== undefined && q <= 0) errs.push(invalid(storagePath, String(storage), 'must be greater than zero'));
+    if (q !== undefined && q <= 0) errs.push(invalid(storagePath, canonicalQuantity(String(storage)), 'must be greater than zero'));
   }
   if (s.storageClassName) for (const m of isDNS1123Subdomain(s.storageClassName)) errs.push(invalid(at(path, 'storageClassName'), s.storageClassName, m));
   if (s.volumeMode != null && !volumeModes.includes(s.volumeMode)) errs.push(notSupported(at(path, 'volumeMode'), s.volumeMode, volumeModes));
@@ -557,15 +558,6 @@ const deprecatedVolumeAnnotations: [string, string][] = [
   ['volume.beta.kubernetes.io/mount-options', 'deprecated since v1.31; use "mountOptions" attribute instead'],
 ];
 
-/** deprecatedNodeLabels: pkg/api/node GetNodeLabelDeprecatedMessage. */
-const deprecatedNodeLabels: Record<string, string> = {
-  'beta.kubernetes.io/arch': 'deprecated since v1.14; use "kubernetes.io/arch" instead',
-  'beta.kubernetes.io/os': 'deprecated since v1.14; use "kubernetes.io/os" instead',
-  'failure-domain.beta.kubernetes.io/region': 'deprecated since v1.17; use "topology.kubernetes.io/region" instead',
-  'failure-domain.beta.kubernetes.io/zone': 'deprecated since v1.17; use "topology.kubernetes.io/zone" instead',
-  'beta.kubernetes.io/instance-type': 'deprecated since v1.17; use "node.kubernetes.io/instance-type" instead',
-};
-
 /** warningsForPV is GetWarningsForPersistentVolume: deprecated annotations, Recycle, deprecated node labels. */
 export function warningsForPV(pv: KObject): string[] {
   const w: string[] = [];
@@ -582,10 +574,16 @@ export function warningsForPV(pv: KObject): string[] {
   return w;
 }
 
-/** warningsForPVC is GetWarningsForPersistentVolumeClaim: the deprecated beta storage-class annotation. */
+/**
+ * warningsForPVC is GetWarningsForPersistentVolumeClaim: the deprecated beta storage-class annotation, and
+ * storage requests or limits that are not a whole number of bytes (e.g. `500m`).
+ */
 export function warningsForPVC(pvc: KObject): string[] {
+  const w: string[] = [];
   const a = 'volume.beta.kubernetes.io/storage-class';
-  return pvc.metadata.annotations?.[a] !== undefined ? [`metadata.annotations[${a}]: ${deprecatedVolumeAnnotations[0][1]}`] : [];
+  if (pvc.metadata.annotations?.[a] !== undefined) w.push(`metadata.annotations[${a}]: ${deprecatedVolumeAnnotations[0][1]}`);
+  w.push(...warningsForClaimSpec(pvc.spec as Obj, 'spec'));
+  return w;
 }
 
 export function validateNamespace(ns: KObject): FieldError[] {

@@ -27,6 +27,7 @@ import {
 } from './core.ts';
 import type { FieldError } from './errors.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.ts';
+import { warningsForWorkload } from './pod-warnings.ts';
 import { validateBinding, validateBindingUpdate, validateRole } from './rbac.ts';
 import { validateCSIDriver, validateCSIDriverUpdate, validateStorageClass, validateStorageClassUpdate, validateVolumeAttachment, validateVolumeAttachmentUpdate } from './storage.ts';
 
@@ -137,6 +138,6 @@ export function warningsFor(t: ValidationTarget, obj: KObject): string[] {
     case '/PersistentVolumeClaim':
       return warningsForPVC(obj);
     default:
-      return [];
+      return warningsForWorkload(t.group, t.kind, obj);
   }
 }
