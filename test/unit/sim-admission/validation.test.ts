@@ -571,6 +571,11 @@ describe('warnings', () => {
     ]);
   });
 
+  it('warns about an in-tree rbd volume', () => {
+    const pv = volume({ capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], rbd: { monitors: ['10.0.0.1:6789'], image: 'img' } });
+    expect(admit(request('CREATE', pv, baseCluster())).warnings).toEqual(['spec.rbd: deprecated in v1.28, non-functional in v1.31+']);
+  });
+
   it('warns about the beta storage-class annotation on a claim', () => {
     const c = claim({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } });
     c.metadata.annotations = { 'volume.beta.kubernetes.io/storage-class': 'standard' };

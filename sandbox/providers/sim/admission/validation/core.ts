@@ -558,7 +558,7 @@ const deprecatedVolumeAnnotations: [string, string][] = [
   ['volume.beta.kubernetes.io/mount-options', 'deprecated since v1.31; use "mountOptions" attribute instead'],
 ];
 
-/** warningsForPV is GetWarningsForPersistentVolume: deprecated annotations, Recycle, deprecated node labels. */
+/** warningsForPV is GetWarningsForPersistentVolume: deprecated annotations, Recycle, deprecated node labels, removed plugins. */
 export function warningsForPV(pv: KObject): string[] {
   const w: string[] = [];
   for (const [a, msg] of deprecatedVolumeAnnotations) if (pv.metadata.annotations?.[a] !== undefined) w.push(`metadata.annotations[${a}]: ${msg}`);
@@ -571,6 +571,16 @@ export function warningsForPV(pv: KObject): string[] {
       if (msg) w.push(`spec.nodeAffinity.required.nodeSelectorTerms[${i}].matchExpressions[${j}].key: ${r.key} is ${msg}`);
     });
   });
+  // Deprecated and removed in-tree plugins, in the order warningsForPersistentVolumeSpecAndMeta checks them.
+  const removed: [string, string, string][] = [
+    ['cephfs', 'cephfs', 'deprecated in v1.28, non-functional in v1.31+'],
+    ['photonPersistentDisk', 'photonPersistentDisk', 'deprecated in v1.11, non-functional in v1.16+'],
+    ['scaleIO', 'scaleIO', 'deprecated in v1.16, non-functional in v1.22+'],
+    ['storageos', 'storageOS', 'deprecated in v1.22, non-functional in v1.25+'],
+    ['glusterfs', 'glusterfs', 'deprecated in v1.25, non-functional in v1.26+'],
+    ['rbd', 'rbd', 'deprecated in v1.28, non-functional in v1.31+'],
+  ];
+  for (const [field, segment, msg] of removed) if (spec[field] != null) w.push(`spec.${segment}: ${msg}`);
   return w;
 }
 
