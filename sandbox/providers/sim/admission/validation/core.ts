@@ -77,6 +77,14 @@ function validateNFS(nfs: Obj, path: string): FieldError[] {
   return errs;
 }
 
+/** validateRBD: validateRBDVolumeSource / validateRBDPersistentVolumeSource — monitors and image are required. */
+function validateRBD(rbd: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!(rbd.monitors ?? []).length) errs.push(required(at(path, 'monitors')));
+  if (!rbd.image) errs.push(required(at(path, 'image')));
+  return errs;
+}
+
 function validateKeyToPaths(items: Obj[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   (items ?? []).forEach((it, i) => {
@@ -120,6 +128,9 @@ function validateVolumeSource(v: Obj, path: string): FieldError[] {
         break;
       case 'csi':
         if (!src.driver) errs.push(required(at(p, 'driver')));
+        break;
+      case 'rbd':
+        errs.push(...validateRBD(src, p));
         break;
       case 'ephemeral':
         // validateEphemeralVolumeSource: a claim template whose spec is a full claim spec.
@@ -509,6 +520,7 @@ export function validatePV(pv: KObject): FieldError[] {
       else errs.push(...validatePathNoBacksteps(s.local.path, 'spec.local.path'));
       if (!affinity) errs.push(required('spec.nodeAffinity', 'Local volume requires node affinity'));
     }
+    if (k === 'rbd') errs.push(...validateRBD(s.rbd, 'spec.rbd'));
     if (k === 'csi') {
       if (!s.csi.driver) errs.push(required('spec.csi.driver'));
       if (!s.csi.volumeHandle) errs.push(required('spec.csi.volumeHandle'));
