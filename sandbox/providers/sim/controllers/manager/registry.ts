@@ -9,6 +9,7 @@ import { DeploymentController } from '../workloads/deployment.ts';
 import { NodeAgents, NodeLifecycleController, TaintEvictionController, PodGarbageCollector } from '../node-lifecycle/index.ts';
 import { PersistentVolumeController, PvcProtectionController, PvProtectionController } from '../pv-binder/index.ts';
 import { runningProvisioners } from '../provisioners/index.ts';
+import { AttachDetachController, CsiAttacherController, attachingDrivers } from '../attach-detach/index.ts';
 
 export interface ControllerRegistration {
   name: string;
@@ -27,4 +28,6 @@ export const controllerRegistry: ControllerRegistration[] = [
   { name: 'pvc-protection-controller', create: () => new PvcProtectionController() },
   { name: 'pv-protection-controller', create: () => new PvProtectionController() },
   ...runningProvisioners.map((p) => ({ name: p.controller, create: p.create })),
+  { name: 'attachdetach-controller', create: () => new AttachDetachController() },
+  ...attachingDrivers.map((d) => ({ name: `csi-attacher-${d}`, create: () => new CsiAttacherController(d) })),
 ];
