@@ -110,4 +110,20 @@ spec:
       'The Pod "nginx" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
     );
   });
+
+  it('gives a class-less claim the default class and the protection finalizer', async () => {
+    const r = await kubectl(['create', '-f', '-'], 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: plain\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n');
+    expect(r.stdout).toBe('persistentvolumeclaim/plain created\n');
+    const got = await kubectl(['get', 'pvc', 'plain', '-o', 'jsonpath={.spec.storageClassName} {.spec.volumeMode} {.metadata.finalizers}']);
+    expect(got.stdout).toBe('standard Filesystem ["kubernetes.io/pvc-protection"]');
+  });
+
+  it('prints both causes of `kubectl run My_Pod` (the name is also the container name)', async () => {
+    const r = await kubectl(['run', 'My_Pod', '--image=nginx']);
+    expect(r.stderr).toBe(
+      'The Pod "My_Pod" is invalid: \n' +
+        `* metadata.name: Invalid value: "My_Pod": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n` +
+        `* spec.containers[0].name: Invalid value: "My_Pod": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')\n`,
+    );
+  });
 });
