@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discovery } from '../../../sandbox/providers/sim/api/discovery.ts';
 import { openapiDocument, openapiRoot } from '../../../sandbox/providers/sim/api/openapi/index.ts';
+import { openapiV2 } from '../../../sandbox/providers/sim/api/openapi/v2.ts';
 import { RecordingServer, type Reply } from './recording-server.ts';
 
 const notFound = (name: string): Reply => ({
@@ -42,6 +43,10 @@ describe('OpenAPI v3 seen by real kubectl', () => {
       const path = req.url.split('?')[0]!;
       const d = discovery(path, req.headers.accept);
       if (d) return { status: 200, headers: { 'Content-Type': d.contentType }, body: d.body };
+      if (path === '/openapi/v2') {
+        const v2 = openapiV2(req.headers.accept);
+        return { status: 200, headers: { 'Content-Type': v2.contentType }, body: Buffer.from(v2.body) };
+      }
       if (path === '/openapi/v3') return { status: 200, body: JSON.stringify(openapiRoot()) };
       if (path.startsWith('/openapi/v3/')) {
         const doc = openapiDocument(path);
@@ -63,7 +68,7 @@ describe('OpenAPI v3 seen by real kubectl', () => {
   });
   afterAll(() => server.close());
 
-  for (const minor of [29, 33]) {
+  for (const minor of [27, 28, 29, 33]) {
     it(`kubectl 1.${minor} apply creates with server-side validation, then patches by merge keys without warnings`, async () => {
       stored.clear();
       server.requests.length = 0;
@@ -74,8 +79,13 @@ describe('OpenAPI v3 seen by real kubectl', () => {
       expect(created.stdout.trim()).toBe('deployment.apps/web created');
       const post = server.requests.find((r) => r.method === 'POST')!;
       expect(post.url).toContain('fieldValidation=Strict');
-      expect(server.requests.some((r) => r.url.startsWith('/openapi/v3/apis/apps/v1?hash='))).toBe(true);
-      expect(server.requests.some((r) => r.url.startsWith('/openapi/v2'))).toBe(false);
+      // 1.29+ use the v3 documents only; 1.27/1.28 read the protobuf v2 document first.
+      if (minor >= 29) {
+        expect(server.requests.some((r) => r.url.startsWith('/openapi/v3/apis/apps/v1?hash='))).toBe(true);
+        expect(server.requests.some((r) => r.url.startsWith('/openapi/v2'))).toBe(false);
+      } else {
+        expect(server.requests.some((r) => r.url.startsWith('/openapi/v2'))).toBe(true);
+      }
 
       writeFileSync(file, deployment('nginx:1.28'));
       const patched = await server.kubectl(minor, ['apply', '-f', file]);
@@ -87,6 +97,14 @@ describe('OpenAPI v3 seen by real kubectl', () => {
       expect(body.spec.template.spec.containers).toEqual([{ image: 'nginx:1.28', name: 'web' }]);
     });
   }
+
+  it('kubectl 1.27 explain works once the protobuf OpenAPI v2 document is served', async () => {
+    const field = await server.kubectl(27, ['explain', 'pvc.spec.storageClassName']);
+    expect(field.stderr).toBe('');
+    expect(field.stdout).toContain('storageClassName is the name of the StorageClass required by the claim.');
+    const volumes = await server.kubectl(27, ['explain', 'pods.spec.volumes']);
+    expect(volumes.stdout).toMatch(/persistentVolumeClaim\s+<PersistentVolumeClaimVolumeSource>/);
+  });
 
   it('kubectl 1.33 explain shows the storage field descriptions', async () => {
     const field = await server.kubectl(33, ['explain', 'pvc.spec.storageClassName']);

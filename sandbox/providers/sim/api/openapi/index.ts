@@ -16,8 +16,8 @@ import { PATCH, componentSchemas, referencedComponents, schemaNameForKind, type 
 
 export { schemaFor, patchMetaAt, unknownFields, type StructuralSchema, type GroupVersionKind } from './structural.ts';
 
-/** serverVersion is what `info.version` says; the documents describe a 1.33-shaped API. */
-const infoVersion = 'v1.33.1+kslab-sim';
+/** infoVersion is what `info.version` says; the documents describe a 1.33-shaped API. */
+export const infoVersion = 'v1.33.1+kslab-sim';
 
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
@@ -191,7 +191,11 @@ function resourcePaths(rt: ResourceType, kindSchema: string, listSchema: string 
   return paths;
 }
 
-function buildDocument(group: string, version: string): object {
+/**
+ * groupVersionApi returns the v3 path items of one group version and the
+ * component names they use directly (OpenAPI v2 reuses both).
+ */
+export function groupVersionApi(group: string, version: string): { paths: Record<string, unknown>; roots: Set<string> } {
   const types = resourceTypes.filter((rt) => rt.group === group && rt.version === version);
   const paths: Record<string, unknown> = {};
   const roots = new Set<string>([STATUS, DELETE_OPTIONS, PATCH]);
@@ -203,6 +207,11 @@ function buildDocument(group: string, version: string): object {
     if (listSchema) roots.add(listSchema);
     Object.assign(paths, resourcePaths(rt, kindSchema, listSchema));
   }
+  return { paths, roots };
+}
+
+function buildDocument(group: string, version: string): object {
+  const { paths, roots } = groupVersionApi(group, version);
   const all = componentSchemas();
   const schemas: Record<string, Schema> = {};
   for (const name of [...referencedComponents(roots)].sort()) {
