@@ -6,7 +6,7 @@
 import { ObjectStore } from '../../../sandbox/providers/sim/store/store.ts';
 import { ClusterApi } from '../../../sandbox/providers/sim/server/rest.ts';
 import { admit } from '../../../sandbox/providers/sim/admission/index.ts';
-import { bootstrapCluster } from '../../../sandbox/providers/sim/cluster/bootstrap.ts';
+import { bootstrapCluster, ensureNamespaceEssentials } from '../../../sandbox/providers/sim/cluster/bootstrap.ts';
 import { FakeClock } from '../../../sandbox/providers/sim/controllers/manager/clock.ts';
 import { ControllerManager, type ControlPlaneOptions } from '../../../sandbox/providers/sim/controllers/manager/manager.ts';
 import { controllerRegistry } from '../../../sandbox/providers/sim/controllers/manager/registry.ts';
@@ -30,6 +30,13 @@ export function testCluster(controllers?: string[], options: ControlPlaneOptions
   const clock = new FakeClock(Date.UTC(2026, 10, 25, 12));
   const api = new ClusterApi(new ObjectStore(5000), { admit, now: () => clock.now() });
   bootstrapCluster(api, 'test-ca');
+  // serviceaccounts-controller, as SimCluster runs it: new namespaces get their `default` ServiceAccount.
+  api.store.watch(resources.namespaces.storage, undefined, api.store.currentRV(), {
+    event: (e) => {
+      if (e.type === 'ADDED') setImmediate(() => !api.store.closed && ensureNamespaceEssentials(api, e.object.metadata.name!, 'test-ca'));
+    },
+    closed: () => {},
+  });
   const errors: unknown[] = [];
   const manager = new ControllerManager(api, {
     clock,
@@ -55,7 +62,10 @@ export function testCluster(controllers?: string[], options: ControlPlaneOptions
     },
     pods: (namespace = 'default') => api.list(resources.pods, namespace).items as any[],
     node: (name) => api.get(resources.nodes, '', name),
-    [Symbol.dispose]: () => manager.stop(),
+    [Symbol.dispose]: () => {
+      manager.stop();
+      api.store.close();
+    },
   };
 }
 

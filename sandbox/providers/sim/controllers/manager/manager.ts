@@ -170,6 +170,7 @@ export class ControllerManager implements ControllerContext {
       }
       if (this.busyQueues.size > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
     }
+    throw new Error(`controllers did not settle: still busy ${[...this.busyQueues].map((q) => q.name).join(', ')}`);
   }
 
   /**

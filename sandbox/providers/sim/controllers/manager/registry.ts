@@ -6,6 +6,7 @@ import type { ControllerFactory } from './manager.ts';
 import { Scheduler } from '../../scheduler/scheduler.ts';
 import { ReplicaSetController } from '../workloads/replicaset.ts';
 import { DeploymentController } from '../workloads/deployment.ts';
+import { GarbageCollector, NamespaceController } from '../garbage-collector/index.ts';
 import { NodeAgents, NodeLifecycleController, TaintEvictionController, PodGarbageCollector } from '../node-lifecycle/index.ts';
 import { PersistentVolumeController, PvcProtectionController, PvProtectionController } from '../pv-binder/index.ts';
 import { runningProvisioners } from '../provisioners/index.ts';
@@ -24,6 +25,8 @@ export const controllerRegistry: ControllerRegistration[] = [
   { name: 'scheduler', create: () => new Scheduler() },
   { name: 'deployment-controller', create: () => new DeploymentController() },
   { name: 'replicaset-controller', create: () => new ReplicaSetController() },
+  { name: 'garbage-collector', create: () => new GarbageCollector() },
+  { name: 'namespace-controller', create: () => new NamespaceController() },
   { name: 'persistentvolume-binder-controller', create: () => new PersistentVolumeController() },
   { name: 'pvc-protection-controller', create: () => new PvcProtectionController() },
   { name: 'pv-protection-controller', create: () => new PvProtectionController() },

@@ -114,7 +114,9 @@ export class ReplicaSetController implements Controller {
     const conditions: any[] = (r.status?.conditions ?? []).filter((c: any) => c.type !== 'ReplicaFailure');
     if (failure) {
       const old = (r.status?.conditions ?? []).find((c: any) => c.type === 'ReplicaFailure');
-      conditions.push({ type: 'ReplicaFailure', status: 'True', lastTransitionTime: old?.lastTransitionTime ?? rfc3339(this.ctx.clock.now()), reason: 'FailedCreate', message: failure });
+      // SetCondition keeps an existing condition of the same status and reason as it is (replica_set_utils.go),
+      // so a failure repeating with a new pod name in its message does not rewrite status forever.
+      conditions.push(old?.status === 'True' && old.reason === 'FailedCreate' ? old : { type: 'ReplicaFailure', status: 'True', lastTransitionTime: rfc3339(this.ctx.clock.now()), reason: 'FailedCreate', message: failure });
     }
     if (conditions.length) status.conditions = conditions;
     writeStatus(this.ctx, resources.replicasets, rs, status, ['replicas']);
