@@ -89,8 +89,12 @@ export function serveExecUpgrade(api: ClusterApi, runtime: ContainerRuntime | un
   let container: string;
   let argv: string[] = [];
   const q = er.query;
-  const stdin = q.get('stdin') === 'true' || q.get('stdin') === '1';
-  const tty = q.get('tty') === 'true' || q.get('tty') === '1';
+  const flag = (k: string) => q.get(k) === 'true' || q.get(k) === '1';
+  const stdin = flag('stdin');
+  const tty = flag('tty');
+  // Streams the client did not ask for are not sent (client-node fails on an unexpected channel).
+  const wantStdout = flag('stdout');
+  const wantStderr = flag('stderr') && !tty;
   try {
     pod = api.get(podsType, er.namespace, er.name);
     const p = pod as any;
@@ -105,6 +109,11 @@ export function serveExecUpgrade(api: ClusterApi, runtime: ContainerRuntime | un
     }
     if (!runtime) throw kubeletUnreachable(pod, `${er.kind}/${er.namespace}/${er.name}/${container}`);
     if (er.kind === 'attach' && !runtime.attach) throw badRequest(`container ${container} in pod ${er.name} does not support attach`);
+    // Checked after the pod: kubectl 1.30+ retries a refused WebSocket upgrade over SPDY, so the
+    // SPDY answer must carry the real reason when the pod itself is the problem.
+    if ((req.headers.upgrade ?? '').toLowerCase().includes('spdy')) {
+      throw badRequest(`SPDY streaming is not supported by this simulated cluster (kslab-sim); kubectl 1.30+ uses WebSockets by default (for kubectl 1.29 set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true)`);
+    }
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (!SUPPORTED_PROTOCOLS.some((p) => offered.includes(p))) {
       throw badRequest(`unable to upgrade connection: none of the offered subprotocols (${offered.join(', ') || 'none'}) is supported; this server speaks ${SUPPORTED_PROTOCOLS.join(', ')}`);
@@ -129,8 +138,14 @@ export function serveExecUpgrade(api: ClusterApi, runtime: ContainerRuntime | un
       const options = {
         stdin,
         tty,
-        stdout: (d: Uint8Array) => send(CH_STDOUT, d),
-        stderr: (d: Uint8Array) => send(tty ? CH_STDOUT : CH_STDERR, d),
+        stdout: (d: Uint8Array) => {
+          if (wantStdout) send(CH_STDOUT, d);
+        },
+        stderr: (d: Uint8Array) => {
+          if (tty) {
+            if (wantStdout) send(CH_STDOUT, d);
+          } else if (wantStderr) send(CH_STDERR, d);
+        },
         signal: abort.signal,
       };
       proc = er.kind === 'exec' ? runtime!.exec(pod, container, argv, options) : runtime!.attach!(pod, container, options);

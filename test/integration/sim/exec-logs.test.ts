@@ -1,0 +1,162 @@
+/**
+ * kubectl exec / logs and client-node Exec against the simulated cluster,
+ * with a test-double container runtime standing in for the kubelet model
+ * (which this part doesn't have). Without a runtime, the server must give
+ * the errors a real cluster gives for pods nothing runs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PassThrough, Writable } from 'node:stream';
+import * as k8s from '@kubernetes/client-node';
+import { SimProvider } from '../../../sandbox/providers/sim/index.ts';
+import { findResource } from '../../../sandbox/providers/sim/api/resources.ts';
+import type { SimCluster } from '../../../sandbox/providers/sim/index.ts';
+import { EchoRuntimeTestDouble } from './echo-runtime.ts';
+import { SimHarness, availableMinors, skipNote, type TestCluster } from './harness.ts';
+
+const pods = findResource('', 'v1', 'pods')!;
+const runtime = new EchoRuntimeTestDouble();
+
+/** runningPod puts a pod on lab-worker with the status a kubelet would report for a running container. */
+function runningPod(sim: SimCluster, name: string, containers = ['app']): void {
+  sim.api.create(pods, 'default', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: { nodeName: 'lab-worker', containers: containers.map((c) => ({ name: c, image: 'busybox' })) },
+  });
+  sim.api.patch(pods, 'default', name, 'merge', {
+    status: {
+      phase: 'Running',
+      hostIP: '172.18.0.3',
+      podIP: '10.244.1.5',
+      containerStatuses: containers.map((c) => ({ name: c, ready: true, restartCount: 0, image: 'busybox', imageID: '', started: true, state: { running: { startedAt: '2025-01-02T03:04:05Z' } } })),
+    },
+  }, { subresource: 'status' });
+}
+
+/** pendingPod is bound to a node whose kubelet reports its container still being created. */
+function pendingPod(sim: SimCluster, name: string): void {
+  sim.api.create(pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { nodeName: 'lab-worker', containers: [{ name: 'app', image: 'busybox' }] } });
+  sim.api.patch(pods, 'default', name, 'merge', {
+    status: { phase: 'Pending', containerStatuses: [{ name: 'app', ready: false, restartCount: 0, image: 'busybox', imageID: '', state: { waiting: { reason: 'ContainerCreating' } } }] },
+  }, { subresource: 'status' });
+}
+
+class HarnessWithRuntime extends SimHarness {
+  override readonly provider = new SimProvider({ runtimeFor: () => runtime });
+}
+
+const minors = availableMinors([30, 31, 32, 33]);
+const missing = skipNote(33);
+
+describe.skipIf(missing)('kubectl exec and logs with a test-double runtime', () => {
+  const harness = new HarnessWithRuntime();
+  let c: TestCluster;
+  beforeAll(async () => {
+    c = await harness.cluster(33);
+    runningPod(c.sim, 'shell');
+    runningPod(c.sim, 'two', ['a', 'b']);
+    runtime.logLines.set('default/shell/app', [
+      { time: new Date('2025-01-02T03:04:05.123Z'), text: 'first line' },
+      { time: new Date('2025-01-02T03:04:06Z'), text: 'second line' },
+    ]);
+    runtime.followLines.set('default/shell/app', ['followed 1', 'followed 2']);
+  });
+  afterAll(() => harness.close());
+
+  it.each(minors)('kubectl 1.%i exec returns the output and exit code over WebSocket (v5.channel.k8s.io)', async (minor) => {
+    const ok = await c.kubectl(['exec', 'shell', '--', 'echo', 'hi'], { minor });
+    expect(ok).toMatchObject({ code: 0, stdout: 'ran: echo hi\n' });
+    const fail = await c.kubectl(['exec', 'shell', '--', 'sh', '-c', 'exit 3'], { minor });
+    expect(fail.code).toBe(3);
+    expect(fail.stdout).toBe('ran: sh -c exit 3\n');
+    expect(fail.stderr).toBe('command terminated with exit code 3\n');
+  });
+
+  it('kubectl exec -i passes stdin and keeps stdout and stderr apart', async () => {
+    const r = await c.kubectl(['exec', '-i', 'shell', '--', 'cat'], { stdin: 'hello\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('ran: cat\nhello\n');
+    expect(r.stderr).toBe('HELLO\n');
+  });
+
+  it('kubectl 1.29 uses SPDY by default (not served: clear error) and works with KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true', async () => {
+    if (skipNote(29)) return;
+    const spdy = await c.kubectl(['exec', 'shell', '--', 'echo', 'hi'], { minor: 29 });
+    expect(spdy.code).toBe(1);
+    expect(spdy.stderr).toContain('SPDY streaming is not supported by this simulated cluster');
+    const ws = await c.kubectl(['exec', 'shell', '--', 'echo', 'hi'], { minor: 29, env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'true' } });
+    expect(ws).toMatchObject({ code: 0, stdout: 'ran: echo hi\n' });
+  });
+
+  it('kubectl logs prints, tails, timestamps and follows a container log', async () => {
+    expect((await c.kubectl(['logs', 'shell'])).stdout).toBe('first line\nsecond line\n');
+    expect((await c.kubectl(['logs', 'shell', '--tail=1'])).stdout).toBe('second line\n');
+    expect((await c.kubectl(['logs', 'shell', '--timestamps'])).stdout).toBe('2025-01-02T03:04:05.123000000Z first line\n2025-01-02T03:04:06.000000000Z second line\n');
+    expect((await c.kubectl(['logs', '-f', 'shell', '-c', 'app'])).stdout).toBe('first line\nsecond line\nfollowed 1\nfollowed 2\n');
+  });
+
+  it('kubectl logs on a pod with several containers needs -c, as on a real cluster', async () => {
+    const r = await c.kubectl(['logs', 'two', '-c', 'nope']);
+    expect(r.stderr).toBe('error: container nope is not valid for pod two\n');
+  });
+
+  it('client-node Exec reports the exit status through its status callback', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(c.sim.kubeconfig());
+    const out: Buffer[] = [];
+    const stdout = new Writable({ write(chunk, _e, cb) { out.push(chunk); cb(); } });
+    const status = await new Promise<k8s.V1Status>((resolve, reject) => {
+      new k8s.Exec(kc).exec('default', 'shell', 'app', ['sh', '-c', 'exit 7'], stdout, null, null, false, (s) => resolve(s)).catch(reject);
+    });
+    expect(Buffer.concat(out).toString()).toBe('ran: sh -c exit 7\n');
+    expect(status).toMatchObject({ status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '7' }] } });
+    const stdin = new PassThrough();
+    const ok = await new Promise<k8s.V1Status>((resolve, reject) => {
+      new k8s.Exec(kc).exec('default', 'shell', 'app', ['cat'], stdout, null, stdin, false, (s) => resolve(s)).then(() => stdin.end('x'), reject);
+    });
+    expect(ok.status).toBe('Success');
+  });
+});
+
+describe.skipIf(missing)('kubectl exec and logs on pods nothing runs (no runtime)', () => {
+  const harness = new SimHarness();
+  let c: TestCluster;
+  beforeAll(async () => {
+    c = await harness.cluster(33);
+    pendingPod(c.sim, 'creating');
+  });
+  afterAll(() => harness.close());
+
+  it('logs of a container still being created give the kubelet error', async () => {
+    const r = await c.kubectl(['logs', 'creating']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatchInlineSnapshot(`
+      "Error from server (BadRequest): container "app" in pod "creating" is waiting to start: ContainerCreating
+      "
+    `);
+  });
+
+  it('logs and exec of a missing pod give NotFound', async () => {
+    // kubectl logs looks the pod up itself first and words the error its own way.
+    expect((await c.kubectl(['logs', 'ghost'])).stderr).toBe('error: error from server (NotFound): pods "ghost" not found in namespace "default"\n');
+    expect((await c.kubectl(['exec', 'ghost', '--', 'true'])).stderr).toBe('Error from server (NotFound): pods "ghost" not found\n');
+  });
+
+  it('exec into a pod without a host explains why', async () => {
+    // A node selector nothing matches keeps the pod unscheduled.
+    c.sim.api.create(pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unbound' }, spec: { nodeSelector: { disk: 'none-has-this' }, containers: [{ name: 'app', image: 'busybox' }] } });
+    const r = await c.kubectl(['exec', 'unbound', '--', 'true']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatchInlineSnapshot(`
+      "Error from server (BadRequest): pod unbound does not have a host assigned
+      "
+    `);
+  });
+
+  it('top fails like a cluster without metrics-server', async () => {
+    const top = await c.kubectl(['top', 'nodes']);
+    expect(top.code).toBe(1);
+    expect(top.stderr).toBe('error: Metrics API not available\n');
+  });
+});
