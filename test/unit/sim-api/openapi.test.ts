@@ -18,6 +18,7 @@ describe('OpenAPI v3 root', () => {
     expect(url.endsWith(d.hash)).toBe(true);
     expect(d.hash).toBe(createHash('sha512').update(d.body).digest('hex').toUpperCase());
     expect(openapiDocument('/openapi/v3/apis/storage.k8s.io/v1')).toBe(d);
+    expect(openapiDocument(url)).toBe(d);
     expect(openapiDocument('apis/extensions/v1beta1')).toBeUndefined();
   });
 });

@@ -248,10 +248,10 @@ function render(group: string, version: string): OpenAPIDocument {
 /**
  * openapiDocument returns the document of one group version. `gvPath` is the
  * key used in the root (`api/v1`, `apis/apps/v1`); a leading `/` or
- * `/openapi/v3/` is accepted. Unknown group versions give undefined.
+ * `/openapi/v3/` and a `?hash=` query are accepted. Unknown group versions give undefined.
  */
 export function openapiDocument(path: string): OpenAPIDocument | undefined {
-  const key = path.replace(/^\/?(openapi\/v3\/)?/, '').replace(/\/+$/, '');
+  const key = path.split('?')[0]!.replace(/^\/?(openapi\/v3\/)?/, '').replace(/\/+$/, '');
   for (const g of servedGroups()) {
     for (const v of g.versions) if (gvPath(g.group, v) === key) return render(g.group, v);
   }
