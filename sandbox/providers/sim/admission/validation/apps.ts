@@ -8,7 +8,7 @@
 import type { KObject } from '../../store/types.ts';
 import { isDNS1123Label, isValidPercent } from '../names.ts';
 import { validateNonnegative, validatePodTemplateSpec } from './core.ts';
-import { type FieldError, at, fieldImmutable, forbidden, goLabelSelector, goString, goStringMap, invalid, notSupported, required } from './errors.ts';
+import { type FieldError, fieldImmutable, forbidden, goLabelSelector, goString, goStringMap, invalid, notSupported, required } from './errors.ts';
 import { type LabelSelector, selectorIsEmpty, selectorMatches, validateAnnotations, validateLabels, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.ts';
 
 type Obj = Record<string, any>;

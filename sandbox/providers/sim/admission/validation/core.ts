@@ -13,7 +13,6 @@ import {
   duplicate,
   fieldImmutable,
   forbidden,
-  goStringMap,
   idx,
   invalid,
   isNegativeErrorMsg,
@@ -746,4 +745,3 @@ export function validateNonnegative(value: unknown, path: string): FieldError[] 
   return typeof value === 'number' && value < 0 ? [invalid(path, value, isNegativeErrorMsg)] : [];
 }
 
-export { goStringMap };

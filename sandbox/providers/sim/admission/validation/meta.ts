@@ -3,9 +3,9 @@
  * `pkg/api/validation/objectmeta.go` (ValidateObjectMeta,
  * ValidateObjectMetaUpdate) and `pkg/apis/meta/v1/validation` (labels).
  */
-import type { KObject, ObjectMeta } from '../../store/types.ts';
+import type { ObjectMeta } from '../../store/types.ts';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, type NameValidator } from '../names.ts';
-import { type FieldError, at, fieldImmutable, invalid, key, required, tooLong } from './errors.ts';
+import { type FieldError, at, fieldImmutable, invalid, required, tooLong } from './errors.ts';
 
 /** totalAnnotationSizeLimitB is apimachinery's TotalAnnotationSizeLimitB (256 KiB). */
 const totalAnnotationSizeLimitB = 256 * (1 << 10);
@@ -138,9 +138,4 @@ export function validateLabelSelector(sel: LabelSelector | undefined, path: stri
   return errs;
 }
 
-/** specOf / metaOf read the loosely-typed parts of a KObject. */
-export function specOf(obj: KObject | undefined): Record<string, any> {
-  return ((obj?.spec as Record<string, any>) ?? {}) as Record<string, any>;
-}
 
-export { key };
