@@ -223,7 +223,13 @@ export class LiveSession {
       this.deps.store.update(this.id, { poweredOff: this.record.poweredOff });
       this.progress = { ...this.progress, state: 'ready' };
       this.broadcastControl(this.clusterMessage());
-      this.startShell();
+      this.startShell(
+        mode === 'restore'
+          ? restore && !this.progress.notice
+            ? '\nThe sandbox server restarted; your cluster, files and history were restored.'
+            : '\nThe sandbox server restarted; your files and history are here, and the cluster is a fresh one.'
+          : undefined,
+      );
       this.startView();
       this.scheduleSave();
     } catch (e) {
@@ -247,11 +253,12 @@ export class LiveSession {
     this.broadcastControl(this.clusterMessage());
   }
 
-  private startShell(): void {
+  private startShell(greeting?: string): void {
     if (!this.shellStarted) {
       this.shellStarted = true;
       this.shell.start(
-        `Connected to your ${this.deps.providerInfo.simulated ? 'simulated ' : ''}cluster. Type \`help\` for what this terminal can do.`,
+        greeting ??
+          `Connected to your ${this.deps.providerInfo.simulated ? 'simulated ' : ''}cluster. Type \`help\` for what this terminal can do.`,
       );
     } else {
       this.shell.notice('(your cluster is ready again)');

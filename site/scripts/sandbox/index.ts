@@ -187,6 +187,11 @@ class SandboxClient {
         this.showExpiry(message);
         return;
       case 'ended':
+        if (message.reason === 'shutdown') {
+          // The server is restarting: the session survives; the close handler reconnects.
+          this.setState('The sandbox server is restarting…');
+          return;
+        }
         this.ended = true;
         this.showBanner(message.message, 'bad');
         this.setState('Session ended');

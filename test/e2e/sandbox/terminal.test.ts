@@ -1,0 +1,162 @@
+// The lesson page's live terminal in Debian's Chromium against a real
+// `kslab serve` (SandboxServer + SimProvider + real kubectl) serving the built
+// site: prompt, kubectl, the lesson's manifest from the working folder, the
+// live view, a refresh, a server restart, and a second learner.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../site/browser.ts';
+import { startServer } from '../../integration/sandbox/harness.ts';
+import type { SandboxServer } from '../../../sandbox/server/sandbox-server.ts';
+
+const dist = path.resolve(process.env.KSLAB_SITE_DIR ?? 'dist');
+const screens = '/tmp/screens';
+const WIDE = { width: 1440, height: 900 };
+
+let browser: Browser;
+let server: SandboxServer;
+let dataDir: string;
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(dist, 'lessons', 'emptydir', 'index.html'))) {
+    throw new Error(`${dist}/lessons/emptydir/index.html is missing: run \`npm run build\` first (npm test does).`);
+  }
+  fs.mkdirSync(screens, { recursive: true });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kslab-e2e-'));
+  server = await startServer(dataDir, dist);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** terminalText is what the xterm.js screen shows (its DOM renderer keeps the rows as text). */
+async function terminalText(page: Page): Promise<string> {
+  return page.locator('.xterm-rows').innerText();
+}
+
+async function waitForTerminal(page: Page, pattern: RegExp, timeout = 20_000, unwrap = false): Promise<string> {
+  const start = Date.now();
+  for (;;) {
+    const rows = await terminalText(page).catch(() => '');
+    // unwrap joins the rows, for messages longer than the terminal is wide.
+    const text = unwrap ? rows.replace(/\n/g, '') : rows;
+    if (pattern.test(text)) return text;
+    if (Date.now() - start > timeout) throw new Error(`terminal never showed ${pattern}; it shows:\n${text}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+async function typeLine(page: Page, line: string): Promise<void> {
+  await page.locator('.xterm-helper-textarea').focus();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
+async function sessionId(page: Page): Promise<string> {
+  return page.evaluate(async () => ((await (await fetch('/api/session')).json()) as { session: { id: string } }).session.id);
+}
+
+async function openLesson(context: BrowserContext, errors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(`${server.url}/lessons/emptydir/`);
+  return page;
+}
+
+describe('lesson page terminal', () => {
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+  let firstId = '';
+
+  it('connects on load, shows the cluster, and runs kubectl get nodes', async () => {
+    context = await browser.newContext({ viewport: WIDE });
+    page = await openLesson(context, errors);
+    await waitForTerminal(page, /~\/emptydir \$/);
+    expect(await page.getByText('Simulated cluster (chosen with --provider sim)').isVisible()).toBe(true);
+    await typeLine(page, 'kubectl get nodes');
+    const text = await waitForTerminal(page, /lab-worker2/);
+    expect(text).toMatch(/lab-control-plane/);
+    expect(text).toMatch(/lab-worker\s/);
+    firstId = await sessionId(page);
+    await page.screenshot({ path: `${screens}/sandbox-get-nodes.png` });
+  });
+
+  it('applies the lesson manifest from the working folder and shows the pod in the live view', async () => {
+    await typeLine(page, 'ls');
+    await waitForTerminal(page, /producer-consumer\.yaml/);
+    await typeLine(page, 'kubectl apply -f producer-consumer.yaml');
+    await waitForTerminal(page, /pod\/producer-consumer (created|configured)/);
+    const view = page.locator('[data-cluster-view]');
+    await view.getByText('producer-consumer', { exact: true }).waitFor({ timeout: 10_000 });
+    expect(await view.getByText('lab-worker2', { exact: true }).isVisible()).toBe(true);
+    expect(await view.getByText('standard', { exact: true }).isVisible()).toBe(true);
+    await page.screenshot({ path: `${screens}/sandbox-live-view.png`, fullPage: false });
+  });
+
+  it('keeps the same cluster after a refresh', async () => {
+    await page.reload();
+    // The refreshed page shows the terminal as it was (scrollback), then runs a new command.
+    await waitForTerminal(page, /pod\/producer-consumer created\n~\/emptydir \$/);
+    expect(await sessionId(page)).toBe(firstId);
+    await typeLine(page, 'kubectl get pods -o name');
+    await waitForTerminal(page, /get pods -o name\npod\/producer-consumer\n/);
+  });
+
+  it('keeps the same cluster after a server restart', async () => {
+    const port = server.port;
+    await server.close();
+    server = await startServerOnPort(port);
+    // The page reconnects by itself (backoff) to the restarted server.
+    await waitForTerminal(page, /restarting|reconnect/i, 5000).catch(() => undefined);
+    await page.waitForFunction(() => document.querySelector('[data-sandbox-state]')?.textContent?.includes('ready'), null, { timeout: 30_000 });
+    expect(await sessionId(page)).toBe(firstId);
+    await waitForTerminal(page, /your cluster, files and history were restored/, 20_000, true);
+    await typeLine(page, 'kubectl get pods');
+    await waitForTerminal(page, /\$ kubectl get pods\nNAME .*\nproducer-consumer /);
+    await page.screenshot({ path: `${screens}/sandbox-after-restart.png` });
+    expect(errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
+  });
+
+  it('gives a second browser context a different cluster', async () => {
+    const other = await browser.newContext({ viewport: WIDE });
+    const page2 = await openLesson(other, []);
+    await waitForTerminal(page2, /~\/emptydir \$/);
+    expect(await sessionId(page2)).not.toBe(firstId);
+    await typeLine(page2, 'kubectl get pods');
+    await waitForTerminal(page2, /No resources found/);
+    await page2.screenshot({ path: `${screens}/sandbox-second-learner.png` });
+    await other.close();
+    await context.close();
+  });
+});
+
+/** startServerOnPort restarts on the same port and data dir, as `kslab serve` would after a restart. */
+async function startServerOnPort(port: number): Promise<SandboxServer> {
+  const { SandboxServer } = await import('../../../sandbox/server/sandbox-server.ts');
+  const { chooseProvider } = await import('../../../sandbox/server/provider-choice.ts');
+  const { findKubectl } = await import('../../../sandbox/server/kubectl-binary.ts');
+  const choice = chooseProvider({ requested: 'sim', tlsDir: path.join(dataDir, 'sim-tls') });
+  const s = new SandboxServer({
+    host: '127.0.0.1',
+    port,
+    siteDir: dist,
+    lessonsDir: path.resolve('lessons'),
+    dataDir,
+    provider: choice.provider,
+    providerInfo: choice.info,
+    limits: { idleTimeoutMs: 30 * 60_000, maxLifetimeMs: 4 * 3600_000, maxSessions: 10 },
+    kubectlPath: findKubectl()!,
+  });
+  await s.listen();
+  return s;
+}

@@ -1,0 +1,230 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SandboxServer } from '../../../sandbox/server/sandbox-server.ts';
+import { Browser, makeSite, startServer, type TerminalSocket } from './harness.ts';
+
+let site: string;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeAll(() => {
+  site = makeSite();
+});
+afterAll(() => rmSync(site, { recursive: true, force: true }));
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function dataDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'kslab-serve-'));
+  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+async function server(dir = dataDir(), limits = {}): Promise<SandboxServer> {
+  const s = await startServer(dir, site, limits);
+  cleanups.push(() => s.close());
+  return s;
+}
+
+async function openTerminal(browser: Browser, lesson = 'emptydir'): Promise<TerminalSocket> {
+  const t = browser.terminal(lesson);
+  cleanups.push(() => t.close());
+  await t.opened;
+  await t.waitFor(/~\/emptydir\x1b\[0m \$ $/);
+  return t;
+}
+
+describe('kslab serve: the site', () => {
+  it('serves pages with their content type, the 404 page with status 404, and the OpenAPI file', async () => {
+    const s = await server();
+    const home = await fetch(s.url + '/');
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(home.headers.get('server-timing')).toContain('kslab');
+    const missing = await fetch(s.url + '/no/such/page/');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('Page not found');
+    const redirect = await fetch(s.url + '/lessons/emptydir', { redirect: 'manual' });
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.get('location')).toBe('/lessons/emptydir/');
+    const openapi = await fetch(s.url + '/api/openapi.json');
+    expect(openapi.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(((await openapi.json()) as { openapi: string }).openapi).toBe('3.1.0');
+  });
+});
+
+describe('kslab serve: sessions', () => {
+  it('gives a first visit an HttpOnly SameSite=Lax cookie and the same session after a refresh', async () => {
+    const s = await server();
+    const first = await fetch(`${s.url}/api/session?lesson=emptydir`);
+    expect(first.status).toBe(200);
+    const cookie = first.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^kslab_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
+    const body = (await first.json()) as { session: { id: string }; provider: { label: string }; lesson: { nodes: string[] } };
+    expect(body.provider.label).toBe('Simulated cluster (chosen with --provider sim)');
+    expect(body.lesson.nodes).toEqual(['lab-worker', 'lab-worker2']);
+    const again = await fetch(`${s.url}/api/session`, { headers: { Cookie: cookie.split(';')[0]! } });
+    expect(again.headers.get('set-cookie')).toBeNull();
+    expect(((await again.json()) as { session: { id: string } }).session.id).toBe(body.session.id);
+  });
+
+  it('answers "full" with 503 and a message when --max-sessions are in use', async () => {
+    const s = await server(dataDir(), { maxSessions: 1 });
+    expect((await new Browser(s.url).session()).status).toBe(200);
+    const second = await new Browser(s.url).session();
+    expect(second.status).toBe(503);
+    expect(second.body).toEqual({ error: 'full', message: expect.stringMatching(/full: all 1 learner sessions are in use/) });
+  });
+
+  it('answers bad input with {error, message} and the right status', async () => {
+    const s = await server();
+    const b = new Browser(s.url);
+    expect((await b.fetch('/api/cluster')).status).toBe(404);
+    expect(await (await b.fetch('/api/cluster')).json()).toMatchObject({ error: 'no_session' });
+    expect((await b.session('nope')).body).toEqual({ error: 'unknown_lesson', message: 'there is no lesson "nope"' });
+    expect((await b.session('Bad_Id')).status).toBe(400);
+    await b.session();
+    const post = (path: string, body: string, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
+      b.fetch(path, { method: 'POST', body, headers });
+    expect((await post('/api/cluster/nodes/lab-worker9/power', '{"on":false}')).status).toBe(404);
+    const invalid = await post('/api/cluster/nodes/lab-worker/power', '{"on":"yes"}');
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({ error: 'invalid_input', message: expect.stringMatching(/^body: on:/) });
+    expect((await post('/api/cluster/nodes/lab-worker/power', 'not json')).status).toBe(400);
+    expect((await post('/api/cluster/nodes/lab-worker/power', JSON.stringify({ on: 'x'.repeat(20_000) }))).status).toBe(413);
+    const check = await post('/api/lessons/emptydir/exercises/emptydir-memory/check', '');
+    expect(check.status).toBe(501);
+    expect(await check.json()).toEqual({ error: 'not_implemented', message: 'exercise checks arrive with the checks issue' });
+    expect((await post('/api/lessons/emptydir/exercises/no-such-exercise/solve', '')).status).toBe(404);
+    expect((await post('/api/lessons/nope/exercises/emptydir-memory/check', '')).status).toBe(404);
+    expect((await b.fetch('/api/session/keepalive')).status).toBe(405);
+    expect((await post('/api/session/keepalive', '', { Origin: 'https://evil.example' })).status).toBe(403);
+  });
+});
+
+describe('kslab serve: the terminal', () => {
+  it('runs the real kubectl against the session cluster: three nodes', async () => {
+    const s = await server();
+    const b = new Browser(s.url);
+    await b.session();
+    const t = await openTerminal(b);
+    const out = await t.run('kubectl get nodes');
+    expect(out).toMatch(/lab-control-plane/);
+    expect(out).toMatch(/lab-worker\s/);
+    expect(out).toMatch(/lab-worker2/);
+    expect(await t.run('ls')).toMatch(/producer-consumer\.yaml/);
+    expect(t.controls.find((c) => c.type === 'hello')).toMatchObject({ provider: { name: 'sim', simulated: true } });
+  });
+
+  it('refuses injection attempts with a message and keeps working', async () => {
+    const s = await server();
+    const b = new Browser(s.url);
+    await b.session();
+    const t = await openTerminal(b);
+    expect(await t.run('kubectl get nodes; cat /etc/passwd')).toMatch(/one command per line/);
+    expect(await t.run('kubectl get $(id)')).toMatch(/command substitution/);
+    expect(await t.run('kubectl --kubeconfig=/etc/kubernetes/admin.conf get pods')).toMatch(/--kubeconfig is not available/);
+    expect(await t.run('kubectl apply -f /etc/passwd')).toMatch(/absolute paths/);
+    expect(await t.run('kubectl krew')).toMatch(/not a kubectl command here/);
+    expect(await t.run('cat /etc/passwd')).not.toMatch(/root:/);
+    expect(await t.run('kubectl get nodes -o name')).toMatch(/node\/lab-worker2/);
+  });
+
+  it('refuses a terminal without a session cookie or from another origin', async () => {
+    const s = await server();
+    const stranger = new Browser(s.url).terminal();
+    expect(await stranger.unexpectedResponse).toBe(401);
+    const b = new Browser(s.url);
+    await b.session();
+    const evil = b.terminal('emptydir', 'https://evil.example');
+    expect(await evil.unexpectedResponse).toBe(403);
+  });
+
+  it('closes an oversized frame with 1009 and a message; the session goes on', async () => {
+    const s = await server();
+    const b = new Browser(s.url);
+    await b.session();
+    const t = await openTerminal(b);
+    t.ws.send('x'.repeat(70 * 1024));
+    const closed = await t.closed;
+    expect(closed).toEqual({ code: 1009, reason: 'message too big: the limit is 64 KiB per frame' });
+    const again = await openTerminal(b);
+    expect(await again.run('kubectl get nodes -o name')).toMatch(/node\/lab-control-plane/);
+  });
+
+  it('keeps two sessions apart: clusters, folders, terminals', async () => {
+    const s = await server();
+    const a = new Browser(s.url);
+    const b = new Browser(s.url);
+    const ida = (await a.session()).body.session.id;
+    const idb = (await b.session()).body.session.id;
+    expect(ida).not.toBe(idb);
+    const ta = await openTerminal(a);
+    const tb = await openTerminal(b);
+    await ta.run(`echo '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"only-in-a"}}' > mine.json`);
+    expect(await ta.run('kubectl apply --validate=false -f mine.json')).toMatch(/configmap\/only-in-a created/);
+    expect(await tb.run('kubectl get configmap only-in-a')).toMatch(/NotFound|not found/);
+    expect(await tb.run('ls')).not.toMatch(/mine\.json/);
+    expect(await tb.run(`cat ../../${ida}/work/emptydir/mine.json`)).toMatch(/`\.\.` is not available/);
+    expect(tb.text).not.toMatch(/only-in-a created/);
+  });
+
+  it('resumes the same cluster, folder and history after a server restart', async () => {
+    const dir = dataDir();
+    let s = await startServer(dir, site);
+    const b = new Browser(s.url);
+    const id = (await b.session()).body.session.id;
+    let t = b.terminal();
+    await t.opened;
+    await t.waitFor(/\$ $/);
+    await t.run(`echo '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"survives"}}' > keep.json`);
+    expect(await t.run('kubectl apply --validate=false -f keep.json')).toMatch(/created/);
+    const closed = t.closed;
+    await s.close();
+    expect((await closed).code).toBe(1001);
+
+    s = await startServer(dir, site);
+    cleanups.push(() => s.close());
+    b.origin = s.url;
+    const resumed = await b.session();
+    expect(resumed.body.session.id).toBe(id);
+    expect(resumed.body.created).toBe(false);
+    t = b.terminal();
+    cleanups.push(() => t.close());
+    await t.opened;
+    await t.waitFor(/\$ $/);
+    expect(await t.run('kubectl get configmap survives -o name')).toMatch(/configmap\/survives/);
+    expect(await t.run('ls')).toMatch(/keep\.json/);
+    expect(await t.run('history')).toMatch(/kubectl apply --validate=false -f keep\.json/);
+  });
+
+  it('reset gives a fresh cluster and keeps the terminal', async () => {
+    const s = await server();
+    const b = new Browser(s.url);
+    await b.session();
+    const t = await openTerminal(b);
+    await t.run(`echo '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"gone-after-reset"}}' > r.json`);
+    await t.run('kubectl apply --validate=false -f r.json');
+    const r = await b.fetch('/api/cluster/reset', { method: 'POST' });
+    expect(r.status).toBe(202);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !t.controls.some((c) => c.type === 'cluster' && c.cluster.state === 'ready' && c.cluster.steps.some((x: { step: string }) => /reset/.test(x.step)))) {
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(await t.run('kubectl get configmap gone-after-reset')).toMatch(/NotFound|not found/);
+  });
+
+  it('pushes a live view of the storage objects', async () => {
+    const s = await server();
+    const b = new Browser(s.url);
+    await b.session();
+    const t = await openTerminal(b);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !t.controls.some((c) => c.type === 'view')) await new Promise((r) => setTimeout(r, 50));
+    const view = t.controls.filter((c) => c.type === 'view').at(-1).view;
+    expect(view.nodes.map((n: { name: string }) => n.name)).toEqual(['lab-control-plane', 'lab-worker', 'lab-worker2']);
+    expect(view.storageClasses).toContainEqual(expect.objectContaining({ name: 'standard', isDefault: true, bindingMode: 'WaitForFirstConsumer' }));
+  });
+});
