@@ -210,7 +210,7 @@ describe('workload defaults', () => {
     expect(job.spec.selector).toEqual({ matchLabels: { 'batch.kubernetes.io/controller-uid': '8b1d-uid' } });
     expect(job.spec.template.metadata.labels).toEqual(labels);
     expect(job.metadata.labels).toEqual(labels);
-    expect(job.spec).toMatchObject({ completions: 1, parallelism: 1, backoffLimit: 6, completionMode: 'NonIndexed', suspend: false, podReplacementPolicy: 'TerminatingOrFailed' });
+    expect(job.spec).toMatchObject({ completions: 1, parallelism: 1, backoffLimit: 6, completionMode: 'NonIndexed', manualSelector: false, suspend: false, podReplacementPolicy: 'TerminatingOrFailed' });
   });
 
   it('fills a CronJob', () => {

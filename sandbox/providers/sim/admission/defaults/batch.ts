@@ -18,6 +18,8 @@ export function defaultJob(job: KObject, operation: string): void {
   spec.parallelism ??= 1;
   spec.backoffLimit ??= spec.backoffLimitPerIndex != null ? 2147483647 : 6;
   spec.completionMode ??= 'NonIndexed';
+  // Real 1.33 responses show `manualSelector: false` on every Job that did not set it.
+  spec.manualSelector ??= false;
   spec.suspend ??= false;
   // JobPodReplacementPolicy (beta, on in 1.33): Failed when a podFailurePolicy is set, else TerminatingOrFailed.
   spec.podReplacementPolicy ??= spec.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed';
