@@ -10,11 +10,34 @@ function withoutNulls(v: unknown): unknown {
   return v;
 }
 
+const cronjob = {
+  kind: 'CronJob', apiVersion: 'batch/v1',
+  metadata: { name: 'nightly', namespace: 'default', uid: 'cj-uid', resourceVersion: '5', labels: { app: 'backup' } },
+  spec: {
+    schedule: '0 3 * * *', concurrencyPolicy: 'Forbid', suspend: false, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1,
+    jobTemplate: {
+      metadata: { labels: { app: 'backup' } },
+      spec: {
+        backoffLimit: 0,
+        template: {
+          metadata: { labels: { app: 'backup' } },
+          spec: {
+            restartPolicy: 'OnFailure',
+            containers: [{ name: 'backup', image: 'busybox:1.36', command: ['sh', '-c', 'tar czf /backup/db.tgz /data'], volumeMounts: [{ name: 'data', mountPath: '/data', readOnly: true }, { name: 'backup', mountPath: '/backup' }], resources: { requests: { cpu: '100m', memory: '64Mi' } } }],
+            volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'db-data', readOnly: true } }, { name: 'backup', nfs: { server: 'nfs.lab', path: '/exports/backup' } }],
+          },
+        },
+      },
+    },
+  },
+  status: {},
+};
+
 const node = { kind: 'Node', apiVersion: 'v1', metadata: { name: 'n1', uid: 'node-uid', resourceVersion: '3', labels: { 'kubernetes.io/hostname': 'n1' } }, spec: {}, status: {} };
 
 // kubectl 1.32+ sends typed-client writes as protobuf; the server must read them. The oracle for what
 // kubectl meant to send is the same kubectl's own `--dry-run=client -o json` rendering of that object.
-describe('protobuf bodies captured from real kubectl 1.33', () => {
+describe('protobuf bodies captured from real kubectl 1.32/1.33', () => {
   let server: RecordingServer;
   beforeAll(async () => {
     server = await RecordingServer.start((req) => {
@@ -22,6 +45,7 @@ describe('protobuf bodies captured from real kubectl 1.33', () => {
       const d = discovery(path, req.headers.accept);
       if (d) return { status: 200, headers: { 'Content-Type': d.contentType }, body: d.body };
       if (req.method === 'GET' && path === '/api/v1/nodes/n1') return { status: 200, body: JSON.stringify(node) };
+      if (req.method === 'GET' && path === '/apis/batch/v1/namespaces/default/cronjobs/nightly') return { status: 200, body: JSON.stringify(cronjob) };
       if (req.method === 'POST') {
         const obj = req.headers['content-type'] === 'application/vnd.kubernetes.protobuf' ? decodeProtobuf(req.body) : JSON.parse(req.body.toString());
         if (obj.kind === 'TokenRequest') obj.status = { token: 'sim-token', expirationTimestamp: '2026-01-01T01:00:00Z' };
@@ -48,17 +72,18 @@ describe('protobuf bodies captured from real kubectl 1.33', () => {
     ['role', ['create', 'role', 'r1', '--verb=get,list', '--resource=pods,persistentvolumeclaims']],
     ['rolebinding', ['create', 'rolebinding', 'rb1', '--clusterrole=view', '--serviceaccount=default:sa1']],
     ['quota', ['create', 'quota', 'q1', '--hard=requests.storage=10Gi,persistentvolumeclaims=5']],
+    ['job from a cronjob', ['create', 'job', 'manual-1', '--from=cronjob/nightly']],
   ];
 
-  for (const [what, args] of cases) {
-    it(`decodes kubectl create ${what} exactly as kubectl renders the object`, async () => {
-      const sent = await server.kubectl(33, args);
+  for (const [what, args] of cases) for (const minor of what === 'job from a cronjob' || what === 'deployment' ? [32, 33] : [33]) {
+    it(`decodes kubectl 1.${minor} create ${what} exactly as kubectl renders the object`, async () => {
+      const sent = await server.kubectl(minor, args);
       expect(sent.stderr).toBe('');
       const post = lastPost();
       expect(post.headers['content-type']).toBe('application/vnd.kubernetes.protobuf');
       const decoded = decodeProtobuf(post.body);
       const dashes = args.includes('--') ? args.indexOf('--') : args.length;
-      const rendered = await server.kubectl(33, [...args.slice(0, dashes), '--dry-run=client', '-o', 'json', ...args.slice(dashes)]);
+      const rendered = await server.kubectl(minor, [...args.slice(0, dashes), '--dry-run=client', '-o', 'json', ...args.slice(dashes)]);
       expect(decoded).toEqual(withoutNulls(JSON.parse(rendered.stdout)));
     });
   }
