@@ -129,6 +129,13 @@ export function serveWatch(
       selected.delete(k);
       return;
     }
+    if (e.type === 'ADDED') {
+      if (now) {
+        selected.add(k);
+        send('ADDED', obj);
+      }
+      return;
+    }
     if (now) {
       selected.add(k);
       send(was ? 'MODIFIED' : 'ADDED', obj);
