@@ -130,8 +130,22 @@ describe('storage defaults', () => {
     expect(pv.spec.persistentVolumeReclaimPolicy).toBe('Retain');
     expect(pv.spec.volumeMode).toBe('Filesystem');
     expect(pv.spec.hostPath).toEqual({ path: '/mnt/pv1', type: '' });
-    expect(pv.status).toEqual({ phase: 'Pending' });
+    expect(pv.status.phase).toBe('Pending');
+    expect(pv.status.lastPhaseTransitionTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(pv.metadata.finalizers).toEqual(['kubernetes.io/pv-protection']);
+  });
+
+  it('stamps a volume’s phase change and keeps the time when the phase stays', () => {
+    const old = create({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv1' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/mnt/pv1' } } }) as KObject;
+    (old.status as Obj).lastPhaseTransitionTime = '2026-01-01T00:00:00Z';
+    const available = structuredClone(old);
+    available.status = { phase: 'Available' };
+    const r = admit({ ...request('UPDATE', available, baseCluster(), { oldObject: old }), subresource: 'status' }).object as Obj;
+    expect(r.status.lastPhaseTransitionTime).not.toBe('2026-01-01T00:00:00Z');
+    const same = structuredClone(old);
+    same.status = { phase: 'Pending' };
+    const k = admit({ ...request('UPDATE', same, baseCluster(), { oldObject: old }), subresource: 'status' }).object as Obj;
+    expect(k.status.lastPhaseTransitionTime).toBe('2026-01-01T00:00:00Z');
   });
 
   it('gives a StorageClass Delete and Immediate', () => {

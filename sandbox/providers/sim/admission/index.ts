@@ -16,7 +16,7 @@
  */
 import { invalid as invalidStatus } from '../api/status.ts';
 import type { KObject } from '../store/types.ts';
-import { patchAllocatedServiceValues } from './defaults/core.ts';
+import { patchAllocatedServiceValues, stampPVPhaseTransition } from './defaults/core.ts';
 import { applyDefaults } from './defaults/index.ts';
 import { defaultStorageClassAdmission } from './plugins/default-storage-class.ts';
 import { defaultTolerationSeconds } from './plugins/default-toleration-seconds.ts';
@@ -81,6 +81,7 @@ export function admit(req: AdmissionRequest): AdmissionResult {
   readDeprecatedServiceAccount(specs);
   applyDefaults(group, kind, obj, req.operation, req.store);
   if (req.operation === 'UPDATE' && req.oldObject && group === '' && kind === 'Service' && !req.subresource) patchAllocatedServiceValues(obj, req.oldObject);
+  if (req.operation === 'UPDATE' && req.oldObject && group === '' && kind === 'PersistentVolume') stampPVPhaseTransition(obj, req.oldObject);
 
   if (req.operation === 'CREATE' && !req.subresource) {
     if (group === '' && kind === 'Pod') {

@@ -159,14 +159,38 @@ export function defaultPVC(pvc: KObject, operation: string): void {
   status.phase ??= 'Pending';
 }
 
-export function defaultPV(pv: KObject): void {
+/** nowTimestamp is metav1.Now in the RFC 3339 seconds form the API prints. */
+function nowTimestamp(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+export function defaultPV(pv: KObject, operation: string): void {
   const spec = (pv.spec ??= {}) as Obj;
   spec.persistentVolumeReclaimPolicy ??= 'Retain';
   spec.volumeMode ??= 'Filesystem';
   if (spec.hostPath) spec.hostPath.type ??= '';
+  if (operation === 'CREATE') {
+    // persistentvolumeStrategy.PrepareForCreate: a new volume is Pending (until the PV controller marks it
+    // Available) and records when it entered that phase (PersistentVolumeLastPhaseTransitionTime, GA in 1.31).
+    pv.status = { phase: 'Pending', lastPhaseTransitionTime: nowTimestamp() };
+    return;
+  }
   const status = (pv.status ??= {}) as Obj;
-  // SetDefaults_PersistentVolume: a new volume is Pending until the PV controller marks it Available.
   status.phase ??= 'Pending';
+}
+
+/**
+ * stampPVPhaseTransition is the PV status strategy's PrepareForUpdate: a phase change gets a new
+ * lastPhaseTransitionTime unless the writer set a different one; an unchanged phase keeps the old time.
+ */
+export function stampPVPhaseTransition(pv: KObject, old: KObject): void {
+  const status = (pv.status ??= {}) as Obj;
+  const prev = (old.status ?? {}) as Obj;
+  if (status.phase === prev.phase) {
+    if (status.lastPhaseTransitionTime == null && prev.lastPhaseTransitionTime != null) status.lastPhaseTransitionTime = prev.lastPhaseTransitionTime;
+  } else if (status.lastPhaseTransitionTime == null || status.lastPhaseTransitionTime === prev.lastPhaseTransitionTime) {
+    status.lastPhaseTransitionTime = nowTimestamp();
+  }
 }
 
 export function defaultNamespace(ns: KObject, operation: string): void {

@@ -25,7 +25,7 @@ export function applyDefaults(group: string, kind: string, obj: KObject, operati
     case '/PersistentVolumeClaim':
       return defaultPVC(obj, operation);
     case '/PersistentVolume':
-      return defaultPV(obj);
+      return defaultPV(obj, operation);
     case '/Namespace':
       return defaultNamespace(obj, operation);
     case '/Secret':
