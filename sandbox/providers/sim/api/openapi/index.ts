@@ -17,7 +17,7 @@ import { PATCH, componentSchemas, referencedComponents, schemaNameForKind, type 
 export { schemaFor, patchMetaAt, unknownFields, type StructuralSchema, type GroupVersionKind } from './structural.ts';
 
 /** infoVersion is what `info.version` says; the documents describe a 1.33-shaped API. */
-export const infoVersion = 'v1.33.1+kslab-sim';
+const infoVersion = 'v1.33.1+kslab-sim';
 
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
@@ -191,11 +191,8 @@ function resourcePaths(rt: ResourceType, kindSchema: string, listSchema: string 
   return paths;
 }
 
-/**
- * groupVersionApi returns the v3 path items of one group version and the
- * component names they use directly (OpenAPI v2 reuses both).
- */
-export function groupVersionApi(group: string, version: string): { paths: Record<string, unknown>; roots: Set<string> } {
+/** groupVersionApi returns the path items of one group version and the component names they use directly. */
+function groupVersionApi(group: string, version: string): { paths: Record<string, unknown>; roots: Set<string> } {
   const types = resourceTypes.filter((rt) => rt.group === group && rt.version === version);
   const paths: Record<string, unknown> = {};
   const roots = new Set<string>([STATUS, DELETE_OPTIONS, PATCH]);

@@ -7,9 +7,8 @@
  * descriptions (docs.ts) and patch tags (patch-meta.ts).
  */
 import { fieldDescription, requiredFields, typeDescription } from './docs.ts';
-import { modelAttributes, rootModels, schemaNames, type ModelAttribute } from './models.ts';
+import { modelAttributes, modelForKind, rootModels, schemaNames, type ModelAttribute } from './models.ts';
 import { patchMetaTable, quantityFields } from './patch-meta.ts';
-import { modelForKind } from './models.ts';
 
 /** Schema is an OpenAPI v3 schema object (the subset the server emits). */
 export interface Schema {

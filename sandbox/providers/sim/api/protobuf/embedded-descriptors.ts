@@ -1,9 +1,7 @@
 /**
  * embedded-descriptors finds protobuf file descriptors inside a Go binary
- * (kubectl) for the descriptor extraction scripts: gogo-generated packages
- * (k8s.io/api, apimachinery) register gzipped FileDescriptorProtos, while
- * google.golang.org/protobuf packages (gnostic's openapiv2) embed them raw.
- * It also writes protobuf.js JSON for the messages reachable from given
+ * (kubectl) for the descriptor extraction script: gogo-generated packages
+ * (k8s.io/api, apimachinery) register gzipped FileDescriptorProtos. It also writes protobuf.js JSON for the messages reachable from given
  * roots, with map fields as protobuf.js maps. Only used by scripts, never at runtime.
  */
 import zlib from 'node:zlib';
@@ -34,33 +32,6 @@ export function gzippedDescriptors(bin: Buffer, wanted: Set<string>): Map<string
   return files;
 }
 
-/**
- * rawDescriptor finds an uncompressed FileDescriptorProto by its file name:
- * it starts with field 1 (the name) and runs while the fields are the
- * length-delimited/varint fields a FileDescriptorProto has.
- */
-export function rawDescriptor(bin: Buffer, name: string): unknown {
-  const marker = Buffer.concat([Buffer.from([0x0a, name.length]), Buffer.from(name, 'latin1')]);
-  const at = bin.indexOf(marker);
-  if (at < 0) throw new Error(`descriptor ${name} not found`);
-  const reader = protobuf.Reader.create(bin.subarray(at, at + 1_000_000));
-  let end = 0;
-  while (reader.pos < reader.len) {
-    const start = reader.pos;
-    const tag = reader.uint32();
-    const field = tag >>> 3;
-    const wire = tag & 7;
-    if (field < 1 || field > 14 || (wire !== 2 && wire !== 0)) {
-      end = start;
-      break;
-    }
-    if (wire === 2) reader.skip(reader.uint32());
-    else reader.uint64();
-    end = reader.pos;
-  }
-  return fileDescriptorProto.decode(bin.subarray(at, at + end));
-}
-
 /** rootFromDescriptors builds a protobuf.js root from decoded FileDescriptorProtos. */
 export function rootFromDescriptors(files: unknown[]): protobuf.Root {
   return (protobuf.Root as unknown as { fromDescriptor(d: unknown): protobuf.Root }).fromDescriptor({ file: files });
@@ -80,8 +51,7 @@ function mapEntryOf(owner: protobuf.Type, field: protobuf.Field): { key: protobu
 
 /**
  * reachableJson writes the messages reachable from `roots` as protobuf.js
- * JSON. Fields whose type cannot be resolved in `root` (e.g. google.protobuf.Any
- * of another file) become `bytes`: the server never sets them.
+ * JSON. Fields whose type cannot be resolved in `root` become `bytes`.
  */
 export function reachableJson(root: protobuf.Root, roots: string[]): NamespaceJson {
   const kept = new Map<string, Record<string, FieldJson>>();
