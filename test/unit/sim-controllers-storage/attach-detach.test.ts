@@ -47,6 +47,9 @@ describe('Multi-Attach wording', () => {
     const base = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', deletionTimestamp: '2026-01-01T00:00:00Z' }, spec: {} };
     expect(isPodTerminated({ ...base, status: { phase: 'Running', containerStatuses: [{ state: { running: {} } }] } } as KObject)).toBe(false);
     expect(isPodTerminated({ ...base, status: { phase: 'Running', containerStatuses: [{ state: { terminated: {} } }] } } as KObject)).toBe(true);
+    expect(isPodTerminated({ ...base, status: { phase: 'Running', containerStatuses: [{ state: { waiting: { reason: 'ContainerCreating' } } }] } } as KObject)).toBe(true);
+    expect(isPodTerminated({ ...base, status: { phase: 'Pending' } } as KObject)).toBe(true);
+    expect(isPodTerminated({ ...base, metadata: { name: 'p' }, status: { phase: 'Running', containerStatuses: [{ state: { terminated: {} } }] } } as KObject)).toBe(false);
   });
 });
 

@@ -34,7 +34,8 @@ export function isPodTerminated(pod: KObject): boolean {
   if (st.phase === 'Succeeded' || st.phase === 'Failed') return true;
   if (!pod.metadata.deletionTimestamp) return false;
   const statuses: any[] = [...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? []), ...(st.ephemeralContainerStatuses ?? [])];
-  return !statuses.some((c) => c.state?.running || c.state?.waiting);
+  // notRunning: a status that is neither terminated nor waiting counts as running.
+  return !statuses.some((c) => !c.state?.terminated && !c.state?.waiting);
 }
 
 /** attachRequired: the CSIDriver's spec.attachRequired, true when unset or when there is no CSIDriver object. */
