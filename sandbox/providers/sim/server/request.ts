@@ -41,6 +41,14 @@ export function decodeObjectBody(body: Buffer, contentType: string | undefined, 
   const text = body.toString('utf8');
   if (!text.trim()) throw badRequest('the body of the request was empty');
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
+    // kubectl sends apply patches as JSON (which is YAML); parse that the fast way.
+    if (text.trimStart().startsWith('{')) {
+      try {
+        return JSON.parse(text);
+      } catch {
+        /* not JSON after all: fall through to the YAML parser */
+      }
+    }
     try {
       return parseYaml(text);
     } catch (e) {
