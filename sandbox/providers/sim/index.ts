@@ -2,14 +2,15 @@
  * SimProvider is the zero-dependency ClusterProvider: every cluster it makes
  * is a simulated Kubernetes API server (one shared HTTPS listener, one path
  * prefix and bearer token per cluster) that real kubectl and
- * @kubernetes/client-node use unchanged. It models rather than runs: in
- * this part there is no scheduler, controller or kubelet yet, so pods stay
- * Pending and nodes never change state on their own.
+ * @kubernetes/client-node use unchanged. It models rather than runs: the
+ * scheduler and controllers run in-process (./scheduler, ./controllers),
+ * but without a kubelet model scheduled pods stay Pending.
  */
 import type { Cluster, ClusterProvider, CreateClusterOptions, NodeName, ProgressEvent } from '../types.ts';
 import { ClusterStartError } from '../types.ts';
 import { SimServer, SimCluster, type SimServerOptions } from './server/sim-server.ts';
 import type { ContainerRuntime } from './streams/types.ts';
+import { powerOff as powerOffNode, powerOn as powerOnNode } from './controllers/node-lifecycle/index.ts';
 
 export { SimServer, SimCluster } from './server/sim-server.ts';
 export type { SimServerOptions, SimClusterOptions } from './server/sim-server.ts';
@@ -83,16 +84,17 @@ class SimProviderCluster implements Cluster {
   }
 
   /**
-   * powerOff is not modelled yet: node lifecycle (heartbeats stopping,
-   * NotReady, taints, evictions) arrives with sim part 2. It refuses rather
-   * than pretend the node went down.
+   * powerOff cuts a node's power: its simulated kubelet stops heartbeating,
+   * and the node lifecycle controller takes it from there (Unknown after
+   * the node-monitor grace period, taints, evictions).
    */
   async powerOff(node: NodeName): Promise<void> {
-    throw new Error(`powerOff(${node}): node power is not modelled by this version of the simulated cluster (node lifecycle arrives with sim part 2)`);
+    powerOffNode(this.sim.controllers, node);
   }
 
+  /** powerOn boots the node again: the kubelet posts Ready and resumes its heartbeat. */
   async powerOn(node: NodeName): Promise<void> {
-    throw new Error(`powerOn(${node}): node power is not modelled by this version of the simulated cluster (node lifecycle arrives with sim part 2)`);
+    powerOnNode(this.sim.controllers, node);
   }
 
   async reset(onProgress?: (event: ProgressEvent) => void): Promise<void> {

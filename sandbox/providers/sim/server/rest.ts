@@ -352,14 +352,29 @@ export class ClusterApi {
     // (pkg/registry/core/pod/strategy.go CheckGracefulDelete); unbound or
     // finished pods, and grace period 0, go at once.
     const podGrace = rt.kind === 'Pod' ? podGracePeriod(current, opts.gracePeriodSeconds) : 0;
-    const finalizers = current.metadata.finalizers ?? [];
+    let finalizers = current.metadata.finalizers ?? [];
     const isNamespace = rt.kind === 'Namespace' && rt.group === '';
+    // Orphan and Foreground propagation hold the object with a finalizer for the garbage collector
+    // (registry/store.go deletionFinalizersForGarbageCollection); an explicit Background drops them.
+    if (opts.propagationPolicy && !isNamespace) {
+      const gc = opts.propagationPolicy === 'Orphan' ? 'orphan' : opts.propagationPolicy === 'Foreground' ? 'foregroundDeletion' : undefined;
+      const next = finalizers.filter((f) => f !== 'orphan' && f !== 'foregroundDeletion');
+      if (gc) next.push(gc);
+      finalizers = next;
+    }
+    const finalizersChanged = JSON.stringify(finalizers) !== JSON.stringify(current.metadata.finalizers ?? []);
     if (finalizers.length > 0 || podGrace > 0 || isNamespace) {
       if (current.metadata.deletionTimestamp) {
-        // Already being deleted: a shorter grace period may still shorten it; otherwise nothing changes.
-        return { object: current, warnings, finished: false };
+        // Already being deleted: only the garbage-collection finalizers may still change.
+        if (!finalizersChanged || opts.dryRun) return { object: current, warnings, finished: false };
+        const updated = clone(current);
+        updated.metadata.finalizers = finalizers;
+        const stored = this.store.update(rt.storage, toStorage(rt, updated), current.metadata.resourceVersion);
+        return { object: fromStorage(rt, stored), warnings, finished: false };
       }
       const marked = clone(current);
+      if (finalizers.length) marked.metadata.finalizers = finalizers;
+      else delete marked.metadata.finalizers;
       const now = this.now();
       marked.metadata.deletionTimestamp = nowTimestamp(new Date(now.getTime() + podGrace * 1000));
       marked.metadata.deletionGracePeriodSeconds = podGrace;
