@@ -6,6 +6,9 @@ import type { ControllerFactory } from './manager.ts';
 import { Scheduler } from '../../scheduler/scheduler.ts';
 import { ReplicaSetController } from '../workloads/replicaset.ts';
 import { DeploymentController } from '../workloads/deployment.ts';
+import { StatefulSetController } from '../workloads/statefulset.ts';
+import { DaemonSetController } from '../workloads/daemonset.ts';
+import { JobController } from '../workloads/job.ts';
 import { GarbageCollector, NamespaceController } from '../garbage-collector/index.ts';
 import { NodeAgents, NodeLifecycleController, TaintEvictionController, PodGarbageCollector } from '../node-lifecycle/index.ts';
 import { PersistentVolumeController, PvcProtectionController, PvProtectionController } from '../pv-binder/index.ts';
@@ -25,6 +28,9 @@ export const controllerRegistry: ControllerRegistration[] = [
   { name: 'scheduler', create: () => new Scheduler() },
   { name: 'deployment-controller', create: () => new DeploymentController() },
   { name: 'replicaset-controller', create: () => new ReplicaSetController() },
+  { name: 'statefulset-controller', create: () => new StatefulSetController() },
+  { name: 'daemonset-controller', create: () => new DaemonSetController() },
+  { name: 'job-controller', create: () => new JobController() },
   { name: 'garbage-collector', create: () => new GarbageCollector() },
   { name: 'namespace-controller', create: () => new NamespaceController() },
   { name: 'persistentvolume-binder-controller', create: () => new PersistentVolumeController() },
