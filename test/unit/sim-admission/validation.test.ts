@@ -670,3 +670,15 @@ describe('pod warnings', () => {
     ]);
   });
 });
+
+describe('cron jobs', () => {
+  it('refuses a schedule without five fields, as a real server prints it', () => {
+    const cj = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'backup-check' },
+      spec: { schedule: 'off', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'x' }] } } } } },
+    } as KObject;
+    expect(refuse(cj).message).toBe('CronJob.batch "backup-check" is invalid: spec.schedule: Invalid value: "off": expected exactly 5 fields, found 1: [off]');
+  });
+});

@@ -107,7 +107,7 @@ function scheduleErrors(schedule: string): string[] {
     return ok ? [] : [`unrecognized descriptor: ${s}`]; // wording not verified
   }
   const fields = s.replace(/^(CRON_)?TZ=\S+\s+/, '').split(/\s+/).filter(Boolean);
-  // wording not verified: robfig/cron v3 "expected exactly 5 fields, found N: [f1 f2]"
+  // Real output (kind): `spec.schedule: Invalid value: "off": expected exactly 5 fields, found 1: [off]`.
   if (fields.length !== 5) return [`expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]`];
   return [];
 }
