@@ -286,6 +286,51 @@ describe('provisioners', () => {
   });
 });
 
+describe('provisioners: what stays behind', () => {
+  it('an Immediate kubernetes.io/no-provisioner class only gets the ExternalProvisioning event', async () => {
+    using c = storageCluster();
+    c.apply({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'manual' }, provisioner: 'kubernetes.io/no-provisioner' } as KObject);
+    c.apply(manifest(pvcFixture('manual-claim', { className: 'manual' })));
+    await c.settled();
+    expect(reasons(c.events('manual-claim'))).toEqual([
+      "Normal ExternalProvisioning: Waiting for a volume to be created either by the external provisioner 'kubernetes.io/no-provisioner' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.",
+    ]);
+    expect(c.get('pvc', 'manual-claim').status.phase).toBe('Pending');
+  });
+
+  it('a local-path volume of a Retain class stays Released with its directory when the claim goes', async () => {
+    using c = storageCluster();
+    c.apply({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local-path-retain' }, provisioner: 'rancher.io/local-path', volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Retain' } as KObject);
+    c.apply(manifest(pvcFixture('keep', { className: 'local-path-retain', annotations: { 'volume.kubernetes.io/selected-node': 'lab-worker2' } })));
+    await c.settled();
+    const pvName = c.get('pvc', 'keep').spec.volumeName;
+    const path = c.get('pv', pvName).spec.hostPath.path;
+    c.api.delete(resourcesOf(c).pvc, 'default', 'keep');
+    await c.settled();
+    expect(c.get('pv', pvName).status.phase).toBe('Released');
+    expect(existsSync(c.storage.dataRoot.nodePath('lab-worker2', path))).toBe(true);
+  });
+
+  it('an RBD image still mapped on a node cannot be deleted: VolumeFailedDelete on the PV, retried until the node lets go', async () => {
+    using c = storageCluster();
+    c.apply(secretOf('csi-rbd-secret', { userID: 'admin', userKey: c.storage.ceph.getKey('client.admin') }));
+    c.apply(csiRbdClass());
+    c.apply(manifest(pvcFixture('busy', { className: 'csi-rbd-sc' })));
+    await c.settled();
+    const pvName = c.get('pvc', 'busy').spec.volumeName;
+    const image = c.get('pv', pvName).spec.csi.volumeAttributes.imageName;
+    c.storage.ceph.addWatcher('rbd', image, '172.18.0.3');
+    c.api.delete(resourcesOf(c).pvc, 'default', 'busy');
+    await c.settled();
+    expect(reasons(c.events(pvName))).toContain(`Warning VolumeFailedDelete: rpc error: code = Internal desc = rbd ${image} is still being used`);
+    expect(c.get('pv', pvName).status.phase).toBe('Released');
+    c.storage.ceph.removeWatchers('rbd', image, '172.18.0.3');
+    await c.advance(3_000);
+    expect(c.get('pv', pvName)).toBeUndefined();
+    expect(c.storage.ceph.images('rbd')).toEqual([]);
+  });
+});
+
 import { resources } from '../../../sandbox/providers/sim/controllers/manager/resources.ts';
 function resourcesOf(_c: unknown) {
   return { pv: resources.persistentvolumes, pvc: resources.persistentvolumeclaims, pod: resources.pods, secret: resources.secrets, configmap: resources.configmaps };
