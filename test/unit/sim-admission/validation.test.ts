@@ -682,3 +682,19 @@ describe('cron jobs', () => {
     expect(refuse(cj).message).toBe('CronJob.batch "backup-check" is invalid: spec.schedule: Invalid value: "off": expected exactly 5 fields, found 1: [off]');
   });
 });
+
+describe('local volume node affinity', () => {
+  it('checks the required terms and their operators', () => {
+    const pv = volume({
+      capacity: { storage: '1Gi' },
+      accessModes: ['ReadWriteOnce'],
+      local: { path: '/mnt/disks/ssd1' },
+      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'Equals', values: ['lab-worker2'] }] }] } },
+    });
+    expect(refuse(pv).message).toBe(
+      'PersistentVolume "pv1" is invalid: spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].operator: Invalid value: "Equals": not a valid selector operator',
+    );
+    const empty = volume({ capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], local: { path: '/mnt/disks/ssd1' }, nodeAffinity: {} });
+    expect(refuse(empty).message).toBe('PersistentVolume "pv1" is invalid: spec.nodeAffinity.required: Required value: must specify required node constraints');
+  });
+});

@@ -6,7 +6,7 @@
  * could not be checked against source or a real server it says so.
  */
 import type { KObject } from '../../store/types.ts';
-import { isConfigMapKey, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../names.ts';
+import { isConfigMapKey, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../names.ts';
 import {
   type FieldError,
   at,
@@ -457,24 +457,40 @@ const pvSources: [string, string][] = [
   ['portworxVolume', 'portworxVolume'], ['azureDisk', 'azureDisk'], ['scaleIO', 'scaleIO'], ['local', 'local'], ['storageos', 'storageos'], ['csi', 'csi'],
 ];
 
-const nodeSelectorOperators = ['DoesNotExist', 'Exists', 'Gt', 'In', 'Lt', 'NotIn'];
 
 /** validateVolumeNodeAffinity returns whether required terms are present, and the errors. */
 function validateVolumeNodeAffinity(na: Obj, path: string): { specified: boolean; errs: FieldError[] } {
   const errs: FieldError[] = [];
+  // "specified" means nodeAffinity is present at all, even without required terms (as in Go).
   if (!na.required) {
     errs.push(required(at(path, 'required'), 'must specify required node constraints'));
-    return { specified: false, errs };
+    return { specified: true, errs };
   }
   const terms = (na.required.nodeSelectorTerms ?? []) as Obj[];
   const termsPath = at(at(path, 'required'), 'nodeSelectorTerms');
   if (terms.length === 0) errs.push(required(termsPath, 'must have at least one node selector term'));
   terms.forEach((t, i) => {
     (t.matchExpressions ?? []).forEach((r: Obj, j: number) => {
+      // ValidateNodeSelectorRequirement
       const p = idx(at(idx(termsPath, i), 'matchExpressions'), j);
-      if (!nodeSelectorOperators.includes(r.operator)) errs.push(invalid(at(p, 'operator'), r.operator, 'not a valid selector operator'));
-      else if ((r.operator === 'In' || r.operator === 'NotIn') && !(r.values ?? []).length)
-        errs.push(required(at(p, 'values'), "must be specified when `operator` is 'In' or 'NotIn'"));
+      const values = (r.values ?? []) as string[];
+      switch (r.operator) {
+        case 'In':
+        case 'NotIn':
+          if (!values.length) errs.push(required(at(p, 'values'), "must be specified when `operator` is 'In' or 'NotIn'"));
+          break;
+        case 'Exists':
+        case 'DoesNotExist':
+          if (values.length) errs.push(forbidden(at(p, 'values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+          break;
+        case 'Gt':
+        case 'Lt':
+          if (values.length !== 1) errs.push(required(at(p, 'values'), "must be specified single value when `operator` is 'Lt' or 'Gt'"));
+          break;
+        default:
+          errs.push(invalid(at(p, 'operator'), r.operator ?? '', 'not a valid selector operator'));
+      }
+      for (const m of isQualifiedName(r.key ?? '')) errs.push(invalid(at(p, 'key'), r.key ?? '', m));
     });
   });
   return { specified: true, errs };
