@@ -201,6 +201,12 @@ describe('other kinds', () => {
     ]);
     expect(cellsOf('rbac.authorization.k8s.io', 'clusterroles', { metadata: { name: 'view', creationTimestamp: '2026-01-02T03:04:05Z' } })).toEqual(['view', '2026-01-02T03:04:05Z']);
     expect(cellsOf('apps', 'controllerrevisions', { metadata: { name: 'web-5d', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: 'u', controller: true }] }, revision: 2 }).slice(0, 3)).toEqual(['web-5d', 'statefulset.apps/web', 2]);
+    expect(cellsOf('', 'endpoints', { metadata: { name: 'e' }, subsets: [{ addresses: [{ ip: '10.0.0.1' }, { ip: '10.0.0.2' }], ports: [{ port: 80 }] }, { addresses: [{ ip: '10.0.0.3' }, { ip: '10.0.0.4' }] }] })[1]).toBe(
+      '10.0.0.1:80,10.0.0.2:80,10.0.0.3 + 1 more...',
+    );
+    expect(cellsOf('', 'resourcequotas', { metadata: { name: 'q' }, status: { hard: { 'requests.storage': '10Gi', persistentvolumeclaims: '5', 'limits.memory': '2Gi' }, used: { 'requests.storage': '1024Mi' } } }).slice(0, 3)).toEqual([
+      'q', 'persistentvolumeclaims: 0/5, requests.storage: 1Gi/10Gi', 'limits.memory: 0/2Gi',
+    ]);
     expect(cellsOf('policy', 'poddisruptionbudgets', { metadata: { name: 'pdb' }, spec: { minAvailable: '50%' }, status: { disruptionsAllowed: 1 } }).slice(0, 4)).toEqual(['pdb', '50%', 'N/A', 1]);
   });
 });

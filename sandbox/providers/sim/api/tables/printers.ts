@@ -56,8 +56,9 @@ function isDefaultStorageClass(o: Obj): boolean {
   return a['storageclass.kubernetes.io/is-default-class'] === 'true' || a['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
 }
 
+/** hasTrueCondition is printers.go hasJobCondition: the first condition of that type decides. */
 function hasTrueCondition(o: Obj, type: string): boolean {
-  return (o.status?.conditions ?? []).some((c: Obj) => c.type === type && c.status === 'True');
+  return (o.status?.conditions ?? []).find((c: Obj) => c.type === type)?.status === 'True';
 }
 
 /** formatEndpoints lists up to three `ip:port` pairs, then `+ N more...`. */
@@ -69,11 +70,27 @@ function formatEndpoints(o: Obj): string {
   let more = false;
   let count = 0;
   for (const ss of subsets) {
-    for (const port of ss.ports ?? []) {
-      for (const addr of ss.addresses ?? []) {
-        if (list.length === max) more = true;
-        if (!more) list.push(addr.ip?.includes(':') ? `[${addr.ip}]:${port.port}` : `${addr.ip}:${port.port}`);
-        count++;
+    const addresses: Obj[] = ss.addresses ?? [];
+    if (!ss.ports?.length) {
+      // Headless services may have no ports: list bare IPs.
+      count += addresses.length;
+      for (const addr of addresses) {
+        if (list.length === max) {
+          more = true;
+          break;
+        }
+        list.push(addr.ip);
+      }
+      continue;
+    }
+    for (const port of ss.ports) {
+      count += addresses.length;
+      for (const addr of addresses) {
+        if (list.length === max) {
+          more = true;
+          break;
+        }
+        list.push(addr.ip?.includes(':') ? `[${addr.ip}]:${port.port}` : `${addr.ip}:${port.port}`);
       }
     }
   }
@@ -155,14 +172,17 @@ function eventSource(e: Obj): string {
   return host ? `${component}, ${host}` : component;
 }
 
-const bindingColumns = [
-  nameColumn,
-  column('Role', 'string', ['V1RoleBinding', 'roleRef']),
-  ageColumn,
-  wide('Users', 'string', 'Users in the roleBinding'),
-  wide('Groups', 'string', 'Groups in the roleBinding'),
-  wide('ServiceAccounts', 'string', 'ServiceAccounts in the roleBinding'),
-];
+/** bindingColumns: RoleBinding and ClusterRoleBinding differ only in the wording of their descriptions. */
+function bindingColumns(model: 'V1RoleBinding' | 'V1ClusterRoleBinding', noun: string) {
+  return [
+    nameColumn,
+    column('Role', 'string', [model, 'roleRef']),
+    ageColumn,
+    wide('Users', 'string', `Users in the ${noun}`),
+    wide('Groups', 'string', `Groups in the ${noun}`),
+    wide('ServiceAccounts', 'string', `ServiceAccounts in the ${noun}`),
+  ];
+}
 function bindingRow(o: Obj, now: Date): Cell[] {
   return [name(o), `${o.roleRef?.kind ?? ''}/${o.roleRef?.name ?? ''}`, age(o, now), ...subjectsStrings(o)];
 }
@@ -317,7 +337,8 @@ export const printers: Record<string, Printer> = {
   'storage.k8s.io/VolumeAttachment': {
     columns: [
       nameColumn,
-      column('Attacher', 'string', ['V1VolumeAttachmentSpec', 'attacher']),
+      // Upstream declares ATTACHER with format "name" too.
+      column('Attacher', 'string', ['V1VolumeAttachmentSpec', 'attacher'], { format: 'name' }),
       column('PV', 'string', ['V1VolumeAttachmentSource', 'persistentVolumeName']),
       column('Node', 'string', ['V1VolumeAttachmentSpec', 'nodeName']),
       column('Attached', 'boolean', ['V1VolumeAttachmentStatus', 'attached']),
@@ -333,9 +354,9 @@ export const printers: Record<string, Printer> = {
       nameColumn,
       column('StorageClassName', 'string', ['V1CSIStorageCapacity', 'storageClassName']),
       column('Capacity', 'string', ['V1CSIStorageCapacity', 'capacity']),
-      ageColumn,
     ],
-    row: (o: Obj, now) => ({ cells: [name(o), o.storageClassName ?? '', o.capacity !== undefined ? canonicalQuantity(o.capacity) : '<unset>', age(o, now)] }),
+    // No AGE column: the upstream printer has none for CSIStorageCapacity.
+    row: (o: Obj) => ({ cells: [name(o), o.storageClassName ?? '', o.capacity !== undefined ? canonicalQuantity(o.capacity) : '<unset>'] }),
   },
 
   'apps/Deployment': {
@@ -448,7 +469,6 @@ export const printers: Record<string, Printer> = {
       else if (o.metadata?.deletionTimestamp) status = 'Terminating';
       else if (hasTrueCondition(o, 'Suspended')) status = 'Suspended';
       else if (hasTrueCondition(o, 'FailureTarget')) status = 'FailureTarget';
-      else if (hasTrueCondition(o, 'SuccessCriteriaMet')) status = 'SuccessCriteriaMet';
       const [names, images] = layoutContainerCells(spec.template?.spec?.containers);
       return { cells: [name(o), status, completions, duration, age(o, now), names, images, formatLabelSelector(spec.selector)] };
     },
@@ -592,9 +612,9 @@ export const printers: Record<string, Printer> = {
   '/ResourceQuota': {
     columns: [
       nameColumn,
-      ageColumn,
       column('Request', 'string', 'Request represents a minimum amount of cpu/memory that a container may consume.'),
       column('Limit', 'string', 'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.'),
+      ageColumn,
     ],
     row: (o: Obj, now) => {
       const hard: Record<string, string> = o.status?.hard ?? {};
@@ -605,7 +625,7 @@ export const printers: Record<string, Printer> = {
         const text = `${resource}: ${canonicalQuantity(used[resource] ?? '0')}/${canonicalQuantity(hard[resource])}`;
         (resource.split('.')[0] === 'limits' && resource.includes('.') ? limit : request).push(text);
       }
-      return { cells: [name(o), age(o, now), request.join(', '), limit.join(', ')] };
+      return { cells: [name(o), request.join(', '), limit.join(', '), age(o, now)] };
     },
   },
 
@@ -635,8 +655,8 @@ export const printers: Record<string, Printer> = {
 
   'rbac.authorization.k8s.io/Role': { columns: roleColumns, row: (o: Obj) => ({ cells: roleRow(o) }) },
   'rbac.authorization.k8s.io/ClusterRole': { columns: roleColumns, row: (o: Obj) => ({ cells: roleRow(o) }) },
-  'rbac.authorization.k8s.io/RoleBinding': { columns: bindingColumns, row: (o: Obj, now) => ({ cells: bindingRow(o, now) }) },
-  'rbac.authorization.k8s.io/ClusterRoleBinding': { columns: bindingColumns, row: (o: Obj, now) => ({ cells: bindingRow(o, now) }) },
+  'rbac.authorization.k8s.io/RoleBinding': { columns: bindingColumns('V1RoleBinding', 'roleBinding'), row: (o: Obj, now) => ({ cells: bindingRow(o, now) }) },
+  'rbac.authorization.k8s.io/ClusterRoleBinding': { columns: bindingColumns('V1ClusterRoleBinding', 'clusterRoleBinding'), row: (o: Obj, now) => ({ cells: bindingRow(o, now) }) },
 };
 
 // events.k8s.io/v1 Events print with the core printer (after conversion to the core form).
