@@ -8,7 +8,8 @@
  *   producer is paused once the socket's send buffer passes HIGH and resumed
  *   only when it has drained below LOW (no flapping at one threshold).
  * - OutputBatcher: joins output written within a few milliseconds into one
- *   frame (hyper: "batch data to avoid flooding the renderer with IPC").
+ *   frame (hyper: "batch data to avoid flooding the renderer with IPC"),
+ *   but sends the first write after a quiet spell at once, so echo is immediate.
  */
 
 /** WaterMarks in bytes of ws.bufferedAmount. */
@@ -85,7 +86,12 @@ export const BATCH_DELAY_MS = 4;
 /** BATCH_MAX_BYTES: a batch this large is sent at once instead of waiting. */
 export const BATCH_MAX_BYTES = 128 * 1024;
 
-/** OutputBatcher collects writes and hands them to flush as one string. */
+/**
+ * OutputBatcher collects writes and hands them to flush as one string. The
+ * first write after a quiet spell goes out at once (a keystroke's echo should
+ * not wait); writes that follow within the delay are joined into one frame
+ * (a burst of kubectl output).
+ */
 export class OutputBatcher {
   private parts: string[] = [];
   private size = 0;
@@ -101,18 +107,15 @@ export class OutputBatcher {
 
   write(data: string): void {
     if (data === '') return;
-    this.parts.push(data);
-    this.size += data.length;
-    if (this.size >= (this.options.maxBytes ?? BATCH_MAX_BYTES)) {
-      this.drain();
+    if (this.timer === undefined) {
+      // Quiet until now: send at once and open a window for what follows.
+      this.flush(data);
+      this.openWindow();
       return;
     }
-    if (this.timer === undefined) {
-      this.timer = this.timers.setTimeout(() => {
-        this.timer = undefined;
-        this.drain();
-      }, this.options.delayMs ?? BATCH_DELAY_MS);
-    }
+    this.parts.push(data);
+    this.size += data.length;
+    if (this.size >= (this.options.maxBytes ?? BATCH_MAX_BYTES)) this.sendCollected();
   }
 
   /** drain sends what is collected now. */
@@ -121,6 +124,21 @@ export class OutputBatcher {
       this.timers.clearTimeout(this.timer);
       this.timer = undefined;
     }
+    this.sendCollected();
+  }
+
+  private openWindow(): void {
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = undefined;
+      if (this.parts.length > 0) {
+        this.sendCollected();
+        // Output is still flowing: keep batching.
+        this.openWindow();
+      }
+    }, this.options.delayMs ?? BATCH_DELAY_MS);
+  }
+
+  private sendCollected(): void {
     if (this.parts.length === 0) return;
     const data = this.parts.join('');
     this.parts = [];

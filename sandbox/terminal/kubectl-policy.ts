@@ -28,7 +28,16 @@ const refusedVerbs: Record<string, string> = {
   proxy: '`kubectl proxy` would open a port on the server machine; it is not available in this sandbox.',
   'port-forward': '`kubectl port-forward` would open a port on the server machine; it is not available in this sandbox.',
   alpha: '`kubectl alpha` commands are not available in this sandbox.',
+  kustomize: kustomizeRefusal(),
 };
+
+/**
+ * kustomizeRefusal: a kustomization.yaml can name files and remote bases outside the
+ * folder (load restrictions are a flag away), so kustomize is off; the lessons use `-f`.
+ */
+function kustomizeRefusal(): string {
+  return 'kustomize (`kubectl kustomize`, `-k`) is not available in this sandbox: apply the lesson files with `kubectl apply -f FILE`.';
+}
 
 /** allowedConfigVerbs are the read-only `kubectl config` sub-commands; the others would rewrite the session's kubeconfig. */
 const allowedConfigVerbs = new Set(['view', 'current-context', 'get-contexts', 'get-clusters', 'get-users']);
@@ -123,6 +132,7 @@ export function checkKubectlArgs(args: readonly string[]): PolicyResult {
       const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
       const inlineValue = eq < 0 ? undefined : arg.slice(eq + 1);
       if (refusedFlags.has(name)) return refuse(flagRefusal(name));
+      if (name === 'kustomize') return refuse(kustomizeRefusal());
       if (name === 'tty' && verb && ttyVerbs.has(verb)) {
         ttyDropped = true;
         continue;
@@ -184,6 +194,7 @@ export function checkKubectlArgs(args: readonly string[]): PolicyResult {
               consumedNext = true;
             }
           }
+          if (f === 'k') return refuse(kustomizeRefusal());
           if (fileShortFlags[f]) {
             const err = checkFileValue(fileShortFlags[f]!, value);
             if (err) return refuse(err);

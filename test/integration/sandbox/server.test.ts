@@ -228,3 +228,44 @@ describe('kslab serve: the terminal', () => {
     expect(view.storageClasses).toContainEqual(expect.objectContaining({ name: 'standard', isDefault: true, bindingMode: 'WaitForFirstConsumer' }));
   });
 });
+
+describe('kslab serve: expiry and events', () => {
+  it('warns the page before the idle timeout, then ends the session; the next visit gets a new one', async () => {
+    const dir = dataDir();
+    const s = await startServer(dir, site, { idleTimeoutMs: 4000 }, { sweepIntervalMs: 100 });
+    cleanups.push(() => s.close());
+    const b = new Browser(s.url);
+    const first = (await b.session()).body.session.id;
+    const t = b.terminal();
+    cleanups.push(() => t.close());
+    await t.opened;
+    const closed = await t.closed;
+    expect(closed.code).toBe(4000);
+    const warning = t.controls.find((c) => c.type === 'expiry');
+    expect(warning).toMatchObject({ reason: 'idle', secondsLeft: expect.any(Number) });
+    expect(warning.secondsLeft).toBeLessThanOrEqual(2);
+    expect(t.controls.at(-1)).toMatchObject({ type: 'ended', reason: 'idle', message: expect.stringMatching(/without activity/) });
+    const next = await b.session();
+    expect(next.body).toMatchObject({ created: true, previousEnded: true });
+    expect(next.body.session.id).not.toBe(first);
+  });
+
+  it('streams cluster progress as server-sent events', async () => {
+    const s = await server();
+    const b = new Browser(s.url);
+    await b.session();
+    const controller = new AbortController();
+    const r = await b.fetch('/api/cluster/events', { signal: controller.signal });
+    expect(r.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const reader = r.body!.getReader();
+    let text = '';
+    while (!/event: cluster\ndata: \{"type":"cluster","cluster":\{"state":"ready"/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    expect(text).toMatch(/^event: hello\ndata: /);
+    expect(text).toMatch(/"state":"ready"/);
+  });
+});

@@ -80,24 +80,30 @@ describe('OutputBatcher', () => {
     };
     return { timers, fire: () => pending.splice(0).forEach((t) => t.fn()), pending };
   }
-  it('joins writes within the delay into one flush', () => {
+  it('sends the first write at once and joins what follows within the delay', () => {
     const t = fakeTimers();
     const flushed: string[] = [];
     const b = new OutputBatcher((d) => flushed.push(d), { delayMs: 4, timers: t.timers });
+    b.write('k');
+    expect(flushed).toEqual(['k']);
     b.write('a');
     b.write('b');
-    expect(flushed).toEqual([]);
+    expect(flushed).toEqual(['k']);
     expect(t.pending).toHaveLength(1);
     t.fire();
-    expect(flushed).toEqual(['ab']);
+    expect(flushed).toEqual(['k', 'ab']);
+    t.fire();
+    expect(t.pending).toHaveLength(0);
+    b.write('x');
+    expect(flushed).toEqual(['k', 'ab', 'x']);
   });
   it('flushes at once when the batch is large', () => {
     const t = fakeTimers();
     const flushed: string[] = [];
     const b = new OutputBatcher((d) => flushed.push(d), { maxBytes: 4, timers: t.timers });
+    b.write('start');
     b.write('ab');
     b.write('cd');
-    expect(flushed).toEqual(['abcd']);
-    expect(t.pending).toHaveLength(0);
+    expect(flushed).toEqual(['start', 'abcd']);
   });
 });
