@@ -29,14 +29,14 @@ describe('aggregated discovery', () => {
     const doc = JSON.parse(discovery('/api', kubectl133Accept)!.body);
     expect(doc.kind).toBe('APIGroupDiscoveryList');
     expect(doc.items).toHaveLength(1);
-    expect(doc.items[0].metadata).toEqual({});
+    expect(doc.items[0].metadata).toEqual({ creationTimestamp: null });
     const v1 = doc.items[0].versions[0];
     expect(v1.version).toBe('v1');
     expect(v1.freshness).toBe('Current');
     const pods = v1.resources.find((r: { resource: string }) => r.resource === 'pods');
     expect(pods).toMatchObject({
       resource: 'pods',
-      responseKind: { group: '', version: 'v1', kind: 'Pod' },
+      responseKind: { group: '', version: '', kind: 'Pod' },
       scope: 'Namespaced',
       singularResource: 'pod',
       verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
@@ -48,6 +48,7 @@ describe('aggregated discovery', () => {
       responseKind: { group: 'policy', version: 'v1', kind: 'Eviction' },
       verbs: ['create'],
     });
+    expect(pods.subresources.find((s: { subresource: string }) => s.subresource === 'exec').responseKind).toEqual({ group: '', version: '', kind: 'PodExecOptions' });
     const pv = v1.resources.find((r: { resource: string }) => r.resource === 'persistentvolumes');
     expect(pv.scope).toBe('Cluster');
   });

@@ -104,10 +104,16 @@ function legacyGroup(group: string, versions: string[]): object {
   return { name: group, versions: vs, preferredVersion: vs[0] };
 }
 
+/**
+ * aggregatedResource is one APIResourceDiscovery. Like the real server,
+ * `responseKind` leaves group and version empty when they are the containing
+ * group version's (kubernetes api/discovery/aggregated_v2.json); only
+ * cross-group subresources (eviction, scale, token) name theirs.
+ */
 function aggregatedResource(rt: ResourceType): object {
   return {
     resource: rt.plural,
-    responseKind: { group: rt.group, version: rt.version, kind: rt.kind },
+    responseKind: { group: '', version: '', kind: rt.kind },
     scope: rt.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: rt.singular,
     verbs: rt.verbs,
@@ -117,7 +123,7 @@ function aggregatedResource(rt: ResourceType): object {
       ? {
           subresources: rt.subresources.map((s) => ({
             subresource: s.name,
-            responseKind: { group: s.group ?? rt.group, version: s.version ?? rt.version, kind: s.kind },
+            responseKind: { group: s.group ?? '', version: s.version ?? '', kind: s.kind },
             verbs: s.verbs,
           })),
         }
@@ -130,7 +136,8 @@ function aggregatedList(core: boolean, v: AggregatedVersion): object {
   const items = servedGroups()
     .filter((g) => (g.group === '') === core)
     .map((g) => ({
-      metadata: core ? {} : { name: g.group },
+      // ObjectMeta's zero creationTimestamp marshals as null in 1.33.
+      metadata: core ? { creationTimestamp: null } : { name: g.group, creationTimestamp: null },
       versions: g.versions.map((version) => ({
         version,
         resources: typesOf(g.group, version).map(aggregatedResource),
