@@ -82,6 +82,11 @@ describe('legacy discovery', () => {
     // storageVersionHash as a real server computes it (value from kubernetes api/discovery/api__v1.json)
     expect(list.resources.find((r: { name: string }) => r.name === 'configmaps').storageVersionHash).toBe('qFsyl6wFWjQ=');
     expect(list.resources.find((r: { name: string }) => r.name === 'pods').storageVersionHash).toBe('xPOwRZ+Yhw8=');
+    // …and for a named group (values from kubernetes api/discovery/apis__storage.k8s.io__v1.json)
+    const storage = JSON.parse(discovery('/apis/storage.k8s.io/v1', undefined)!.body);
+    expect(Object.fromEntries(storage.resources.filter((r: { storageVersionHash?: string }) => r.storageVersionHash).map((r: { name: string; storageVersionHash: string }) => [r.name, r.storageVersionHash]))).toEqual({
+      csidrivers: 'hL6j/rwBV5w=', csinodes: 'Pe62DkZtjuo=', csistoragecapacities: 'xeVl+2Ly1kE=', storageclasses: 'K+m6uJwbjGY=', volumeattachments: 'tJx/ezt6UDU=',
+    });
   });
 
   it('snapshots the names in every group version list', () => {
