@@ -16,7 +16,7 @@
 import type { ExecOptions, ExecProcess, LogLine } from '../streams/types.ts';
 import type { ContainerFs } from './fs/container-fs.ts';
 import { normalizePath } from './fs/paths.ts';
-import { resolveImage, type ImageUser, type ResolvedImage } from './images/registry.ts';
+import { resolveImage, type Image, type ImageUser, type ResolvedImage } from './images/registry.ts';
 import {
   CommandNotExecutableError,
   CommandNotFoundError,
@@ -211,7 +211,7 @@ class RunningContainer implements ContainerProcess {
         ? { uid: options.user.uid, gid: options.user.gid ?? options.user.uid, name: options.user.uid === img.user.uid ? img.user.name : String(options.user.uid) }
         : img.user;
     this.setup = { image: img, imageRef: image.ref.canonical, fs, hostname, clock, user };
-    this.baseEnv = containerEnv(img.env, hostname, options.env ?? []);
+    this.baseEnv = containerEnv(img.env, hostname, options.env ?? [], homeOf(img, user));
     this.workingDir = normalizePath(options.workingDir || img.workingDir);
     this.stdinOnce = !!options.stdinOnce;
 
@@ -283,13 +283,28 @@ export function containerArgv(entrypoint: readonly string[], cmd: readonly strin
 }
 
 /** containerEnv layers the image's ENV, HOSTNAME and the container's env (later wins, as in the OCI spec the kubelet builds). */
-export function containerEnv(imageEnv: Readonly<Record<string, string>>, hostname: string, env: EnvVar[]): Map<string, string> {
+export function containerEnv(imageEnv: Readonly<Record<string, string>>, hostname: string, env: EnvVar[], home = '/root'): Map<string, string> {
   const out = new Map<string, string>();
   for (const [k, v] of Object.entries(imageEnv)) out.set(k, v);
   out.set('HOSTNAME', hostname);
+  // runc sets HOME from the user's passwd entry when the image does not (root: /root).
+  if (!out.has('HOME')) out.set('HOME', home);
   for (const { name, value } of env) out.set(name, value);
   if (!out.has('PATH')) out.set('PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
   return out;
+}
+
+/** homeOf reads the user's home directory from the image's /etc/passwd (`/` when it has none). */
+function homeOf(image: Image, user: ImageUser): string {
+  const passwd = image.layer.get('/etc/passwd');
+  if (passwd?.content !== undefined) {
+    const text = typeof passwd.content === 'string' ? passwd.content : Buffer.from(passwd.content).toString('utf8');
+    for (const line of text.split('\n')) {
+      const f = line.split(':');
+      if (Number(f[2]) === user.uid && f[5]) return f[5];
+    }
+  }
+  return user.uid === 0 ? '/root' : '/';
 }
 
 function startError(err: unknown, command: string): Error {

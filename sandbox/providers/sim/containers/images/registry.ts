@@ -41,9 +41,7 @@ export interface ImageDefinition {
   programs: Readonly<Record<string, Program>>;
   /** sizeBytes is the compressed image size the Pulled event reports. */
   sizeBytes: number;
-  /** prompt is the interactive shell's PS1 for this image (default busybox's `/ # `-style `\w # `). */
-  prompt?: (info: { cwd: string; hostname: string; uid: number }) => string;
-  /** stopSignal is the image's STOPSIGNAL (default TERM). */
+  /** stopSignal is the image's STOPSIGNAL (default TERM): what the kubelet's runtime sends first when stopping it (nginx: QUIT). */
   stopSignal?: 'TERM' | 'QUIT' | 'INT';
 }
 

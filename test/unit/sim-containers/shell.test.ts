@@ -1,0 +1,158 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseScript, ShellSyntaxError } from '../../../sandbox/providers/sim/containers/shell/parser.ts';
+import { ManualClock, makeContainer, sh, type TestContainer } from './harness.ts';
+
+function syntaxError(script: string): string {
+  try {
+    parseScript(script);
+  } catch (err) {
+    if (err instanceof ShellSyntaxError) return err.message;
+    throw err;
+  }
+  return 'parsed';
+}
+
+describe('shell parser', () => {
+  it('words syntax errors as busybox ash does', () => {
+    expect(syntaxError('fi')).toBe('syntax error: unexpected "fi"');
+    expect(syntaxError('if true; then echo x')).toBe('syntax error: unexpected end of file (expecting "fi")');
+    expect(syntaxError('while true; do echo')).toBe('syntax error: unexpected end of file (expecting "done")');
+    expect(syntaxError('echo "abc')).toBe('syntax error: unterminated quoted string');
+    expect(syntaxError("echo 'abc")).toBe('syntax error: unterminated quoted string');
+    expect(syntaxError('echo a |')).toBe('syntax error: unexpected end of file');
+    expect(syntaxError('echo )')).toBe('syntax error: unexpected ")"');
+    expect(syntaxError('; echo')).toBe('syntax error: unexpected ";"');
+    expect(syntaxError('if true; then fi')).toBe('syntax error: unexpected "fi"');
+    expect(syntaxError('echo ${')).toBe('syntax error: bad substitution');
+    expect(syntaxError(':(){ :|:& };:')).toBe('syntax error: bad function name');
+  });
+
+  it('says when more input could complete the script (PS2)', () => {
+    for (const s of ['if true; then', 'echo "a', 'for i in 1 2; do', 'echo a &&', 'echo $(ls']) {
+      try {
+        parseScript(s);
+        throw new Error('parsed');
+      } catch (err) {
+        expect((err as ShellSyntaxError).incomplete, s).toBe(true);
+      }
+    }
+  });
+
+  it('stops deep nesting with a clear error instead of overflowing the stack', () => {
+    const deep = '('.repeat(5000) + 'true' + ')'.repeat(5000);
+    expect(syntaxError(deep)).toMatch(/nesting deeper than 100 levels/);
+    const subst = '$('.repeat(3000) + 'true' + ')'.repeat(3000);
+    expect(syntaxError('echo ' + subst)).toMatch(/nesting deeper than 100 levels/);
+  });
+
+  it('refuses scripts longer than one -c argument may be', () => {
+    expect(syntaxError('echo ' + 'a'.repeat(200_000))).toMatch(/script longer than 131072 bytes/);
+  });
+});
+
+describe('shell', () => {
+  let c: TestContainer;
+  beforeEach(() => {
+    c = makeContainer({ clock: new ManualClock(undefined, 60_000) });
+  });
+  afterEach(() => c.cleanup());
+
+  it('quotes, escapes and expands like a POSIX shell', async () => {
+    const r = await sh(c, `A=world; B="two  spaces"; echo 'single $A' "double $A" \\$A $B "$B" \${A}s "\${#A}" \${C:-dflt} "a"'b'c`);
+    expect(r).toEqual({ stdout: 'single $A double world $A two spaces two  spaces worlds 5 dflt abc\n', stderr: '', code: 0 });
+  });
+
+  it('runs command substitution, arithmetic and $?', async () => {
+    const r = await sh(c, 'x=$(echo hi; echo there); echo "$x"; echo $((3 * (4 + 1))) $(( 7 / 2 )); false; echo $?; i=0; i=$((i+1)); echo $i');
+    expect(r.stdout).toBe('hi\nthere\n15 3\n1\n1\n');
+  });
+
+  it('runs && || ; pipelines and negation', async () => {
+    const r = await sh(c, 'true && echo a || echo b; false && echo c || echo d; echo x | cat | cat; ! false; echo $?');
+    expect(r.stdout).toBe('a\nd\nx\n0\n');
+  });
+
+  it('redirects output, appends, reads input and merges stderr', async () => {
+    const r = await sh(c, 'echo one > /tmp/f; echo two >> /tmp/f; cat < /tmp/f; ls /nonexistent 2>&1 | cat; ls /nonexistent 2>/dev/null; echo $?');
+    expect(r.stdout).toBe('one\ntwo\nls: /nonexistent: No such file or directory\n1\n');
+    expect(r.stderr).toBe('');
+  });
+
+  it('runs if/elif/else, while, until, for and case', async () => {
+    const r = await sh(
+      c,
+      `for n in 1 2 3; do if [ $n -eq 1 ]; then echo one; elif [ $n = 2 ]; then echo two; else echo many; fi; done
+i=0; while [ $i -lt 3 ]; do i=$((i+1)); done; echo $i
+until [ -f /tmp/flag ]; do touch /tmp/flag; done; echo flag
+case hello.txt in *.md) echo md;; *.txt) echo txt;; esac`,
+    );
+    expect(r.stdout).toBe('one\ntwo\nmany\n3\nflag\ntxt\n');
+  });
+
+  it('reports unknown commands as ash does, with 127', async () => {
+    const r = await sh(c, 'foo; echo $?');
+    expect(r).toEqual({ stdout: '127\n', stderr: 'sh: foo: not found\n', code: 0 });
+  });
+
+  it('prints syntax errors with the sh: prefix and exits 2', async () => {
+    const r = await sh(c, 'if true; then echo x');
+    expect(r).toEqual({ stdout: '', stderr: 'sh: syntax error: unexpected end of file (expecting "fi")\n', code: 2 });
+  });
+
+  it('exits with exit N and honours set -e', async () => {
+    expect((await sh(c, 'echo a; exit 3; echo b')).code).toBe(3);
+    const r = await sh(c, 'set -e; echo a; false; echo b');
+    expect(r).toEqual({ stdout: 'a\n', stderr: '', code: 1 });
+  });
+
+  it('runs the producer/consumer loop of lesson 1', async () => {
+    const producer = sh(c, 'sleep 2; echo "hello world" > /tmp/hello');
+    const consumer = sh(c, 'until [ -f /tmp/hello ]; do sleep 1; done; cat /tmp/hello');
+    expect((await producer).code).toBe(0);
+    expect((await consumer).stdout).toBe('hello world\n');
+  });
+
+  it('expands globs through the container filesystem', async () => {
+    const r = await sh(c, 'mkdir -p /tmp/g && touch /tmp/g/a.txt /tmp/g/b.txt /tmp/g/c.log && echo /tmp/g/*.txt && echo /tmp/g/*.none && echo "/tmp/g/*"');
+    expect(r.stdout).toBe('/tmp/g/a.txt /tmp/g/b.txt\n/tmp/g/*.none\n/tmp/g/*\n');
+  });
+
+  it('supports functions, local positional parameters and return', async () => {
+    const r = await sh(c, 'greet() { echo "hi $1"; return 4; }; greet there; echo $?; set -- a b c; echo $# "$@"; shift; echo $1');
+    expect(r.stdout).toBe('hi there\n4\n3 a b c\nb\n');
+  });
+
+  it('supports here-documents', async () => {
+    const r = await sh(c, 'N=x\ncat <<EOF\nvalue $N\nEOF\ncat <<\'EOF\'\nraw $N\nEOF');
+    expect(r.stdout).toBe('value x\nraw $N\n');
+  });
+
+  it('cd and pwd move within the container only', async () => {
+    const r = await sh(c, 'cd /tmp && pwd && cd ../../../.. && pwd && cd /nope; echo $?');
+    expect(r.stdout).toBe('/tmp\n/\n2\n');
+    expect(r.stderr).toBe("sh: cd: can't cd to /nope: No such file or directory\n");
+  });
+
+  it('stops a busy loop that never waits, with a clear message', async () => {
+    const r = await sh(c, 'while true; do :; done; echo after');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^sh: stopped after 100000 commands that never waited \(sleep, read\): this simulated shell ends runaway loops\n$/);
+  });
+
+  it('stops runaway recursion (a fork bomb with a legal name)', async () => {
+    const r = await sh(c, 'bomb() { bomb | bomb & }; bomb; sleep 30; echo survived');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe("sh: can't fork: Resource temporarily unavailable\nsh: stopped: more than 64 background jobs at once (limit of this simulated shell)\n");
+  }, 20_000);
+
+  it('rejects the classic fork bomb without running anything', async () => {
+    const r = await sh(c, ':(){ :|:& };:');
+    expect(r).toEqual({ stdout: '', stderr: 'sh: syntax error: bad function name\n', code: 2 });
+  });
+
+  it('never treats Object.prototype names as builtins', async () => {
+    const r = await sh(c, 'constructor; toString; __proto__; hasOwnProperty');
+    expect(r.stderr).toBe('sh: constructor: not found\nsh: toString: not found\nsh: __proto__: not found\nsh: hasOwnProperty: not found\n');
+  });
+});
