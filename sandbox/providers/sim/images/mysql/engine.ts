@@ -15,6 +15,8 @@ import { DataDir, passwordAuth, type DbUser, type Dictionary, type TableData } f
 export interface ResultColumn {
   name: string;
   numeric: boolean;
+  /** nullable columns are at least 4 wide in a table, so `NULL` fits (mysql.cc print_table_data). */
+  nullable?: boolean;
 }
 
 export type Result =
@@ -269,7 +271,7 @@ export class Engine {
       c.defaultNow ? 'CURRENT_TIMESTAMP' : c.default === undefined || c.default === null ? null : String(c.default),
       c.autoIncrement ? 'auto_increment' : c.defaultNow ? 'DEFAULT_GENERATED' : '',
     ]);
-    return { kind: 'rows', columns: ['Field', 'Type', 'Null', 'Key', 'Default', 'Extra'].map((name) => ({ name, numeric: false })), rows };
+    return { kind: 'rows', columns: ['Field', 'Type', 'Null', 'Key', 'Default', 'Extra'].map((name) => ({ name, numeric: false, nullable: name === 'Default' })), rows };
   }
 
   // ---- rows ------------------------------------------------------------------
@@ -357,8 +359,8 @@ export class Engine {
     const aggregate = stmt.items.some((i) => i.expr !== 'star' && hasAggregate(i.expr));
     const columns: ResultColumn[] = [];
     for (const item of stmt.items) {
-      if (item.expr === 'star') for (const c of table!.columns) columns.push({ name: c.name, numeric: NUMERIC_TYPES.has(c.type.base) });
-      else columns.push({ name: item.label, numeric: isNumericExpr(item.expr, ctx) });
+      if (item.expr === 'star') for (const c of table!.columns) columns.push({ name: c.name, numeric: NUMERIC_TYPES.has(c.type.base), nullable: !c.notNull });
+      else columns.push({ name: item.label, numeric: isNumericExpr(item.expr, ctx), nullable: isNullableExpr(item.expr, ctx) });
     }
 
     let out: Value[][];
@@ -573,6 +575,30 @@ function isNumericExpr(e: Expr, ctx: EvalContext): boolean {
     case 'like':
     case 'in':
       return true;
+  }
+}
+
+function isNullableExpr(e: Expr, ctx: EvalContext): boolean {
+  switch (e.k) {
+    case 'lit':
+      return e.v === null;
+    case 'col':
+      return !(ctx.columns.find((x) => x.name.toLowerCase() === e.name.toLowerCase())?.notNull ?? false);
+    case 'fn':
+      if (e.name === 'COUNT') return false;
+      if (['DATABASE', 'SCHEMA', 'SUM', 'MIN', 'MAX', 'AVG'].includes(e.name)) return true;
+      return e.args.some((a) => isNullableExpr(a, ctx));
+    case 'bin':
+      return e.op === '/' || e.op === '%' || e.op === 'DIV' || isNullableExpr(e.l, ctx) || isNullableExpr(e.r, ctx);
+    case 'not':
+    case 'neg':
+      return isNullableExpr(e.e, ctx);
+    case 'isnull':
+      return false;
+    case 'like':
+      return isNullableExpr(e.e, ctx) || isNullableExpr(e.pattern, ctx);
+    case 'in':
+      return isNullableExpr(e.e, ctx) || e.list.some((x) => isNullableExpr(x, ctx));
   }
 }
 

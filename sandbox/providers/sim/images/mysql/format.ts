@@ -27,7 +27,7 @@ function pad(s: string, n: number, right: boolean): string {
 }
 
 export function formatBox(columns: ResultColumn[], rows: Cell[][]): string {
-  const widths = columns.map((c, i) => Math.max(width(c.name), ...rows.map((r) => width(cellText(r[i] ?? null)))));
+  const widths = columns.map((c, i) => Math.max(width(c.name), c.nullable ? 4 : 0, ...rows.map((r) => width(cellText(r[i] ?? null)))));
   const border = '+' + widths.map((w) => '-'.repeat(w + 2)).join('+') + '+\n';
   let out = border;
   out += '|' + columns.map((c, i) => ` ${pad(c.name, widths[i]!, false)} `).join('|') + '|\n';
