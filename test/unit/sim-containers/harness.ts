@@ -19,7 +19,8 @@ export class ManualClock implements Clock {
   private sleepers: { at: number; resolve: () => void }[] = [];
   /** instantBelowMs: shorter sleeps advance time by themselves (a script's `sleep 1` loops run at full speed); longer ones (a pod's `sleep 3600`) wait for advance(). */
   constructor(
-    start = Date.parse('2026-11-25T19:50:00Z'),
+    // Files on the host get real modification times, so the clock starts at real time.
+    start = Date.now(),
     readonly instantBelowMs = 0,
   ) {
     this.time = start;

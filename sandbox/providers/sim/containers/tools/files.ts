@@ -439,7 +439,10 @@ export const find: Program = async (ctx) => {
   const roots: string[] = [];
   while (args.length > 0 && !args[0]!.startsWith('-') && args[0] !== '!' && args[0] !== '(') roots.push(args.shift()!);
   if (roots.length === 0) roots.push('.');
-  const tests: ((e: { name: string; st: FileStat; depth: number }) => boolean)[] = [];
+  type Test = (e: { name: string; st: FileStat; depth: number }) => boolean;
+  // -o separates alternatives; the tests within one alternative must all hold.
+  const alternatives: Test[][] = [[]];
+  let tests = alternatives[0]!;
   let maxDepth = 64;
   let minDepth = 0;
   let negate = false;
@@ -483,6 +486,11 @@ export const find: Program = async (ctx) => {
       case '-a':
       case '-and':
         break;
+      case '-o':
+      case '-or':
+        tests = [];
+        alternatives.push(tests);
+        break;
       case '-size': {
         const m = /^([+-]?)(\d+)([ckMG]?)$/.exec(value ?? '');
         if (!m) return missing(ctx, a);
@@ -509,7 +517,7 @@ export const find: Program = async (ctx) => {
       return;
     }
     const name = depth === 0 ? display : display.slice(display.lastIndexOf('/') + 1);
-    if (depth >= minDepth && tests.every((t) => t({ name, st, depth }))) ctx.stdout.write(display + '\n');
+    if (depth >= minDepth && alternatives.some((alt) => alt.every((t) => t({ name, st, depth })))) ctx.stdout.write(display + '\n');
     if (st.type !== 'dir' || depth >= maxDepth) return;
     let names: string[];
     try {
