@@ -1,13 +1,12 @@
 /**
  * docs looks up the upstream descriptions of API types and fields
- * (descriptions.json, extracted from @kubernetes/client-node's model
- * declarations by extract-descriptions.ts). OpenAPI documents and Table
+ * (descriptions.json, extracted from @kubernetes/client-node's and
+ * kubernetes-models' declarations by extract-descriptions.ts). OpenAPI documents and Table
  * column definitions use them so `kubectl explain` and `-o json` Tables read
  * like a real server's.
  */
 import descriptions from './descriptions.json' with { type: 'json' };
-import { modelAttributes, referencedModels, shortName } from './models.ts';
-import { refDescriptions, standardDescription } from './ref-descriptions.ts';
+import { modelAttributes, referencedModels } from './models.ts';
 
 interface ModelDoc {
   d?: string;
@@ -24,17 +23,15 @@ export function typeDescription(model: string): string | undefined {
 
 /**
  * fieldDescription is the description of one field of a model, as the real
- * OpenAPI has it. Model-typed fields lost theirs in client-node; they get the
- * upstream text from ref-descriptions.ts, else the referenced type's description.
+ * OpenAPI has it. The few fields newer than the description sources (client-node
+ * 1.4 models a 1.34 API) fall back to their type's description.
  */
 export function fieldDescription(model: string, field: string): string {
-  const own = docs[model]?.f?.[field] ?? refDescriptions[`${model}.${field}`];
+  const own = docs[model]?.f?.[field];
   if (own) return own;
   const attr = modelAttributes(model)?.find((a) => a.baseName === field);
-  if (!attr) return '';
-  const ref = referencedModels(attr.type)[0];
-  if (!ref) return '';
-  return standardDescription(model, field, shortName(model)) ?? typeDescription(ref) ?? '';
+  const ref = attr ? referencedModels(attr.type)[0] : undefined;
+  return (ref && typeDescription(ref)) || '';
 }
 
 /** requiredFields lists the fields the upstream schema marks required. */

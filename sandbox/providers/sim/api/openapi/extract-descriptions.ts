@@ -3,14 +3,18 @@
  * descriptions, and the required fields, of every model the simulated server
  * publishes, read from the doc comments in @kubernetes/client-node's `.d.ts`
  * model files (the JavaScript classes carry no descriptions at runtime).
+ * client-node's generator drops the description of every field whose type is
+ * another model (`spec`, `claimRef`, `nfs`, …); those are taken from the
+ * kubernetes-models dev dependency, whose declarations keep them. Only this
+ * script reads either package's declarations; the server reads the JSON.
  * Run it after upgrading client-node:
  *   node --import tsx sandbox/providers/sim/api/openapi/extract-descriptions.ts
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { schemaNames } from './models.ts';
+import { modelAttributes, schemaNames } from './models.ts';
 
 /** ModelDoc is one model's entry: d = type description, f = field descriptions, r = required fields. */
 export interface ModelDoc {
@@ -48,12 +52,50 @@ function parseDeclaration(text: string): ModelDoc {
   return doc;
 }
 
+/** parseInterfaceDocs reads `/** … *\/ "field"?: T;` members of a kubernetes-models interface declaration. */
+function parseInterfaceDocs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const body = text.slice(text.indexOf('export interface '));
+  for (const m of body.matchAll(/\/\*\*\n((?:\s*\*.*\n)+?)\s*\*\/\n\s*"([^"]+)"\??:/g)) {
+    const lines = m[1]!.split('\n').map((l) => l.replace(/^\s*\* ?/, '')).filter((l, i, all) => i < all.length - 1 || l !== '');
+    out[m[2]!] = unescape(lines.join('\n'));
+  }
+  return out;
+}
+
+/** modelsPackageDir maps an upstream schema package to its kubernetes-models folder. */
+const modelsPackageDir: Record<string, string> = {
+  'io.k8s.api.core.v1': 'kubernetes-models/v1',
+  'io.k8s.api.apps.v1': 'kubernetes-models/apps/v1',
+  'io.k8s.api.batch.v1': 'kubernetes-models/batch/v1',
+  'io.k8s.api.policy.v1': 'kubernetes-models/policy/v1',
+  'io.k8s.api.rbac.v1': 'kubernetes-models/rbac.authorization.k8s.io/v1',
+  'io.k8s.api.storage.v1': 'kubernetes-models/storage.k8s.io/v1',
+  'io.k8s.api.coordination.v1': 'kubernetes-models/coordination.k8s.io/v1',
+  'io.k8s.api.events.v1': 'kubernetes-models/events.k8s.io/v1',
+  'io.k8s.apimachinery.pkg.apis.meta.v1': '@kubernetes-models/apimachinery/apis/meta/v1',
+};
+
 const require = createRequire(import.meta.url);
 const modelsDir = join(dirname(require.resolve('@kubernetes/client-node/dist/gen/models/all.js')));
+const nodeModules = join(dirname(require.resolve('kubernetes-models/package.json')), '..');
 const out: Record<string, ModelDoc> = {};
-for (const model of [...schemaNames().keys()].sort()) {
-  out[model] = parseDeclaration(readFileSync(join(modelsDir, `${model}.d.ts`), 'utf8'));
+let filled = 0;
+for (const [model, schemaName] of [...schemaNames()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const doc = parseDeclaration(readFileSync(join(modelsDir, `${model}.d.ts`), 'utf8'));
+  const pkg = schemaName.slice(0, schemaName.lastIndexOf('.'));
+  const dir = modelsPackageDir[pkg];
+  const declaration = dir ? join(nodeModules, dir, `${schemaName.slice(pkg.length + 1)}.d.ts`) : undefined;
+  if (declaration && existsSync(declaration)) {
+    const extra = parseInterfaceDocs(readFileSync(declaration, 'utf8'));
+    for (const attr of modelAttributes(model) ?? []) {
+      if (doc.f?.[attr.baseName] || !extra[attr.baseName]) continue;
+      (doc.f ??= {})[attr.baseName] = extra[attr.baseName]!;
+      filled++;
+    }
+  }
+  out[model] = doc;
 }
 const target = join(dirname(fileURLToPath(import.meta.url)), 'descriptions.json');
 writeFileSync(target, JSON.stringify(out) + '\n');
-console.log(`wrote ${Object.keys(out).length} models to ${target}`);
+console.log(`wrote ${Object.keys(out).length} models (${filled} field descriptions from kubernetes-models) to ${target}`);
