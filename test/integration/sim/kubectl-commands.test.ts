@@ -198,6 +198,37 @@ describe.skipIf(missing)('kubectl 1.33 against the simulated cluster', () => {
     expect(warn.stdout).toBe('configmap/strict created\n');
   });
 
+  it('replaces, edits and sorts', async () => {
+    await c.kubectl(['create', 'configmap', 'r1', '--from-literal=a=1']);
+    const yaml = (await c.kubectl(['get', 'cm', 'r1', '-o', 'yaml'])).stdout.replace('a: "1"', 'a: "2"');
+    expect((await c.kubectl(['replace', '-f', '-'], { stdin: yaml })).stdout).toBe('configmap/r1 replaced\n');
+    c.write('editor.sh', '#!/bin/sh\nsed -i \'s/a: "2"/a: "3"/\' "$1"\n');
+    (await import('node:fs')).chmodSync(`${c.dir}/editor.sh`, 0o755);
+    expect((await c.kubectl(['edit', 'cm', 'r1'], { env: { KUBE_EDITOR: `${c.dir}/editor.sh` } })).stdout).toBe('configmap/r1 edited\n');
+    expect((await c.kubectl(['get', 'cm', 'r1', '-o', 'jsonpath={.data.a}'])).stdout).toBe('3');
+    const stale = yaml.replace('a: "2"', 'a: "4"');
+    const conflict = await c.kubectl(['replace', '-f', '-'], { stdin: stale });
+    expect(conflict.stderr).toMatchInlineSnapshot(`
+      "Error from server (Conflict): error when replacing "STDIN": Operation cannot be fulfilled on configmaps "r1": the object has been modified; please apply your changes to the latest version and try again
+      "
+    `);
+    const sorted = await c.kubectl(['get', 'cm', '-n', 'ceph-csi-rbd', '--sort-by=.metadata.name', '-o', 'name']);
+    expect(sorted.stdout).toBe('configmap/ceph-csi-config\nconfigmap/kube-root-ca.crt\n');
+  });
+
+  it('issues service-account tokens (kubectl create token)', async () => {
+    const r = await c.kubectl(['create', 'token', 'default', '--duration=1h']);
+    expect(r.code).toBe(0);
+    const claims = JSON.parse(Buffer.from(r.stdout.trim().split('.')[1]!, 'base64url').toString());
+    expect(claims).toMatchObject({ sub: 'system:serviceaccount:default:default', aud: ['https://kubernetes.default.svc.cluster.local'] });
+    expect(claims.exp - claims.iat).toBe(3600);
+    const short = await c.kubectl(['create', 'token', 'default', '--duration=1m']);
+    expect(short.stderr).toMatchInlineSnapshot(`
+      "error: failed to create token: TokenRequest.authentication.k8s.io "default" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes
+      "
+    `);
+  });
+
   it('reports 401 for a wrong token', async () => {
     const broken = c.write('bad-kubeconfig', (await import('node:fs')).readFileSync(c.kubeconfigPath, 'utf8').replace(/token: .*/, 'token: wrong'));
     const r = await c.kubectl(['get', 'ns', '--kubeconfig', broken]);

@@ -12,6 +12,7 @@
  * No workload Deployments/pods yet: controllers and provisioners arrive
  * with sim part 2, and nothing here pretends they run.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { KObject } from '../store/types.ts';
 import { findResource, type ResourceType } from '../api/resources.ts';
 import { StatusError } from '../api/status.ts';
@@ -100,15 +101,16 @@ export function nodeObject(name: string, ip: string, podCIDR: string, controlPla
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
       nodeInfo: {
         architecture: 'amd64',
-        bootID: '',
+        // Per-boot and per-machine identities, random like a fresh kind node's.
+        bootID: randomUUID(),
         containerRuntimeVersion: 'containerd://2.1.1',
         kernelVersion: '6.1.0-37-amd64',
         kubeProxyVersion: '',
         kubeletVersion,
-        machineID: '',
+        machineID: randomBytes(16).toString('hex'),
         operatingSystem: 'linux',
         osImage: 'Debian GNU/Linux 12 (bookworm)',
-        systemUUID: '',
+        systemUUID: randomUUID(),
       },
     },
   };

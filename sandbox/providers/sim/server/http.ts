@@ -16,6 +16,7 @@ import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { decodeObjectBody, negotiateForm, readBody, sendJson, type AcceptedForm, type ProtobufDecoder } from './request.ts';
 import { serveWatch, type WatchSettings } from './watch.ts';
 import { servePodLogs } from '../streams/logs.ts';
+import { issueServiceAccountToken } from './tokens.ts';
 import type { ContainerRuntime } from '../streams/types.ts';
 
 /** TableOptions / TableRenderer are the contract of ../api/tables. */
@@ -172,6 +173,8 @@ function tableContentType(version: string): string {
 export interface HandlerSettings {
   renderers: ApiRenderers;
   watch: WatchSettings;
+  /** tokenKeyPem signs service-account tokens (TokenRequest). */
+  tokenKeyPem?: string;
 }
 
 /**
@@ -350,7 +353,7 @@ async function handleResource(ctx: ClusterContext, req: IncomingMessage, res: Se
   const opts: WriteOptions = { dryRun: dryRunParam(q), fieldValidation: fieldValidationParam(q), fieldManager: q.get('fieldManager') ?? undefined, subresource };
   if (method === 'POST') {
     if (name !== undefined) {
-      await handlePostSubresource(ctx, req, res, route, opts, renderers);
+      await handlePostSubresource(ctx, req, res, route, opts, settings);
       return;
     }
     const body = decodeObjectBody(await readBody(req), req.headers['content-type'], renderers.decodeProtobuf) as KObject;
@@ -425,7 +428,8 @@ function sendRead(res: ServerResponse, rt: ResourceType, form: AcceptedForm, ite
 }
 
 /** handlePostSubresource serves POST on `pods/x/binding`, `pods/x/eviction`, and refuses the rest like the apiserver. */
-async function handlePostSubresource(ctx: ClusterContext, req: IncomingMessage, res: ServerResponse, route: RouteInfo, opts: WriteOptions, renderers: ApiRenderers): Promise<void> {
+async function handlePostSubresource(ctx: ClusterContext, req: IncomingMessage, res: ServerResponse, route: RouteInfo, opts: WriteOptions, settings: HandlerSettings): Promise<void> {
+  const renderers = settings.renderers;
   const { rt, name, subresource } = route;
   const api = ctx.api;
   const namespace = route.namespace ?? '';
@@ -451,6 +455,27 @@ async function handlePostSubresource(ctx: ClusterContext, req: IncomingMessage, 
     next.spec.nodeName = node;
     api.update(rt, namespace, name!, next, { dryRun: opts.dryRun, subresource: 'binding' });
     sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    return;
+  }
+  if (rt.kind === 'ServiceAccount' && subresource === 'token' && settings.tokenKeyPem) {
+    const body = decodeObjectBody(await readBody(req), req.headers['content-type'], renderers.decodeProtobuf) as any;
+    const sa = api.get(rt, namespace, name!);
+    const issued = issueServiceAccountToken({
+      namespace,
+      serviceAccount: name!,
+      serviceAccountUid: sa.metadata.uid!,
+      audiences: body?.spec?.audiences,
+      expirationSeconds: body?.spec?.expirationSeconds,
+      now: new Date(),
+      keyPem: settings.tokenKeyPem,
+    });
+    sendJson(res, 201, {
+      kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: { name, namespace, creationTimestamp: null },
+      spec: { audiences: issued.audiences, expirationSeconds: issued.expirationSeconds, boundObjectRef: body?.spec?.boundObjectRef ?? null },
+      status: { token: issued.token, expirationTimestamp: issued.expirationTimestamp },
+    });
     return;
   }
   throw methodNotSupported({ group: rt.group, resource: `${rt.plural}/${subresource ?? ''}` }, 'create');

@@ -166,6 +166,7 @@ export class SimServer {
     this.settings = {
       renderers: options.renderers ?? defaultRenderers,
       watch: { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 30_000, defaultTimeoutSeconds: options.watchTimeoutSeconds ?? 1800 },
+      tokenKeyPem: this.tls.keyPem,
     };
     this.wss = execWebSocketServer();
     this.https = createServer({ cert: this.tls.certPem, key: this.tls.keyPem }, (req, res) => {
