@@ -11,6 +11,7 @@ import { ClusterStartError } from '../types.ts';
 import { SimServer, SimCluster, type SimServerOptions } from './server/sim-server.ts';
 import type { ContainerRuntime } from './streams/types.ts';
 import { powerOff as powerOffNode, powerOn as powerOnNode } from './controllers/node-lifecycle/index.ts';
+import { simClusterTools } from './ceph/tools/index.ts';
 
 export { SimServer, SimCluster } from './server/sim-server.ts';
 export type { SimServerOptions, SimClusterOptions } from './server/sim-server.ts';
@@ -73,6 +74,11 @@ export class SimProvider implements ClusterProvider {
 
 /** SimProviderCluster adapts a SimCluster to the provider's Cluster interface. */
 class SimProviderCluster implements Cluster {
+  /** startedAt is when this cluster's Ceph daemons "started" (ceph -s ages); a reset starts them again. */
+  private startedAt = new Date();
+  /** tools are the terminal's modelled `ceph`, `rbd` and `showmount`, over this cluster's storage backends. */
+  readonly tools = simClusterTools(() => this.sim.storage, () => this.startedAt);
+
   constructor(readonly sim: SimCluster) {}
 
   get id(): string {
@@ -100,6 +106,7 @@ class SimProviderCluster implements Cluster {
   async reset(onProgress?: (event: ProgressEvent) => void): Promise<void> {
     onProgress?.({ step: 'resetting the cluster', status: 'running' });
     this.sim.reset();
+    this.startedAt = new Date();
     onProgress?.({ step: 'resetting the cluster', status: 'done' });
   }
 

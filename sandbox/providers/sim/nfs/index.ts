@@ -4,6 +4,7 @@
  */
 export {
   NfsServer,
+  nfsServerFor,
   formatNfsMountFailure,
   NFS_SERVER_NAME,
   NFS_SERVER_ADDRESS,

@@ -208,3 +208,20 @@ export function formatNfsMountFailure(volumeName: string, server: string, path: 
     `Output: ${output}`
   );
 }
+
+const serversByRoot = new WeakMap<DataRoot, NfsServer>();
+
+/**
+ * nfsServerFor is THE NFS server of a cluster: one per DataRoot, made on first
+ * use, so the kubelet model (mounts, stop/start) and the learner terminal's
+ * `showmount` see the same server and the same state. A cluster reset makes a
+ * new DataRoot and so a new, running server.
+ */
+export function nfsServerFor(dataRoot: DataRoot): NfsServer {
+  let server = serversByRoot.get(dataRoot);
+  if (!server) {
+    server = NfsServer.forDataRoot(dataRoot);
+    serversByRoot.set(dataRoot, server);
+  }
+  return server;
+}

@@ -36,3 +36,4 @@ export function mapImageOnNode(ceph: CephCluster, pool: string, image: string, n
 export function unmapImageOnNode(ceph: CephCluster, pool: string, image: string, nodeAddress: string): void {
   ceph.removeWatchers(pool, image, nodeAddress);
 }
+export { simClusterTools } from './cluster-tools.ts';
