@@ -33,9 +33,9 @@ export function createStorageBackends(options: StorageBackendOptions): StorageBa
   return { dataRoot, ceph };
 }
 
-/** destroyStorageBackends removes the data root from disk. */
-export function destroyStorageBackends(b: StorageBackends): void {
-  b.dataRoot.destroy();
+/** destroyStorageBackends removes the data root from disk (nothing to do when the cluster never got that far). */
+export function destroyStorageBackends(b: StorageBackends | undefined): void {
+  b?.dataRoot.destroy();
 }
 
 interface ContextLike {
