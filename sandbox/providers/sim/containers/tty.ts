@@ -46,17 +46,20 @@ export class Tty implements InputStream {
     };
   }
 
-  /** setRaw switches line discipline; a partly typed cooked line carries over as raw input. */
+  /**
+   * setRaw switches line discipline. Bytes typed ahead stay queued as they
+   * were typed: a cooked reader cooks them when it reads; lines cooked but not
+   * yet read go back to the raw queue when the program edits lines itself again.
+   */
   setRaw(raw: boolean): void {
     if (raw === this.raw) return;
     this.raw = raw;
     if (raw) {
-      if (this.line !== '') this.rawQueue.push(toBytes(this.line));
+      const back: Uint8Array[] = this.cooked.map((c) => c ?? toBytes('\x04'));
+      if (this.line !== '') back.push(toBytes(this.line));
+      this.cooked = [];
       this.line = '';
-    } else {
-      const pending = this.rawQueue;
-      this.rawQueue = [];
-      for (const chunk of pending) this.cook(chunk);
+      this.rawQueue.push(...back);
     }
     this.wake();
   }
@@ -140,6 +143,11 @@ export class Tty implements InputStream {
   async read(): Promise<Uint8Array | null> {
     for (;;) {
       if (this.raw && this.rawQueue.length > 0) return this.rawQueue.shift()!;
+      if (!this.raw && this.rawQueue.length > 0) {
+        const typedAhead = this.rawQueue;
+        this.rawQueue = [];
+        for (const chunk of typedAhead) this.cook(chunk);
+      }
       if (!this.raw && this.cooked.length > 0) {
         const next = this.cooked.shift()!;
         return next;

@@ -277,6 +277,8 @@ export class ShellInterpreter implements ExpandHost {
   // ---- running -----------------------------------------------------------------
 
   private currentIO: ShellIO = { stdin: emptyInput, stdout: nullOutput, stderr: nullOutput };
+  /** baseIO is the shell's own streams (where trap actions write). */
+  private baseIO: ShellIO | undefined;
 
   /** error prints `sh: message` on the shell's stderr. */
   error(message: string, io: ShellIO = this.currentIO): void {
@@ -304,6 +306,7 @@ export class ShellInterpreter implements ExpandHost {
    * errors into a status; used for the top level, subshells and substitutions.
    */
   async runIsolated(script: Script, io: ShellIO): Promise<number> {
+    this.baseIO ??= io;
     try {
       return await this.runScript(script, io);
     } catch (err) {
@@ -337,6 +340,7 @@ export class ShellInterpreter implements ExpandHost {
   }
 
   async runScript(script: Script, io: ShellIO): Promise<number> {
+    this.baseIO ??= io;
     for (const item of script.items) {
       if (item.background) {
         this.startBackground(item.andOr, io);
@@ -344,6 +348,7 @@ export class ShellInterpreter implements ExpandHost {
         continue;
       }
       await this.runAndOr(item.andOr, io);
+      await this.runPendingTraps();
     }
     return this.state.status;
   }
@@ -434,10 +439,17 @@ export class ShellInterpreter implements ExpandHost {
       this.budget.sinceYield = 0;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (this.pendingTraps.length > 0) {
-      const traps = this.pendingTraps;
-      this.pendingTraps = [];
-      for (const action of traps) await this.runText(action, this.currentIO);
+    await this.runPendingTraps();
+  }
+
+  /** runPendingTraps runs trap actions for signals that arrived (between commands, as ash does). */
+  async runPendingTraps(): Promise<void> {
+    if (this.pendingTraps.length === 0) return;
+    const traps = this.pendingTraps;
+    this.pendingTraps = [];
+    for (const action of traps) {
+      const script = parseScript(action);
+      await this.runScript(script, this.baseIO ?? this.currentIO);
     }
   }
 

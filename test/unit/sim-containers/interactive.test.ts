@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { attachToContainer, execInContainer, startContainer } from '../../../sandbox/providers/sim/containers/process.ts';
+import { ContainerFs } from '../../../sandbox/providers/sim/containers/fs/container-fs.ts';
+import { mountSource } from '../../../sandbox/providers/sim/containers/fs/mounts.ts';
+import { resolveImage } from '../../../sandbox/providers/sim/containers/images/registry.ts';
+import type { ExecProcess } from '../../../sandbox/providers/sim/streams/types.ts';
+import * as nodeFs from 'node:fs';
+import * as path from 'node:path';
+import { ManualClock, makeContainer, type TestContainer } from './harness.ts';
+
+/** Terminal is one `kubectl exec -it` session: what the user types and what the screen receives. */
+class Terminal {
+  output = '';
+  readonly controller = new AbortController();
+  proc!: ExecProcess;
+  type(text: string): void {
+    this.proc.write(Buffer.from(text));
+  }
+  async waitFor(text: string, timeoutMs = 3000): Promise<void> {
+    const start = Date.now();
+    while (!this.output.includes(text)) {
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${JSON.stringify(text)}; screen: ${JSON.stringify(this.output)}`);
+      await new Promise<void>((r) => setTimeout(r, 2));
+    }
+  }
+  /** since returns the output after the last occurrence of a marker. */
+  clear(): void {
+    this.output = '';
+  }
+}
+
+function shell(c: TestContainer): Terminal {
+  const t = new Terminal();
+  t.proc = execInContainer(c.container, ['sh'], {
+    stdin: true,
+    tty: true,
+    stdout: (d) => (t.output += Buffer.from(d).toString('utf8')),
+    stderr: () => {
+      throw new Error('stderr is not used with a tty');
+    },
+    signal: t.controller.signal,
+  });
+  return t;
+}
+
+describe('interactive shell over a tty', () => {
+  let c: TestContainer;
+  afterEach(() => c?.cleanup());
+
+  it('prompts with / # , echoes typed text and runs the line (lesson 0)', async () => {
+    c = makeContainer();
+    const t = shell(c);
+    await t.waitFor('/ # ');
+    t.type('echo "keep me" > /tmp/note.txt\r');
+    await t.waitFor('/ # echo "keep me" > /tmp/note.txt\r\n/ # ');
+    t.clear();
+    t.type('cat /tmp/note.txt\r');
+    await t.waitFor('keep me\r\n/ # ');
+    t.type('exit\r');
+    expect(await t.proc.exited).toBe(0);
+  });
+
+  it('edits the line: backspace, left/right, Ctrl-U, and recalls history with Up', async () => {
+    c = makeContainer();
+    const t = shell(c);
+    await t.waitFor('/ # ');
+    t.type('echoo\x7f hi');
+    t.type('\x1b[D\x1b[Dx\r');
+    await t.waitFor('xhi\r\n/ # ');
+    t.clear();
+    t.type('junk\x15echo again\r');
+    await t.waitFor('again\r\n/ # ');
+    t.clear();
+    t.type('\x1b[A\r');
+    await t.waitFor('again\r\n/ # ');
+    t.type('\x04');
+    expect(await t.proc.exited).toBe(0);
+  });
+
+  it('Ctrl-C interrupts the running command and returns to the prompt with $? = 130', async () => {
+    c = makeContainer();
+    const t = shell(c);
+    await t.waitFor('/ # ');
+    t.type('sleep 1000\r');
+    await t.waitFor('sleep 1000\r\n');
+    t.type('\x03');
+    await t.waitFor('^C\r\n/ # ');
+    t.clear();
+    t.type('echo $?\r');
+    await t.waitFor('130\r\n/ # ');
+    t.type('exit 4\r');
+    expect(await t.proc.exited).toBe(4);
+  });
+
+  it('Ctrl-C at the prompt abandons the line; a continuation line gets the > prompt', async () => {
+    c = makeContainer();
+    const t = shell(c);
+    await t.waitFor('/ # ');
+    t.type('echo never\x03');
+    await t.waitFor('^C\r\n/ # ');
+    t.clear();
+    t.type('for i in 1 2\r');
+    await t.waitFor('> ');
+    t.type('do echo n$i; done\r');
+    await t.waitFor('n1\r\nn2\r\n/ # ');
+    t.type('cd /root\r');
+    await t.waitFor('~ # ');
+    t.type('exit\r');
+    await t.proc.exited;
+  });
+
+  it('kubectl debug node: sh as PID 1 with a tty, attached, the node tree under /host', async () => {
+    c = makeContainer();
+    const node = path.join(c.base, 'node');
+    nodeFs.mkdirSync(path.join(node, 'var/lib/kubelet/pods/uid-1/volumes/kubernetes.io~empty-dir/shared-volume'), { recursive: true });
+    nodeFs.writeFileSync(path.join(node, 'var/lib/kubelet/pods/uid-1/volumes/kubernetes.io~empty-dir/shared-volume/hello'), 'hello world\n');
+    const image = resolveImage('busybox')!;
+    const fs = new ContainerFs({ rootfs: path.join(c.base, 'debugger'), image: image.image.layer, mounts: [{ containerPath: '/host', hostPath: node, source: mountSource.nodeDisk() }] });
+    const debug = startContainer({ image, fs, hostname: 'lab-worker', stdin: true, stdinOnce: true, tty: true, clock: new ManualClock() });
+    let screen = '';
+    const controller = new AbortController();
+    const session = attachToContainer(debug, { stdin: true, tty: true, stdout: (d) => (screen += Buffer.from(d).toString()), stderr: () => {}, signal: controller.signal });
+    // kubectl prints "If you don't see a command prompt, try pressing enter." — the prompt came before the attach.
+    session.write(Buffer.from('\r'));
+    session.write(Buffer.from('cat /host/var/lib/kubelet/pods/uid-1/volumes/kubernetes.io~empty-dir/shared-volume/hello\r'));
+    const start = Date.now();
+    while (!screen.includes('hello world\r\n/ # ') && Date.now() - start < 3000) await new Promise((r) => setTimeout(r, 2));
+    expect(screen).toContain('/ # cat /host/var/lib/kubelet/pods/uid-1/volumes/kubernetes.io~empty-dir/shared-volume/hello\r\nhello world\r\n/ # ');
+    session.write(Buffer.from('exit\r'));
+    expect(await session.exited).toBe(0);
+    expect(debug.running).toBe(false);
+  });
+
+  it('exec -i without a tty reads commands from stdin, no prompt', async () => {
+    c = makeContainer();
+    let out = '';
+    const p = execInContainer(c.container, ['sh'], { stdin: true, tty: false, stdout: (d) => (out += Buffer.from(d).toString()), stderr: () => {}, signal: new AbortController().signal });
+    p.write(Buffer.from('echo a\nif true; then\necho b\nfi\n'));
+    p.closeStdin();
+    expect(await p.exited).toBe(0);
+    expect(out).toBe('a\nb\n');
+  });
+});
