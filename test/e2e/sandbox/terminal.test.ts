@@ -103,10 +103,23 @@ describe('lesson page terminal', () => {
     await page.screenshot({ path: `${screens}/sandbox-live-view.png`, fullPage: false });
   });
 
+  it('powers a node off and on from the live view', async () => {
+    const view = page.locator('[data-cluster-view]');
+    await view.getByRole('button', { name: 'Power off lab-worker2' }).click();
+    await view.getByRole('button', { name: 'Power on lab-worker2' }).waitFor({ timeout: 10_000 });
+    expect(await view.locator('[data-node="lab-worker2"]').getByText('Powered off').isVisible()).toBe(true);
+    await waitForTerminal(page, /node lab-worker2 was powered off from the page/, 10_000, true);
+    await page.screenshot({ path: `${screens}/sandbox-power-off.png` });
+    await view.getByRole('button', { name: 'Power on lab-worker2' }).click();
+    await view.getByRole('button', { name: 'Power off lab-worker2' }).waitFor({ timeout: 10_000 });
+    // The control plane is not a node lesson 1 relies on: no button.
+    expect(await view.getByRole('button', { name: /lab-control-plane/ }).count()).toBe(0);
+  });
+
   it('keeps the same cluster after a refresh', async () => {
     await page.reload();
     // The refreshed page shows the terminal as it was (scrollback), then runs a new command.
-    await waitForTerminal(page, /pod\/producer-consumer created\n~\/emptydir \$/);
+    await waitForTerminal(page, /pod\/producer-consumer created\n[\s\S]*~\/emptydir \$/);
     expect(await sessionId(page)).toBe(firstId);
     await typeLine(page, 'kubectl get pods -o name');
     await waitForTerminal(page, /get pods -o name\npod\/producer-consumer\n/);
@@ -137,6 +150,31 @@ describe('lesson page terminal', () => {
     await page2.screenshot({ path: `${screens}/sandbox-second-learner.png` });
     await other.close();
     await context.close();
+  });
+});
+
+describe('session expiry in the page', () => {
+  it('warns before the idle timeout and "I\'m still here" keeps the session', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kslab-e2e-expiry-'));
+    const short = await startServer(dir, dist, { idleTimeoutMs: 8000 }, { sweepIntervalMs: 200 });
+    const context = await browser.newContext({ viewport: WIDE });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${short.url}/lessons/emptydir/`);
+      await waitForTerminal(page, /~\/emptydir \$/);
+      const id = await sessionId(page);
+      const banner = page.getByRole('alert');
+      await banner.getByText(/Your session ends at/).waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: `${screens}/sandbox-expiry-warning.png` });
+      await banner.getByRole('button', { name: "I'm still here" }).click();
+      expect(await banner.isVisible()).toBe(false);
+      await page.waitForTimeout(6000);
+      expect(await sessionId(page)).toBe(id);
+    } finally {
+      await context.close();
+      await short.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
