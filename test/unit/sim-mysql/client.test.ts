@@ -156,3 +156,46 @@ describe('two servers on one datadir', () => {
     expect((await sql('SELECT 1')).stdout).toBe('1\n1\n');
   });
 });
+
+describe('names and hostile input', () => {
+  it('encodes database names into file names so none escapes the datadir', async () => {
+    const r = await sql('CREATE DATABASE `../../etc`; CREATE DATABASE `my-db`');
+    expect(r.code).toBe(0);
+    const { readdirSync, existsSync } = await import('node:fs');
+    expect(readdirSync(vol)).toContain('@002e@002e@002f@002e@002e@002fetc');
+    expect(readdirSync(vol)).toContain('my@002ddb');
+    expect(existsSync(join(vol, '..', 'etc'))).toBe(false);
+    expect((await sql('SHOW DATABASES LIKE \'%-db\'')).stdout).toBe('Database (%-db)\nmy-db\n');
+  });
+
+  it('treats quotes, comments and semicolons inside strings as data', async () => {
+    await sql("CREATE DATABASE d; CREATE TABLE d.t (s VARCHAR(100))");
+    const r = await sql("INSERT INTO d.t VALUES ('a;b'), ('it''s'), ('-- not a comment'), ('back\\\\slash'); SELECT s FROM d.t");
+    expect(r.stdout).toBe("s\na;b\nit's\n-- not a comment\nback\\\\slash\n");
+  });
+
+  it('shows rows vertically with \\G', async () => {
+    await sql("CREATE DATABASE d; CREATE TABLE d.t (id INT, title VARCHAR(20)); INSERT INTO d.t VALUES (1, 'x')");
+    const r = await sql('SELECT * FROM d.t\\G');
+    expect(r.stdout).toBe('*************************** 1. row ***************************\n   id: 1\ntitle: x\n');
+  });
+});
+
+describe('mariadb:11.4', () => {
+  it('initialises, serves the mysql and mariadb clients, and keeps databases as directories', async () => {
+    const mvol = h.volume('maria');
+    const m = h.start({ image: 'mariadb:11.4', volume: mvol, env: { MARIADB_ROOT_PASSWORD: 'pw' } });
+    await m.waitForLog("port: 3306  mariadb.org binary distribution");
+    expect(m.logs()).toContain('[Note] [Entrypoint]: Entrypoint script for MariaDB Server 1:11.4.4+maria~ubu2404 started.');
+    expect((await m.exec(['mariadb', '-uroot', '-ppw', '-e', 'CREATE DATABASE shop'])).code).toBe(0);
+    expect((await m.exec(['mysql', '-uroot', '-ppw', '-e', 'SELECT VERSION()'])).stdout).toBe('VERSION()\n11.4.4-MariaDB-ubu2404\n');
+    const { statSync } = await import('node:fs');
+    expect(statSync(join(mvol, 'shop')).isDirectory()).toBe(true);
+  });
+
+  it('refuses to start without a root password option', async () => {
+    const m = h.start({ image: 'mariadb:11.4', volume: h.volume('maria2'), env: {} });
+    expect(await m.container.exited).toBe(1);
+    expect(m.logs()).toContain('You need to specify one of MARIADB_ROOT_PASSWORD, MARIADB_ROOT_PASSWORD_HASH, MARIADB_ALLOW_EMPTY_ROOT_PASSWORD and MARIADB_RANDOM_ROOT_PASSWORD');
+  });
+});
