@@ -44,3 +44,13 @@ describe('image catalogue', () => {
     expect(imagePullError('UPPER:case')).toMatchObject({ reason: 'InvalidImageName' });
   });
 });
+
+describe('the catalogue', () => {
+  it('registers every modelled image once imported', async () => {
+    const { runnableImages: list, resolveImage: resolve } = await import('../../../sandbox/providers/sim/containers/images/catalogue.ts');
+    expect(list()).toEqual(expect.arrayContaining(['alpine', 'busybox', 'mariadb', 'mysql', 'nginx']));
+    expect(resolve('docker.io/library/busybox:1.36')?.image.cmd).toEqual(['sh']);
+    expect(resolve('alpine:3.21')?.image.layer.get('/etc/alpine-release')).toBeDefined();
+    expect(resolve('mysql:8.4')?.image.entrypoint).toEqual(['docker-entrypoint.sh']);
+  });
+});

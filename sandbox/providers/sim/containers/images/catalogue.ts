@@ -5,5 +5,6 @@
  */
 import './busybox.ts';
 import './nginx.ts';
+import '../../images/mysql/index.ts';
 
 export { imagePullError, parseImageRef, registerImage, resolveImage, runnableImages } from './registry.ts';
