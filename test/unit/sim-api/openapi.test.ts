@@ -131,3 +131,16 @@ describe('schema walking for the server', () => {
     expect(pvc.properties!.spec!.properties!.accessModes!.items!.type).toBe('string');
   });
 });
+
+describe('extracted model data', () => {
+  it('covers exactly the models the served kinds reach (rerun extract-models.ts when this fails)', async () => {
+    const { resourceTypes } = await import('../../../sandbox/providers/sim/api/resources.ts');
+    const { modelForKind, schemaNames } = await import('../../../sandbox/providers/sim/api/openapi/models.ts');
+    const data = (await import('../../../sandbox/providers/sim/api/openapi/models.json')).default as Record<string, unknown>;
+    for (const rt of resourceTypes) {
+      expect(modelForKind(rt.group, rt.version, rt.kind), rt.kind).toBeDefined();
+      expect(modelForKind(rt.group, rt.version, rt.listKind), rt.listKind).toBeDefined();
+    }
+    expect([...schemaNames().keys()].sort()).toEqual(Object.keys(data).sort());
+  });
+});

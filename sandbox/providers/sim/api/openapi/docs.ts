@@ -1,24 +1,15 @@
 /**
- * docs looks up the upstream descriptions of API types and fields
- * (descriptions.json, extracted from @kubernetes/client-node's and
- * kubernetes-models' declarations by extract-descriptions.ts). OpenAPI documents and Table
- * column definitions use them so `kubectl explain` and `-o json` Tables read
- * like a real server's.
+ * docs looks up the upstream descriptions of API types and fields and the
+ * required fields (models.json, extracted from @kubernetes/client-node's and
+ * kubernetes-models' declarations by extract-models.ts). OpenAPI documents
+ * and Table column definitions use them so `kubectl explain` and `-o json`
+ * Tables read like a real server's.
  */
-import descriptions from './descriptions.json' with { type: 'json' };
-import { modelAttributes, referencedModels } from './models.ts';
-
-interface ModelDoc {
-  d?: string;
-  f?: Record<string, string>;
-  r?: string[];
-}
-
-const docs = descriptions as Record<string, ModelDoc>;
+import { modelAttributes, modelEntry, referencedModels } from './models.ts';
 
 /** typeDescription is a model's own description (`Pod is a collection of containers…`). */
 export function typeDescription(model: string): string | undefined {
-  return docs[model]?.d;
+  return modelEntry(model)?.d;
 }
 
 /**
@@ -27,7 +18,7 @@ export function typeDescription(model: string): string | undefined {
  * 1.4 models a 1.34 API) fall back to their type's description.
  */
 export function fieldDescription(model: string, field: string): string {
-  const own = docs[model]?.f?.[field];
+  const own = modelEntry(model)?.f?.[field];
   if (own) return own;
   const attr = modelAttributes(model)?.find((a) => a.baseName === field);
   const ref = attr ? referencedModels(attr.type)[0] : undefined;
@@ -36,5 +27,5 @@ export function fieldDescription(model: string, field: string): string {
 
 /** requiredFields lists the fields the upstream schema marks required. */
 export function requiredFields(model: string): readonly string[] {
-  return docs[model]?.r ?? [];
+  return modelEntry(model)?.r ?? [];
 }

@@ -1,23 +1,25 @@
 /**
- * extract-descriptions regenerates descriptions.json: the type and field
- * descriptions, and the required fields, of every model the simulated server
- * publishes, read from the doc comments in @kubernetes/client-node's `.d.ts`
- * model files (the JavaScript classes carry no descriptions at runtime).
- * client-node's generator drops the description of every field whose type is
- * another model (`spec`, `claimRef`, `nfs`, …); those are taken from the
- * kubernetes-models dev dependency, whose declarations keep them. Only this
- * script reads either package's declarations; the server reads the JSON.
- * Run it after upgrading client-node:
- *   node --import tsx sandbox/providers/sim/api/openapi/extract-descriptions.ts
+ * extract-models regenerates models.json: for every model the simulated
+ * server publishes (reachable from a served kind, see catalog.ts), its fields
+ * as @kubernetes/client-node 1.4 describes them (`attributeTypeMap`: JSON name,
+ * type string, format), its description and its field descriptions and
+ * required fields from client-node's `.d.ts` doc comments. client-node's
+ * generator drops the description of every field whose type is another model
+ * (`spec`, `claimRef`, `nfs`, …); those are taken from the kubernetes-models
+ * dev dependency, whose declarations keep them. Only this script loads either
+ * package; the server reads the JSON. Run it after upgrading client-node or
+ * changing the served resources (a unit test notices a stale file):
+ *   node --import tsx sandbox/providers/sim/api/openapi/extract-models.ts
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { modelAttributes, schemaNames } from './models.ts';
+import * as clientModels from '@kubernetes/client-node/dist/gen/models/all.js';
+import { buildCatalog, type ModelAttribute } from './catalog.ts';
+import type { ModelEntry } from './models.ts';
 
-/** ModelDoc is one model's entry: d = type description, f = field descriptions, r = required fields. */
-export interface ModelDoc {
+interface Docs {
   d?: string;
   f?: Record<string, string>;
   r?: string[];
@@ -27,8 +29,8 @@ function unescape(s: string): string {
   return s.replace(/\\(['"\\])/g, '$1').trim();
 }
 
-function parseDeclaration(text: string): ModelDoc {
-  const doc: ModelDoc = {};
+function parseDeclaration(text: string): Docs {
+  const doc: Docs = {};
   const cls = /\/\*\*\n\* ([^\n]*)\n\*\/\nexport declare class/.exec(text);
   if (cls) doc.d = unescape(cls[1]!);
   const lines = text.split('\n');
@@ -76,26 +78,33 @@ const modelsPackageDir: Record<string, string> = {
   'io.k8s.apimachinery.pkg.apis.meta.v1': '@kubernetes-models/apimachinery/apis/meta/v1',
 };
 
+const registryClasses = clientModels as unknown as Record<string, { attributeTypeMap?: ModelAttribute[] } | undefined>;
+const registry = (model: string): ModelAttribute[] | undefined => {
+  const cls = registryClasses[model];
+  return cls && Array.isArray(cls.attributeTypeMap) ? cls.attributeTypeMap : undefined;
+};
+
 const require = createRequire(import.meta.url);
-const modelsDir = join(dirname(require.resolve('@kubernetes/client-node/dist/gen/models/all.js')));
+const modelsDir = dirname(require.resolve('@kubernetes/client-node/dist/gen/models/all.js'));
 const nodeModules = join(dirname(require.resolve('kubernetes-models/package.json')), '..');
-const out: Record<string, ModelDoc> = {};
+const out: Record<string, ModelEntry> = {};
 let filled = 0;
-for (const [model, schemaName] of [...schemaNames()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+for (const [model, schemaName] of [...buildCatalog(registry).schemaName].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const attrs = registry(model)!;
   const doc = parseDeclaration(readFileSync(join(modelsDir, `${model}.d.ts`), 'utf8'));
   const pkg = schemaName.slice(0, schemaName.lastIndexOf('.'));
   const dir = modelsPackageDir[pkg];
   const declaration = dir ? join(nodeModules, dir, `${schemaName.slice(pkg.length + 1)}.d.ts`) : undefined;
   if (declaration && existsSync(declaration)) {
     const extra = parseInterfaceDocs(readFileSync(declaration, 'utf8'));
-    for (const attr of modelAttributes(model) ?? []) {
+    for (const attr of attrs) {
       if (doc.f?.[attr.baseName] || !extra[attr.baseName]) continue;
       (doc.f ??= {})[attr.baseName] = extra[attr.baseName]!;
       filled++;
     }
   }
-  out[model] = doc;
+  out[model] = { a: attrs.map((x) => [x.baseName, x.type, x.format]), ...doc };
 }
-const target = join(dirname(fileURLToPath(import.meta.url)), 'descriptions.json');
+const target = join(dirname(fileURLToPath(import.meta.url)), 'models.json');
 writeFileSync(target, JSON.stringify(out) + '\n');
 console.log(`wrote ${Object.keys(out).length} models (${filled} field descriptions from kubernetes-models) to ${target}`);
