@@ -98,11 +98,13 @@ export function parseRoute(path: string): RouteInfo | undefined {
     const rt = findResource(group, version, rest[2]!);
     if (rt && rt.namespaced) {
       if (rest.length > 5) return undefined;
+      if (rest[4] !== undefined && !rt.subresources.some((s) => s.name === rest[4])) return undefined;
       return { rt, namespace: decodeURIComponent(rest[1]!), name: rest[3] && decodeURIComponent(rest[3]), subresource: rest[4], watchPath };
     }
   }
   const rt = findResource(group, version, rest[0]!);
   if (!rt || rest.length > 3) return undefined;
+  if (rest[2] !== undefined && !rt.subresources.some((s) => s.name === rest[2])) return undefined;
   return { rt, name: rest[1] && decodeURIComponent(rest[1]), subresource: rest[2], watchPath };
 }
 

@@ -378,6 +378,8 @@ export class ClusterApi {
       const now = this.now();
       marked.metadata.deletionTimestamp = nowTimestamp(new Date(now.getTime() + podGrace * 1000));
       marked.metadata.deletionGracePeriodSeconds = podGrace;
+      // Setting deletionTimestamp bumps a kept generation (registry/store.go markAsDeleting, rest/delete.go BeforeDelete).
+      if ((marked.metadata.generation ?? 0) > 0) marked.metadata.generation = marked.metadata.generation! + 1;
       if (isNamespace) {
         // The namespace controller (sim part 2) empties it and removes spec.finalizers; until then it is Terminating.
         (marked as any).status = { ...((marked as any).status ?? {}), phase: 'Terminating' };

@@ -120,6 +120,15 @@ export function serveWatch(
   }
 
   const onEvent = (e: StoredEvent) => {
+    try {
+      deliver(e);
+    } catch (err) {
+      // Encoding failed (e.g. a Table printer choked on the object): end this watch; the client re-lists.
+      console.error(`watch on ${rt.plural} failed:`, err);
+      finish();
+    }
+  };
+  const deliver = (e: StoredEvent) => {
     const obj = fromStorage(rt, e.object);
     const k = keyOf(obj);
     const now = matches(obj);

@@ -242,7 +242,12 @@ export class ObjectStore implements StoreReader {
     const ns = e.object.metadata.namespace ?? '';
     for (const s of [...subs]) {
       if (s.namespace !== undefined && s.namespace !== ns) continue;
-      s.listener.event(e);
+      try {
+        s.listener.event(e);
+      } catch (err) {
+        // A failing watcher must not fail the write that notified it (or the other watchers).
+        console.error(`ObjectStore: a watch listener on ${keyString(e.key)} failed:`, err);
+      }
     }
   }
 }
