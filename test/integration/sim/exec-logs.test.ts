@@ -6,12 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough, Writable } from 'node:stream';
+import { WebSocket } from 'ws';
 import * as k8s from '@kubernetes/client-node';
 import { SimProvider } from '../../../sandbox/providers/sim/index.ts';
 import { findResource } from '../../../sandbox/providers/sim/api/resources.ts';
 import type { SimCluster } from '../../../sandbox/providers/sim/index.ts';
 import { EchoRuntimeTestDouble } from './echo-runtime.ts';
-import { SimHarness, availableMinors, skipNote, type TestCluster } from './harness.ts';
+import { SimHarness, availableMinors, skipNote, waitFor, type TestCluster } from './harness.ts';
 
 const pods = findResource('', 'v1', 'pods')!;
 const runtime = new EchoRuntimeTestDouble();
@@ -116,6 +117,69 @@ describe.skipIf(missing)('kubectl exec and logs with a test-double runtime', () 
       new k8s.Exec(kc).exec('default', 'shell', 'app', ['cat'], stdout, null, stdin, false, (s) => resolve(s)).then(() => stdin.end('x'), reject);
     });
     expect(ok.status).toBe('Success');
+  });
+});
+
+describe('exec channel protocol on the wire', () => {
+  const provider = new SimProvider({ runtimeFor: () => runtime });
+  let sim: SimCluster;
+  let caCertPem: string;
+  beforeAll(async () => {
+    await provider.create({ id: 'wire' });
+    const server = await provider.simServer();
+    sim = server.cluster('wire')!;
+    caCertPem = server.tls.caCertPem;
+    runningPod(sim, 'wired');
+  });
+  afterAll(() => provider.close());
+
+  function connect(protocols: string[], query: string) {
+    const ws = new WebSocket(`${sim.url.replace('https:', 'wss:')}/api/v1/namespaces/default/pods/wired/exec?${query}`, protocols, {
+      ca: caCertPem,
+      headers: { authorization: `Bearer ${sim.token}` },
+    });
+    const frames: { channel: number; text: string }[] = [];
+    ws.on('message', (d: Buffer) => frames.push({ channel: d[0]!, text: d.subarray(1).toString() }));
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    const opened = new Promise<void>((r, j) => {
+      ws.on('open', () => r());
+      ws.on('error', j);
+    });
+    return { ws, frames, closed, opened };
+  }
+
+  it('v5: echoes the subprotocol, answers pings, takes resize and the stdin close frame, ends with a status', async () => {
+    const c = connect(['v5.channel.k8s.io', 'v4.channel.k8s.io'], 'command=sh&command=-c&command=exit%205&stdin=true&stdout=true&stderr=true');
+    await c.opened;
+    expect(c.ws.protocol).toBe('v5.channel.k8s.io');
+    const pong = new Promise<void>((r) => c.ws.once('pong', () => r()));
+    c.ws.ping();
+    await pong;
+    c.ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":100,"Height":30}')]));
+    c.ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('abc')]));
+    await waitFor(() => c.frames.some((f) => f.channel === 2));
+    c.ws.send(Buffer.from([255, 0]));
+    expect(await c.closed).toBe(1000);
+    expect(c.frames.filter((f) => f.channel === 1).map((f) => f.text).join('')).toBe('ran: sh -c exit 5\nresize 100x30\nabc');
+    expect(c.frames.filter((f) => f.channel === 2).map((f) => f.text).join('')).toBe('ABC');
+    const status = JSON.parse(c.frames.find((f) => f.channel === 3)!.text);
+    expect(status).toEqual({
+      metadata: {},
+      status: 'Failure',
+      message: 'command terminated with non-zero exit code: error executing command [...], exit code 5',
+      reason: 'NonZeroExitCode',
+      details: { causes: [{ reason: 'ExitCode', message: '5' }] },
+    });
+  });
+
+  it('v4 is accepted when offered alone; unsupported subprotocols are refused with a Status', async () => {
+    const v4 = connect(['v4.channel.k8s.io'], 'command=true&stdout=true');
+    await v4.opened;
+    expect(v4.ws.protocol).toBe('v4.channel.k8s.io');
+    await v4.closed;
+    expect(JSON.parse(v4.frames.find((f) => f.channel === 3)!.text)).toEqual({ metadata: {}, status: 'Success' });
+    const old = connect(['channel.k8s.io'], 'command=true&stdout=true');
+    await expect(old.opened).rejects.toThrow(/Unexpected server response: 400/);
   });
 });
 
