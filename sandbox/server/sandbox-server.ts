@@ -79,6 +79,11 @@ export class SandboxServer {
     };
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: true });
     this.http = createServer((req, res) => {
+      if (!this.hostAllowed(req.headers.host)) {
+        res.writeHead(403, { 'Content-Type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: 'forbidden_host', message: `this server answers only to its own address, not ${req.headers.host ?? '(no Host)'}` }));
+        return;
+      }
       const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader('Referrer-Policy', 'same-origin');
@@ -138,6 +143,25 @@ export class SandboxServer {
     return loopback ? own.has(u.hostname) : u.hostname === this.options.host;
   }
 
+  /**
+   * hostAllowed guards a loopback-bound server against DNS rebinding: a page on
+   * another site whose name resolves to 127.0.0.1 sends its own name as Host.
+   * Bound to another address, the Host is not checked (the Origin check still is).
+   */
+  hostAllowed(host: string | undefined): boolean {
+    if (!['127.0.0.1', 'localhost', '::1'].includes(this.options.host)) return true;
+    if (!host) return false;
+    const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+    if (['127.0.0.1', 'localhost', '[::1]'].includes(name)) return true;
+    return (this.options.allowOrigins ?? []).some((o) => {
+      try {
+        return new URL(o).hostname === name;
+      } catch {
+        return false;
+      }
+    });
+  }
+
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     const reject = (status: number, message: string) => {
@@ -148,6 +172,7 @@ export class SandboxServer {
       );
     };
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    if (!this.hostAllowed(req.headers.host)) return reject(403, `this server answers only to its own address`);
     if (url.pathname !== '/api/terminal') return reject(404, `no WebSocket at ${url.pathname}`);
     const origin = req.headers.origin;
     if (!origin || !this.originAllowed(origin)) return reject(403, `WebSocket connections from ${origin ?? 'an unknown origin'} are not allowed`);

@@ -102,6 +102,23 @@ describe('kslab serve: sessions', () => {
     expect((await b.fetch('/api/session/keepalive')).status).toBe(405);
     expect((await post('/api/session/keepalive', '', { Origin: 'https://evil.example' })).status).toBe(403);
   });
+
+  it('answers only to its own host name when bound to 127.0.0.1 (DNS rebinding)', async () => {
+    const s = await server();
+    const { request } = await import('node:http');
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${s.url}/api/health`, { headers: { Host: host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await status(`127.0.0.1:${s.port}`)).toBe(200);
+    expect(await status(`localhost:${s.port}`)).toBe(200);
+    expect(await status(`rebound.evil.example:${s.port}`)).toBe(403);
+  });
 });
 
 describe('kslab serve: the terminal', () => {
@@ -222,8 +239,10 @@ describe('kslab serve: the terminal', () => {
     await b.session();
     const t = await openTerminal(b);
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && !t.controls.some((c) => c.type === 'view')) await new Promise((r) => setTimeout(r, 50));
-    const view = t.controls.filter((c) => c.type === 'view').at(-1).view;
+    // Each watch lists on its own, so the first pictures may be partial; wait for the full one.
+    const full = () => t.controls.filter((c) => c.type === 'view' && c.view.nodes.length === 3 && c.view.storageClasses.length > 0).at(-1);
+    while (Date.now() < deadline && !full()) await new Promise((r) => setTimeout(r, 50));
+    const view = full()?.view ?? t.controls.filter((c) => c.type === 'view').at(-1)?.view;
     expect(view.nodes.map((n: { name: string }) => n.name)).toEqual(['lab-control-plane', 'lab-worker', 'lab-worker2']);
     expect(view.storageClasses).toContainEqual(expect.objectContaining({ name: 'standard', isDefault: true, bindingMode: 'WaitForFirstConsumer' }));
   });
