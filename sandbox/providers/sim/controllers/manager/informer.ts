@@ -85,9 +85,10 @@ export class Informer {
 
   /** list returns the cached objects (read-only), optionally of one namespace, in (namespace, name) order. */
   list(namespace?: string): KObject[] {
-    const out: KObject[] = [];
-    for (const o of this.cache.values()) if (namespace === undefined || (o.metadata.namespace ?? '') === namespace) out.push(o);
-    return out.sort((a, b) => (objectKeyOf(a) < objectKeyOf(b) ? -1 : objectKeyOf(a) > objectKeyOf(b) ? 1 : 0));
+    const keyed: [string, KObject][] = [];
+    for (const e of this.cache) if (namespace === undefined || (e[1].metadata.namespace ?? '') === namespace) keyed.push(e);
+    keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return keyed.map((e) => e[1]);
   }
 
   get size(): number {
