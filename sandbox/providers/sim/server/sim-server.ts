@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import type { WebSocketServer } from 'ws';
 import { ObjectStore, DEFAULT_HISTORY } from '../store/store.ts';
 import { findResource } from '../api/resources.ts';
-import { unauthorized, pageNotFound } from '../api/status.ts';
+import { StatusError, unauthorized, pageNotFound } from '../api/status.ts';
 import { admit } from '../admission/index.ts';
 import { toTable } from '../api/tables/index.ts';
 import { openapiDocument, openapiRoot, patchMetaAt, unknownFields } from '../api/openapi/index.ts';
@@ -263,6 +263,9 @@ export class SimServer {
     try {
       const { cluster, rest, query } = this.authenticate(req);
       const route = parseRoute(rest);
+      if (route?.rt.kind === 'Pod' && route.subresource === 'portforward') {
+        throw new StatusError(503, 'ServiceUnavailable', 'pods/portforward is not available in this simulated cluster (kslab-sim models no network to forward to)');
+      }
       if (!route || route.rt.kind !== 'Pod' || route.rt.group !== '' || !route.namespace || !route.name || (route.subresource !== 'exec' && route.subresource !== 'attach')) {
         throw pageNotFound();
       }
