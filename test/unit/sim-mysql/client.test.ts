@@ -199,3 +199,30 @@ describe('mariadb:11.4', () => {
     expect(m.logs()).toContain('You need to specify one of MARIADB_ROOT_PASSWORD, MARIADB_ROOT_PASSWORD_HASH, MARIADB_ALLOW_EMPTY_ROOT_PASSWORD and MARIADB_RANDOM_ROOT_PASSWORD');
   });
 });
+
+describe('failing storage', () => {
+  it('turns I/O errors under the datadir (NFS server stopped) into the storage-engine error', async () => {
+    let down = false;
+    const nvol = h.volume('nfs');
+    const n = h.start({ volume: nvol, health: () => (down ? 'EIO' : undefined) });
+    await n.waitForLog("port: 3306  MySQL Community Server - GPL.");
+    down = true;
+    const r = await n.exec(['mysql', '-uroot', '-ppassword', '-e', 'CREATE DATABASE x']);
+    expect(r.stderr).toBe(WARNING + "ERROR 1030 (HY000) at line 1: Got error 5 - 'I/O error' from storage engine\n");
+    down = false;
+    expect((await n.exec(['mysql', '-uroot', '-ppassword', '-e', 'CREATE DATABASE x'])).code).toBe(0);
+  });
+
+  it('a read-only datadir stops the server with its own message, exit 1', async () => {
+    const ro = h.start({ volume: h.volume('ro'), readOnly: true });
+    expect(await ro.container.exited).toBe(1);
+    expect(ro.logs()).toMatch(/Read-only file system/);
+  });
+
+  it('bounds expression nesting like the server parser does', async () => {
+    const deep = 'SELECT ' + '('.repeat(5000) + '1' + ')'.repeat(5000);
+    const r = await sql(deep);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^mysql: \[Warning\].*\nERROR 1064 \(42000\) at line 1: memory exhausted near '\(+/);
+  });
+});

@@ -16,7 +16,7 @@ export interface Harness {
   base: string;
   /** volume makes (or returns) a host directory standing for a volume. */
   volume(name: string): string;
-  start(opts: { image?: string; env?: Record<string, string>; volume?: string; name?: string; args?: string[]; command?: string[] }): Running;
+  start(opts: { image?: string; env?: Record<string, string>; volume?: string; name?: string; args?: string[]; command?: string[]; readOnly?: boolean; health?: () => 'EIO' | undefined }): Running;
   cleanup(): Promise<void>;
 }
 
@@ -42,7 +42,7 @@ export function makeHarness(): Harness {
       const id = `c${++seq}`;
       const image = resolveImage(opts.image ?? 'mysql:8.4');
       if (!image) throw new Error(`image ${opts.image} not in catalogue`);
-      const mounts = opts.volume ? [{ containerPath: '/var/lib/mysql', hostPath: opts.volume, source: mountSource.nodeDisk() }] : [];
+      const mounts = opts.volume ? [{ containerPath: '/var/lib/mysql', hostPath: opts.volume, source: mountSource.nodeDisk(), readOnly: opts.readOnly, health: opts.health }] : [];
       const fs = new ContainerFs({ rootfs: join(base, 'rootfs', id), image: image.image.layer, mounts, hostname: opts.name ?? `mysql-${id}` });
       const container = startContainer({
         image,

@@ -16,6 +16,7 @@
  *   `use`, `\c`, `\q`, `exit`, `quit`.
  */
 import type { Program, ProgramContext } from '../../containers/program.ts';
+import { FsError } from '../../containers/fs/errors.ts';
 import { LineReader, readAll } from '../../containers/streams.ts';
 import type { Result, Session } from './engine.ts';
 import { formatBox, formatTabs, formatVertical, queryOk, rowsInSet } from './format.ts';
@@ -259,10 +260,25 @@ export function mysqlClientProgram(profile: ServerProfile): Program {
   };
 }
 
-/** runStatement parses and executes one statement on a connection; client-side `use` is just USE. */
+/** OS_ERRNO are Linux errno numbers, for the storage-engine error a failing volume produces. */
+const OS_ERRNO: Record<string, number> = { ENOENT: 2, EIO: 5, EACCES: 13, ENOSPC: 28, EROFS: 30, ESTALE: 116, EFBIG: 27, EPERM: 1 };
+
+/**
+ * runStatement parses and executes one statement on a connection. A volume
+ * that fails underneath (the NFS server stopped: EIO; a full tmpfs: ENOSPC)
+ * surfaces as the storage-engine error a real server reports.
+ */
 function runStatement(conn: ClientConnection, text: string): Result {
   if (!conn.server.running) throw new MysqlError(2013, 'HY000', 'Lost connection to MySQL server during query');
-  return conn.server.engine.execute(parseStatement(text), conn.session);
+  try {
+    return conn.server.engine.execute(parseStatement(text), conn.session);
+  } catch (e) {
+    if (e instanceof FsError) {
+      if (e.code === 'ENOSPC') throw new MysqlError(1114, 'HY000', `The table is full`);
+      throw new MysqlError(1030, 'HY000', `Got error ${OS_ERRNO[e.code] ?? 5} - '${e.message}' from storage engine`);
+    }
+    throw e;
+  }
 }
 
 function writeBatchResult(ctx: ProgramContext, result: Result, f: { tabOutput: boolean; vertical: boolean; header: boolean }): void {

@@ -60,8 +60,17 @@ export class Engine {
     private readonly options: EngineOptions,
   ) {}
 
+  /** aclCache is the last dictionary read: the server keeps its grant tables in memory, so logins work while the disk does not. */
+  private aclCache?: Dictionary;
+
+  /** dictionary reads mysql.ibd; when the disk fails it answers from memory, as the server's dictionary cache would. */
   dictionary(): Dictionary {
-    return this.dir.readDictionary();
+    try {
+      this.aclCache = this.dir.readDictionary();
+    } catch (e) {
+      if (!this.aclCache) throw e;
+    }
+    return structuredClone(this.aclCache);
   }
 
   /** authenticate finds the user a login matches, or throws ER_ACCESS_DENIED_ERROR (1045). */

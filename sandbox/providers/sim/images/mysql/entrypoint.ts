@@ -14,6 +14,7 @@
  */
 import type { ContainerFs } from '../../containers/fs/container-fs.ts';
 import type { Program, ProgramContext } from '../../containers/program.ts';
+import { FsError } from '../../containers/fs/errors.ts';
 import { DataDir, passwordAuth, type Dictionary } from './datadir.ts';
 import { MysqldInstance, ServerLog, mkdirs, pause } from './server.ts';
 import type { ServerProfile } from './profile.ts';
@@ -126,7 +127,7 @@ const MYSQLD_BOOLEAN_FLAGS = new Set(['--initialize', '--initialize-insecure', '
 
 /** mysqldProgram is the server binary (`mysqld` / `mariadbd`). */
 export function mysqldProgram(profile: ServerProfile): Program {
-  return async (ctx) => {
+  return withDatadirErrors(profile, async (ctx) => {
     const args = ctx.argv.slice(1);
     if (args.includes('--version') || args.includes('-V')) {
       ctx.stdout.write(`${profile.serverBinary}  Ver ${profile.version} for Linux on x86_64 (${profile.edition.replace(/\.$/, '')})\n`);
@@ -170,12 +171,31 @@ export function mysqldProgram(profile: ServerProfile): Program {
     const server = new MysqldInstance(ctx, fs, profile, log, { temporary: args.includes('--skip-networking'), processId: ctx.pid1 ? 1 : 200 });
     if (!(await server.start())) return 1;
     return serve(ctx, server);
+  });
+}
+
+/**
+ * withDatadirErrors turns a failing volume under the server (read-only, full,
+ * I/O errors) into the server's own complaint and exit 1, instead of a crash
+ * of the model: `[MY-013276] Failed to set datadir to '/var/lib/mysql/' (OS errno: 30 - Read-only file system)`.
+ */
+function withDatadirErrors(profile: ServerProfile, program: Program): Program {
+  return async (ctx) => {
+    try {
+      return await program(ctx);
+    } catch (e) {
+      if (!(e instanceof FsError)) throw e;
+      const errno: Record<string, number> = { ENOENT: 2, EIO: 5, EACCES: 13, ENOSPC: 28, EROFS: 30, ESTALE: 116, EPERM: 1 };
+      new ServerLog(ctx, profile).line(0, 'ERROR', 'MY-013276', 'Server', `Failed to set datadir to '${profile.datadir}/' (OS errno: ${errno[e.code] ?? 5} - ${e.message})`);
+      new ServerLog(ctx, profile).line(0, 'ERROR', 'MY-010119', 'Server', 'Aborting');
+      return 1;
+    }
   };
 }
 
 /** entrypointProgram is docker-entrypoint.sh. */
 export function entrypointProgram(profile: ServerProfile): Program {
-  return async (ctx) => {
+  return withDatadirErrors(profile, async (ctx) => {
     let args = ctx.argv.slice(1);
     if (args[0]?.startsWith('-')) args = [profile.serverName, ...args];
     const wantsHelp = args.some((a) => ['-?', '--help', '--print-defaults', '-V', '--version'].includes(a));
@@ -218,7 +238,7 @@ export function entrypointProgram(profile: ServerProfile): Program {
     const server = new MysqldInstance(ctx, fs, profile, new ServerLog(ctx, profile), { temporary: false, processId: 1 });
     if (!(await server.start())) return 1;
     return serve(ctx, server);
-  };
+  });
 }
 
 /** firstStart is the entrypoint's initialisation branch; non-zero when the container should exit. */

@@ -156,6 +156,7 @@ export class MysqldInstance {
       return false;
     }
     this.dataDir.startRuntime();
+    this.engine.dictionary();
     if (p.product === 'mysql') {
       log.line(1, 'System', 'MY-013577', 'InnoDB', 'InnoDB initialization has ended.');
       log.line(0, 'Warning', 'MY-010068', 'Server', 'CA certificate ca.pem is self signed.');

@@ -6,7 +6,7 @@
  * MySQL's ER_NOT_SUPPORTED_YET wording and says the server is simulated;
  * invalid SQL gets ER_PARSE_ERROR quoting the text from the bad token on.
  */
-import { er } from './errors.ts';
+import { er, MysqlError } from './errors.ts';
 import { lineOf, tokenize, type Token } from './lexer.ts';
 
 export type Value = number | string | null;
@@ -80,8 +80,12 @@ const RESERVED = new Set([
   'CROSS', 'OUTER', 'DISTINCT', 'TRUE', 'FALSE', 'INTERVAL', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'BETWEEN', 'DESCRIBE', 'TRUNCATE',
 ]);
 
+/** MAX_DEPTH bounds expression nesting: MySQL's parser stack runs out too (`memory exhausted near …`), and ours must never exhaust the JS stack. */
+const MAX_DEPTH = 200;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(
     private readonly sql: string,
     private readonly t: Token[],
@@ -567,9 +571,17 @@ class Parser {
   // ---- expressions: OR < XOR/AND < NOT < comparison < + - < * / % < unary ----
 
   expr(): Expr {
-    let l = this.andExpr();
-    while (this.acceptWord('OR') || this.acceptOp('||')) l = { k: 'bin', op: 'OR', l, r: this.andExpr() };
-    return l;
+    if (++this.depth > MAX_DEPTH) {
+      const tok = this.peek();
+      throw new MysqlError(1064, '42000', `memory exhausted near '${this.sql.slice(tok.pos, tok.pos + 80)}' at line ${lineOf(this.sql, tok.pos)}`);
+    }
+    try {
+      let l = this.andExpr();
+      while (this.acceptWord('OR') || this.acceptOp('||')) l = { k: 'bin', op: 'OR', l, r: this.andExpr() };
+      return l;
+    } finally {
+      this.depth--;
+    }
   }
 
   andExpr(): Expr {
@@ -579,8 +591,11 @@ class Parser {
   }
 
   notExpr(): Expr {
-    if (this.acceptWord('NOT')) return { k: 'not', e: this.notExpr() };
-    return this.comparison();
+    let nots = 0;
+    while (this.acceptWord('NOT')) nots++;
+    let e = this.comparison();
+    for (; nots > 0; nots--) e = { k: 'not', e };
+    return e;
   }
 
   comparison(): Expr {
@@ -639,9 +654,17 @@ class Parser {
   }
 
   unary(): Expr {
-    if (this.acceptOp('-')) return { k: 'neg', e: this.unary() };
-    if (this.acceptOp('+')) return this.unary();
-    if (this.acceptOp('!')) return { k: 'not', e: this.unary() };
+    if (this.isOp('-') || this.isOp('+') || this.isOp('!')) {
+      if (++this.depth > MAX_DEPTH) this.fail();
+      try {
+        if (this.acceptOp('-')) return { k: 'neg', e: this.unary() };
+        if (this.acceptOp('+')) return this.unary();
+        this.op('!');
+        return { k: 'not', e: this.unary() };
+      } finally {
+        this.depth--;
+      }
+    }
     return this.primary();
   }
 
