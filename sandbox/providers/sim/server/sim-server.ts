@@ -32,6 +32,7 @@ import type { ContainerRuntime } from '../streams/types.ts';
 import type { StoreWatch } from '../store/store.ts';
 import { startControlPlane, type ControllerManager, type ControlPlaneOptions } from '../controllers/manager/index.ts';
 import { createStorageBackends, destroyStorageBackends, type StorageBackends } from '../dataroot/storage-backends.ts';
+import { kubeletRuntime } from '../kubelet/index.ts';
 
 export interface SimServerOptions {
   /** host to listen on; 127.0.0.1 unless told otherwise. */
@@ -87,7 +88,8 @@ export class SimCluster {
     private readonly server: SimServer,
     private readonly opts: SimClusterOptions,
   ) {
-    this.runtime = opts.runtime;
+    // Without a runtime from the caller, the kubelet model (../kubelet) serves exec/attach/logs.
+    this.runtime = opts.runtime ?? kubeletRuntime(() => this.controllers);
     this.api = this.freshApi();
     this.bootstrap();
     this.startControllers();
@@ -132,7 +134,7 @@ export class SimCluster {
   private startControllers(): void {
     this.storage = createStorageBackends({ clusterId: this.id, dataDir: this.server.options.dataDir });
     // `storage` rides along in the options; storage controllers find it with storageBackendsOf(ctx).
-    this.controllers = startControlPlane(this.api, { ...this.server.options.controlPlane, ...this.opts.controlPlane, storage: this.storage } as ControlPlaneOptions);
+    this.controllers = startControlPlane(this.api, { tokenKeyPem: this.server.tls.keyPem, ...this.server.options.controlPlane, ...this.opts.controlPlane, storage: this.storage } as ControlPlaneOptions);
   }
 
   private bootstrap(): void {

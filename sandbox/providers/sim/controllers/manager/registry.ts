@@ -14,6 +14,7 @@ import { NodeAgents, NodeLifecycleController, TaintEvictionController, PodGarbag
 import { PersistentVolumeController, PvcProtectionController, PvProtectionController } from '../pv-binder/index.ts';
 import { runningProvisioners } from '../provisioners/index.ts';
 import { AttachDetachController, CsiAttacherController, attachingDrivers } from '../attach-detach/index.ts';
+import { Kubelets } from '../../kubelet/kubelet.ts';
 
 export interface ControllerRegistration {
   name: string;
@@ -39,4 +40,5 @@ export const controllerRegistry: ControllerRegistration[] = [
   ...runningProvisioners.map((p) => ({ name: p.controller, create: p.create })),
   { name: 'attachdetach-controller', create: () => new AttachDetachController() },
   ...attachingDrivers.map((d) => ({ name: `csi-attacher-${d}`, create: () => new CsiAttacherController(d) })),
+  { name: 'kubelet', create: () => new Kubelets() },
 ];

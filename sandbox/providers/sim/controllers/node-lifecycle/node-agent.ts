@@ -55,6 +55,14 @@ export class NodeAgents implements Controller {
   private readonly timers = new Map<string, TimerHandle>();
   /** lastStatusPost: when each kubelet last posted node status (nodeStatusReportFrequency is 5 min). */
   private readonly lastStatusPost = new Map<string, number>();
+  /** powerListeners: the kubelet model (../../kubelet) stops and restarts a node's containers with its power. */
+  private readonly powerListeners = new Set<(node: string, on: boolean) => void>();
+
+  /** onPowerChange tells a listener when a node's power goes off or on; returns an unsubscribe. */
+  onPowerChange(listener: (node: string, on: boolean) => void): () => void {
+    this.powerListeners.add(listener);
+    return () => this.powerListeners.delete(listener);
+  }
 
   start(ctx: ControllerContext): void {
     this.ctx = ctx;
@@ -89,6 +97,7 @@ export class NodeAgents implements Controller {
     this.off.add(node);
     this.timers.get(node)?.cancel();
     this.timers.delete(node);
+    for (const l of this.powerListeners) l(node, false);
   }
 
   /** powerOn boots the node: the kubelet starts, posts Ready and resumes its heartbeat. */
@@ -96,6 +105,7 @@ export class NodeAgents implements Controller {
     const n = this.requireNode(node);
     if (!this.off.has(node)) return;
     this.off.delete(node);
+    for (const l of this.powerListeners) l(node, true);
     const rec = this.kubelet(node);
     rec.event(n, 'Normal', 'Starting', 'Starting kubelet.');
     this.postReadyStatus(node);
@@ -150,6 +160,8 @@ export class NodeAgents implements Controller {
         }),
       );
     } else if (kind === 'pods') {
+      // With the kubelet model running, it stops containers and deletes the pod itself after the grace period.
+      if (this.ctx.controller('kubelet')) return;
       for (const p of this.pods.list()) {
         if ((p as any).spec?.nodeName !== node || !p.metadata.deletionTimestamp) continue;
         try {

@@ -1,0 +1,879 @@
+/**
+ * Kubelets is the kubelet of every simulated node, run as one controller in
+ * the cluster's controller manager (one queue, one record per pod, keyed by
+ * node). It is modelled on pkg/kubelet: kubelet.go syncPod (admit → volumes
+ * via WaitForAttachAndMount → sandbox → image pull → init containers →
+ * containers), kuberuntime (restart by restartPolicy with the
+ * CrashLoopBackOff back-off, 10 s doubling to 5 min), status/generate.go
+ * (phase and conditions, ./status.ts) and the status manager, which writes
+ * pod status through the status subresource and finally deletes a
+ * terminated pod with grace period 0 (status_manager.go canBeDeleted).
+ *
+ * Containers are the modelled images of ../containers (busybox, nginx,
+ * mysql, …), their volumes real directories (./volumes.ts). A node whose
+ * power is off (../controllers/node-lifecycle) runs nothing: its containers
+ * stop abruptly and it writes no status; on power on its kubelet starts
+ * again, removes pods deleted meanwhile and restarts the others' containers
+ * (restartCount +1, last state Unknown/255, as after a real reboot).
+ *
+ * Not modelled: probes (containers are ready once running), resource limits
+ * and OOM kills, lifecycle hooks, ephemeral containers, sidecar init
+ * containers (restartPolicy Always in initContainers), image pull secrets.
+ */
+import { randomBytes, createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KObject } from '../store/types.ts';
+import type { Controller, ControllerContext } from '../controllers/manager/manager.ts';
+import type { EventRecorder } from '../controllers/manager/events.ts';
+import type { Informer } from '../controllers/manager/informer.ts';
+import type { WorkQueue } from '../controllers/manager/work-queue.ts';
+import type { TimerHandle } from '../controllers/manager/clock.ts';
+import { resources } from '../controllers/manager/resources.ts';
+import { rfc3339 } from '../controllers/manager/events.ts';
+import { StatusError } from '../api/status.ts';
+import { storageBackendsOf, type StorageBackends } from '../dataroot/storage-backends.ts';
+import type { NodeAgents } from '../controllers/node-lifecycle/node-agent.ts';
+import { ContainerFs, mountSource, startContainer, ContainerStartError, type ContainerProcess, type VolumeMount, type Clock as ContainerClock } from '../containers/index.ts';
+import { resolveImage, imagePullError } from '../containers/images/catalogue.ts';
+import '../images/mysql/index.ts';
+import { parseQuantity } from '../admission/validation/quantity.ts';
+import { setUpVolume, removePodDir, nfsServerOf, podDir, type MountedVolume, type VolumeEnvironment } from './volumes.ts';
+import { podPhase, podConditions, mergeConditions, backoffMs, formatGoDuration, type ContainerState, type ContainerStatusView } from './status.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+export const KUBELET_CONTROLLER = 'kubelet';
+
+/** RunRecord is one run of a container (one containerd container id). */
+export interface RunRecord {
+  id: string;
+  image: string;
+  imageID: string;
+  process?: ContainerProcess;
+  startedAt: Date;
+  finishedAt?: Date;
+  exitCode?: number;
+  reason?: string;
+  message?: string;
+}
+
+/** ContainerSlot is one container of the pod spec across its restarts. */
+export interface ContainerSlot {
+  name: string;
+  init: boolean;
+  spec: any;
+  current?: RunRecord;
+  previous?: RunRecord;
+  restartCount: number;
+  waiting?: { reason: string; message?: string };
+  /** crashes counts back-off steps (CrashLoopBackOff), pullFailures the image pull back-off. */
+  crashes: number;
+  backoffUntil?: number;
+  pullFailures: number;
+  pullBackoffUntil?: number;
+  pulling?: boolean;
+}
+
+/** PodRecord is what a node's kubelet knows of one pod it runs. */
+export interface PodRecord {
+  uid: string;
+  namespace: string;
+  name: string;
+  node: string;
+  podIP?: string;
+  startTime: string;
+  volumes: Map<string, MountedVolume>;
+  /** mountTrouble: per volume, when the first failing attempt began and the next retry delay. */
+  mountTrouble: Map<string, { since: number; retryMs: number; reported: boolean }>;
+  slots: ContainerSlot[];
+  terminating?: { killTimer?: TimerHandle; started: boolean };
+  removed: boolean;
+}
+
+export interface KubeletOptions {
+  /** imagePullMs gives the simulated pull time of an image (default: 200 ms + 10 ms per MB, at most 3 s). */
+  imagePullMs?: (sizeBytes: number) => number;
+}
+
+export class Kubelets implements Controller {
+  readonly name = KUBELET_CONTROLLER;
+  private ctx!: ControllerContext;
+  private pods!: Informer;
+  private nodes!: Informer;
+  private claims!: Informer;
+  private volumes!: Informer;
+  private attachments!: Informer;
+  private configMaps!: Informer;
+  private secrets!: Informer;
+  private serviceAccounts!: Informer;
+  private queue!: WorkQueue;
+  private storage!: StorageBackends;
+  private readonly records = new Map<string, PodRecord>();
+  private readonly recorders = new Map<string, EventRecorder>();
+  /** pulled: per node, the canonical refs of images it has (IfNotPresent pulls once). */
+  private readonly pulled = new Map<string, Set<string>>();
+  private readonly usedIPs = new Map<string, Set<number>>();
+  private readonly off = new Set<string>();
+  private unsubscribe: (() => void)[] = [];
+
+  constructor(private readonly options: KubeletOptions = {}) {}
+
+  start(ctx: ControllerContext): void {
+    this.ctx = ctx;
+    this.storage = storageBackendsOf(ctx);
+    this.pods = ctx.informer(resources.pods);
+    this.nodes = ctx.informer(resources.nodes);
+    this.claims = ctx.informer(resources.persistentvolumeclaims);
+    this.volumes = ctx.informer(resources.persistentvolumes);
+    this.attachments = ctx.informer(resources.volumeattachments);
+    this.configMaps = ctx.informer(resources.configmaps);
+    this.secrets = ctx.informer(resources.secrets);
+    this.serviceAccounts = ctx.informer(resources.serviceaccounts);
+    this.queue = ctx.queue(this.name, (key) => this.sync(key));
+    const agents = ctx.controller<NodeAgents>('kubelet-heartbeat');
+    if (agents) {
+      for (const n of this.nodes.list()) if (!agents.isPoweredOn(n.metadata.name!)) this.off.add(n.metadata.name!);
+      this.unsubscribe.push(agents.onPowerChange((node, on) => (on ? this.powerOn(node) : this.powerOff(node))));
+    }
+    this.pods.addHandler({
+      add: (p) => this.enqueue(p),
+      update: (_o, p) => this.enqueue(p),
+      delete: (p) => this.enqueue(p),
+    });
+    // A VolumeAttachment turning attached unblocks WaitForAttachAndMount of that node's pods.
+    this.attachments.addHandler({
+      update: (_o, va) => this.enqueueNode((va as any).spec?.nodeName),
+      add: (va) => this.enqueueNode((va as any).spec?.nodeName),
+    });
+    const nfs = nfsServerOf(this.storage.dataRoot);
+    this.unsubscribe.push(nfs.onStateChange(() => {
+      for (const r of this.records.values()) this.queue.add(`${r.namespace}/${r.name}`);
+    }));
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe = [];
+    for (const r of this.records.values()) {
+      r.terminating?.killTimer?.cancel();
+      for (const s of r.slots) s.current?.process?.kill('KILL');
+    }
+  }
+
+  /** record returns the kubelet's record of a pod (by uid), for the runtime and tests. */
+  record(uid: string): PodRecord | undefined {
+    return this.records.get(uid);
+  }
+
+  /** isNodeOn says whether a node's kubelet is running. */
+  isNodeOn(node: string): boolean {
+    return !this.off.has(node);
+  }
+
+  get clock(): ControllerContext['clock'] {
+    return this.ctx.clock;
+  }
+
+  private enqueue(p: KObject): void {
+    if (!(p as any).spec?.nodeName) return;
+    const key = `${p.metadata.namespace}/${p.metadata.name}`;
+    // A pod new to its kubelet reaches it through a watch and the pod worker a moment after binding;
+    // the 1 ms keeps the order of events (Scheduled before Pulling) on a fake clock.
+    if (!this.records.has(p.metadata.uid!) && !p.metadata.deletionTimestamp) this.queue.addAfter(key, 1);
+    else this.queue.add(key);
+  }
+
+  private enqueueNode(node: string | undefined): void {
+    if (!node) return;
+    for (const r of this.records.values()) if (r.node === node) this.queue.add(`${r.namespace}/${r.name}`);
+  }
+
+  private recorder(node: string): EventRecorder {
+    let r = this.recorders.get(node);
+    if (!r) this.recorders.set(node, (r = this.ctx.recorder('kubelet', { host: node })));
+    return r;
+  }
+
+  // ---- power ----
+
+  /** powerOff: every container on the node dies at once; nothing is written to the API. */
+  private powerOff(node: string): void {
+    this.off.add(node);
+    for (const r of this.records.values()) {
+      if (r.node !== node) continue;
+      r.terminating?.killTimer?.cancel();
+      r.terminating = undefined;
+      for (const s of r.slots) s.current?.process?.kill('KILL');
+    }
+  }
+
+  /**
+   * powerOn is a kubelet start after a reboot: containers are gone (their
+   * last state becomes Unknown, exit code 255), pods are synced again —
+   * deleted ones are cleaned up, the others' containers restart.
+   */
+  private powerOn(node: string): void {
+    this.off.delete(node);
+    const now = this.ctx.clock.now();
+    for (const r of this.records.values()) {
+      if (r.node !== node) continue;
+      for (const s of r.slots) {
+        const run = s.current;
+        if (!run) continue;
+        if (run.exitCode === undefined || run.reason === undefined || run.process?.running) {
+          run.finishedAt ??= now;
+          run.exitCode = 255;
+          run.reason = 'Unknown';
+        }
+        if (s.init && run.exitCode === 0) continue;
+        s.previous = run;
+        s.current = undefined;
+        s.restartCount++;
+        s.waiting = { reason: 'ContainerCreating' };
+      }
+      this.queue.add(`${r.namespace}/${r.name}`);
+    }
+  }
+
+  // ---- sync ----
+
+  private sync(key: string): void {
+    const [namespace, name] = key.split('/') as [string, string];
+    const pod = this.pods.get(namespace, name);
+    // Records of pods that are gone (or were replaced under the same name).
+    for (const r of [...this.records.values()]) {
+      if (r.namespace !== namespace || r.name !== name || (pod && pod.metadata.uid === r.uid)) continue;
+      if (this.off.has(r.node)) continue;
+      this.killAll(r, 'KILL');
+      this.cleanUp(r);
+    }
+    if (!pod) return;
+    const node: string | undefined = (pod as any).spec?.nodeName;
+    if (!node || this.off.has(node) || !this.nodes.get('', node)) return;
+    let rec = this.records.get(pod.metadata.uid!);
+    if (pod.metadata.deletionTimestamp) {
+      this.terminate(pod, rec);
+      return;
+    }
+    const phase = (pod as any).status?.phase;
+    if (!rec) {
+      if (phase === 'Succeeded' || phase === 'Failed') return;
+      rec = this.admit(pod, node);
+    }
+    if (rec.removed) return;
+    this.syncPod(pod, rec);
+  }
+
+  private admit(pod: KObject, node: string): PodRecord {
+    const spec = (pod as any).spec ?? {};
+    const rec: PodRecord = {
+      uid: pod.metadata.uid!,
+      namespace: pod.metadata.namespace!,
+      name: pod.metadata.name!,
+      node,
+      startTime: (pod as any).status?.startTime ?? rfc3339(this.ctx.clock.now()),
+      volumes: new Map(),
+      mountTrouble: new Map(),
+      slots: [
+        ...(spec.initContainers ?? []).map((c: any) => ({ name: c.name, init: true, spec: c, restartCount: 0, crashes: 0, pullFailures: 0 })),
+        ...(spec.containers ?? []).map((c: any) => ({ name: c.name, init: false, spec: c, restartCount: 0, crashes: 0, pullFailures: 0 })),
+      ],
+      removed: false,
+    };
+    this.records.set(rec.uid, rec);
+    return rec;
+  }
+
+  private syncPod(pod: KObject, rec: PodRecord): void {
+    const spec = (pod as any).spec ?? {};
+    const restartPolicy: string = spec.restartPolicy ?? 'Always';
+    const done = this.finished(rec, restartPolicy);
+    if (!done) {
+      const mounted = this.mountVolumes(pod, rec);
+      if (mounted) {
+        if (!rec.podIP) rec.podIP = spec.hostNetwork ? this.nodeIP(rec.node) : this.allocateIP(rec.node);
+        this.runContainers(pod, rec, restartPolicy);
+      }
+    }
+    this.writeStatus(pod, rec);
+  }
+
+  /** finished: the pod reached Succeeded/Failed and nothing restarts any more. */
+  private finished(rec: PodRecord, restartPolicy: string): boolean {
+    const phase = podPhase(restartPolicy, rec.slots.filter((s) => s.init).map((s) => this.view(s)), rec.slots.filter((s) => !s.init).map((s) => this.view(s)));
+    return phase === 'Succeeded' || phase === 'Failed';
+  }
+
+  /** mountVolumes is WaitForAttachAndMount: true once every volume is set up. */
+  private mountVolumes(pod: KObject, rec: PodRecord): boolean {
+    const env = this.volumeEnv(rec.node);
+    const nowMs = this.ctx.clock.now().getTime();
+    let all = true;
+    for (const vol of (pod as any).spec?.volumes ?? []) {
+      if (rec.volumes.has(vol.name)) continue;
+      const trouble = rec.mountTrouble.get(vol.name);
+      const out = setUpVolume(env, pod, vol);
+      if (out.kind === 'mounted') {
+        rec.volumes.set(vol.name, out.volume);
+        rec.mountTrouble.delete(vol.name);
+        continue;
+      }
+      all = false;
+      const key = `${rec.namespace}/${rec.name}`;
+      if (out.kind === 'waiting') {
+        // Woken by the VolumeAttachment informer; a slow poll as the volume manager's reconciler does too.
+        this.queue.addAfter(key, 2_000);
+        continue;
+      }
+      const t = trouble ?? { since: nowMs, retryMs: 500, reported: false };
+      rec.mountTrouble.set(vol.name, t);
+      if (out.hangMs && nowMs - t.since < out.hangMs) {
+        // The mount blocks (an unreachable NFS server): nothing to report until mount.nfs gives up.
+        this.queue.addAfter(key, out.hangMs - (nowMs - t.since));
+        continue;
+      }
+      this.recorder(rec.node).event(pod, 'Warning', 'FailedMount', out.message);
+      t.reported = true;
+      if (out.hangMs) t.since = nowMs;
+      // Volume operations back off 500 ms doubling to 2m2s (nestedpendingoperations).
+      this.queue.addAfter(key, t.retryMs);
+      t.retryMs = Math.min(122_000, t.retryMs * 2);
+    }
+    return all;
+  }
+
+  private runContainers(pod: KObject, rec: PodRecord, restartPolicy: string): void {
+    const inits = rec.slots.filter((s) => s.init);
+    for (const s of inits) {
+      const run = s.current;
+      if (run?.process?.running || (run && run.exitCode === undefined)) return;
+      if (run && run.exitCode === 0) continue;
+      if (run && run.exitCode !== 0) {
+        if (restartPolicy === 'Never') return;
+        if (!this.restartDue(pod, rec, s)) return;
+      }
+      this.startSlot(pod, rec, s);
+      return;
+    }
+    for (const s of rec.slots) {
+      if (s.init) continue;
+      const run = s.current;
+      if (run?.process?.running) continue;
+      if (run && run.exitCode === undefined) continue;
+      if (run) {
+        const restart = restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && run.exitCode !== 0);
+        if (!restart) continue;
+        if (!this.restartDue(pod, rec, s)) continue;
+      }
+      this.startSlot(pod, rec, s);
+    }
+  }
+
+  /**
+   * restartDue applies the crash back-off (kuberuntime doBackOff): the first
+   * restart is immediate, later ones wait 10 s, 20 s, 40 s … 5 min, counted
+   * from the container's finish; meanwhile it is CrashLoopBackOff.
+   */
+  private restartDue(pod: KObject, rec: PodRecord, s: ContainerSlot): boolean {
+    const now = this.ctx.clock.now().getTime();
+    const finished = s.current!.finishedAt!.getTime();
+    // A container that ran for 10 minutes resets its back-off (2 × the 5 min cap).
+    if (finished - s.current!.startedAt.getTime() > 600_000) s.crashes = 0;
+    if (s.crashes === 0) {
+      s.crashes = 1;
+      return true;
+    }
+    const delay = backoffMs(s.crashes - 1);
+    if (now >= finished + delay) {
+      s.crashes++;
+      return true;
+    }
+    const msg = `back-off ${formatGoDuration(delay)} restarting failed container=${s.name} pod=${rec.name}_${rec.namespace}(${rec.uid})`;
+    if (s.waiting?.reason !== 'CrashLoopBackOff' || s.waiting.message !== msg) {
+      s.waiting = { reason: 'CrashLoopBackOff', message: msg };
+    }
+    this.recorder(rec.node).event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${s.name} in pod ${rec.name}_${rec.namespace}(${rec.uid})`);
+    this.queue.addAfter(`${rec.namespace}/${rec.name}`, finished + delay - now);
+    return false;
+  }
+
+  /** startSlot pulls the image if needed, then creates and starts the container. */
+  private startSlot(pod: KObject, rec: PodRecord, s: ContainerSlot): void {
+    const key = `${rec.namespace}/${rec.name}`;
+    const rc = this.recorder(rec.node);
+    const image: string = s.spec.image ?? '';
+    const ref = this.ctx.clock.now().getTime();
+    if (s.pulling) return;
+    if (s.pullBackoffUntil !== undefined && ref < s.pullBackoffUntil) {
+      const last = imagePullError(image);
+      s.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${last.message}` };
+      rc.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
+      rc.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+      this.queue.addAfter(key, s.pullBackoffUntil - ref);
+      return;
+    }
+    const resolved = resolveImage(image);
+    const have = this.pulledOn(rec.node);
+    const policy: string = s.spec.imagePullPolicy ?? (/(:latest$)|^[^:@]*$/.test(image.replace(/^[^/]*\/(?=.*\/)/, '')) ? 'Always' : 'IfNotPresent');
+    if (policy === 'Never' && !(resolved && have.has(resolved.ref.canonical))) {
+      s.waiting = { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` };
+      rc.event(pod, 'Warning', 'ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
+      return;
+    }
+    if (resolved && policy !== 'Always' && have.has(resolved.ref.canonical)) {
+      rc.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+      this.create(pod, rec, s);
+      return;
+    }
+    // A pull takes time; the pod shows ContainerCreating meanwhile.
+    rc.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
+    s.pulling = true;
+    const size = resolved?.image.sizeBytes ?? 0;
+    const ms = this.options.imagePullMs ? this.options.imagePullMs(size) : Math.min(3000, 200 + Math.round(size / 100_000));
+    this.ctx.clock.after(ms, () => {
+      s.pulling = false;
+      const live = this.pods.get(rec.namespace, rec.name);
+      if (!live || live.metadata.uid !== rec.uid || rec.removed || this.off.has(rec.node)) return;
+      if (!resolved) {
+        const err = imagePullError(image);
+        rc.event(live, 'Warning', 'Failed', err.event);
+        rc.event(live, 'Warning', 'Failed', `Error: ${err.reason}`);
+        s.waiting = { reason: err.reason, message: err.message };
+        s.pullBackoffUntil = this.ctx.clock.now().getTime() + backoffMs(s.pullFailures++);
+        this.queue.add(key);
+        return;
+      }
+      s.pullFailures = 0;
+      s.pullBackoffUntil = undefined;
+      have.add(resolved.ref.canonical);
+      rc.event(live, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${formatGoDuration(ms)} (${formatGoDuration(ms)} including waiting). Image size: ${size} bytes.`);
+      this.create(live, rec, s);
+      this.queue.add(key);
+    });
+  }
+
+  /** create builds the container's filesystem view and environment and starts it (Created, Started). */
+  private create(pod: KObject, rec: PodRecord, s: ContainerSlot): void {
+    const rc = this.recorder(rec.node);
+    const resolved = resolveImage(s.spec.image)!;
+    const spec = (pod as any).spec ?? {};
+    let env: { name: string; value: string }[];
+    try {
+      env = this.containerEnv(pod, rec, s.spec);
+    } catch (e) {
+      s.waiting = { reason: 'CreateContainerConfigError', message: (e as Error).message };
+      rc.event(pod, 'Warning', 'Failed', `Error: ${(e as Error).message}`);
+      this.queue.addAfter(`${rec.namespace}/${rec.name}`, 10_000);
+      return;
+    }
+    const id = randomBytes(32).toString('hex');
+    const hostname = spec.hostNetwork ? rec.node : (spec.hostname ?? rec.name).slice(0, 63);
+    const run: RunRecord = {
+      id,
+      image: resolved.ref.canonical,
+      imageID: `${resolved.ref.registry}/${resolved.ref.path}@sha256:${createHash('sha256').update(resolved.ref.canonical).digest('hex')}`,
+      startedAt: this.ctx.clock.now(),
+    };
+    let process: ContainerProcess;
+    try {
+      const fs = this.containerFs(pod, rec, s, id, hostname);
+      const sc = { ...(spec.securityContext ?? {}), ...(s.spec.securityContext ?? {}) };
+      process = startContainer({
+        image: resolved,
+        command: s.spec.command,
+        args: s.spec.args,
+        env,
+        workingDir: s.spec.workingDir,
+        fs,
+        hostname,
+        stdin: !!s.spec.stdin,
+        stdinOnce: !!s.spec.stdinOnce,
+        tty: !!s.spec.tty,
+        user: sc.runAsUser !== undefined ? { uid: sc.runAsUser, gid: sc.runAsGroup } : undefined,
+        clock: this.containerClock(),
+      });
+    } catch (e) {
+      const message = (e as Error).message;
+      rc.event(pod, 'Normal', 'Created', `Created container: ${s.name}`);
+      rc.event(pod, 'Warning', 'Failed', `Error: ${message}`);
+      run.finishedAt = this.ctx.clock.now();
+      run.exitCode = e instanceof ContainerStartError ? 128 : 1;
+      run.reason = 'StartError';
+      run.message = message;
+      this.rotate(s, run);
+      this.queue.add(`${rec.namespace}/${rec.name}`);
+      return;
+    }
+    run.process = process;
+    run.startedAt = process.startedAt;
+    this.rotate(s, run);
+    s.waiting = undefined;
+    rc.event(pod, 'Normal', 'Created', `Created container: ${s.name}`);
+    rc.event(pod, 'Normal', 'Started', `Started container ${s.name}`);
+    const key = `${rec.namespace}/${rec.name}`;
+    void process.exited.then((code) => {
+      run.finishedAt = this.ctx.clock.now();
+      run.exitCode = code;
+      run.reason = code === 0 ? 'Completed' : 'Error';
+      if (!this.off.has(rec.node)) this.queue.add(key);
+    });
+  }
+
+  /** rotate makes a new run current; the one before becomes lastState (and `logs --previous`). */
+  private rotate(s: ContainerSlot, run: RunRecord): void {
+    if (s.current) {
+      s.previous = s.current;
+      s.restartCount++;
+    }
+    s.current = run;
+  }
+
+  private containerClock(): ContainerClock {
+    const clock = this.ctx.clock;
+    return {
+      now: () => clock.now(),
+      sleep: (ms, signal) =>
+        new Promise<void>((resolve) => {
+          if (signal?.aborted) return resolve();
+          const t = clock.after(ms, done);
+          function done(): void {
+            t?.cancel();
+            signal?.removeEventListener('abort', done);
+            resolve();
+          }
+          signal?.addEventListener('abort', done, { once: true });
+        }),
+    };
+  }
+
+  /**
+   * containerFs assembles the mount table: rootfs (overlay), the volume
+   * mounts with subPath, /etc/hosts, /etc/hostname, /etc/resolv.conf and
+   * /dev/termination-log (kubelet_pods.go makeMounts). A hostPath volume
+   * that covers another pod's NFS or RBD mount point on the node shows that
+   * mount too (mount propagation of the host's mounts, as `debug node` sees them).
+   */
+  private containerFs(pod: KObject, rec: PodRecord, s: ContainerSlot, id: string, hostname: string): ContainerFs {
+    const dr = this.storage.dataRoot;
+    const mounts: VolumeMount[] = [];
+    for (const vm of s.spec.volumeMounts ?? []) {
+      const v = rec.volumes.get(vm.name);
+      if (!v) continue;
+      let host = v.hostPath;
+      if (vm.subPath) {
+        const parts = String(vm.subPath).split('/').filter((x) => x && x !== '.');
+        if (parts.includes('..')) throw new ContainerStartError(`failed to prepare subPath for volumeMount "${vm.name}" of container "${s.name}"`);
+        host = join(host, ...parts);
+        mkdirSync(host, { recursive: true, mode: 0o755 });
+      }
+      mounts.push({ containerPath: vm.mountPath, hostPath: host, readOnly: !!vm.readOnly || v.readOnly, source: v.source, capacityBytes: v.capacityBytes, health: v.health });
+      if (v.nodeTreePath !== undefined && !vm.subPath) {
+        const base = v.nodeTreePath === '/' ? '' : v.nodeTreePath;
+        for (const other of this.records.values()) {
+          if (other.node !== rec.node || other.removed) continue;
+          for (const ov of other.volumes.values()) {
+            if (!ov.nodePath || !(ov.nodePath === base || ov.nodePath.startsWith(`${base}/`))) continue;
+            const mp = `${vm.mountPath.replace(/\/$/, '')}${ov.nodePath.slice(base.length)}`;
+            mounts.push({ containerPath: mp, hostPath: ov.hostPath, readOnly: ov.readOnly, source: ov.source, capacityBytes: ov.capacityBytes, health: ov.health });
+          }
+        }
+      }
+    }
+    const pd = dr.ensureNodeDir(rec.node, podDir(rec.uid), 0o750);
+    const spec = (pod as any).spec ?? {};
+    const ip = rec.podIP ?? '';
+    const hosts = spec.hostNetwork
+      ? `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${this.nodeIP(rec.node)}\t${rec.node}\n`
+      : `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${ip}\t${hostname}\n`;
+    writeFileSync(join(pd, 'etc-hosts'), hosts, { mode: 0o644 });
+    writeFileSync(join(pd, 'etc-hostname'), `${hostname}\n`, { mode: 0o644 });
+    const ns = rec.namespace;
+    writeFileSync(join(pd, 'resolv.conf'), spec.hostNetwork && spec.dnsPolicy !== 'ClusterFirstWithHostNet' ? 'nameserver 172.18.0.1\noptions edns0 trust-ad ndots:0\n' : `search ${ns}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`, { mode: 0o644 });
+    const cdir = join(pd, 'containers', s.name);
+    mkdirSync(cdir, { recursive: true });
+    const termLog = join(cdir, id.slice(0, 8));
+    writeFileSync(termLog, '', { mode: 0o666 });
+    const disk = mountSource.nodeDisk();
+    const taken = new Set(mounts.map((m) => m.containerPath.replace(/\/$/, '')));
+    for (const [point, file] of [['/etc/hosts', join(pd, 'etc-hosts')], ['/etc/hostname', join(pd, 'etc-hostname')], ['/etc/resolv.conf', join(pd, 'resolv.conf')], [s.spec.terminationMessagePath ?? '/dev/termination-log', termLog]] as const) {
+      if (!taken.has(point)) mounts.push({ containerPath: point, hostPath: file, source: disk });
+    }
+    const rootfs = dr.nodePath(rec.node, `/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/${id.slice(0, 12)}/fs`);
+    return new ContainerFs({ rootfs, image: resolveImage(s.spec.image)!.image.layer, mounts, hostname, now: () => this.ctx.clock.now().getTime() });
+  }
+
+  /** containerEnv resolves env and envFrom (values, fieldRef, configMap/secret keys) and $(VAR) references. */
+  private containerEnv(pod: KObject, rec: PodRecord, c: any): { name: string; value: string }[] {
+    const ns = rec.namespace;
+    const out = new Map<string, string>();
+    // The service links every pod gets for the `kubernetes` Service (enableServiceLinks for default only).
+    for (const [k, v] of Object.entries({
+      KUBERNETES_SERVICE_HOST: '10.96.0.1',
+      KUBERNETES_SERVICE_PORT: '443',
+      KUBERNETES_SERVICE_PORT_HTTPS: '443',
+      KUBERNETES_PORT: 'tcp://10.96.0.1:443',
+      KUBERNETES_PORT_443_TCP: 'tcp://10.96.0.1:443',
+      KUBERNETES_PORT_443_TCP_PROTO: 'tcp',
+      KUBERNETES_PORT_443_TCP_PORT: '443',
+      KUBERNETES_PORT_443_TCP_ADDR: '10.96.0.1',
+    })) out.set(k, v);
+    const data = (kind: 'configmap' | 'secret', name: string, optional: boolean): Map<string, string> | undefined => {
+      const o: any = kind === 'configmap' ? this.configMaps.get(ns, name) : this.secrets.get(ns, name);
+      if (!o) {
+        if (optional) return undefined;
+        throw new Error(`${kind} "${name}" not found`);
+      }
+      const m = new Map<string, string>();
+      if (kind === 'configmap') for (const [k, v] of Object.entries(o.data ?? {})) m.set(k, String(v));
+      else for (const [k, v] of Object.entries(o.data ?? {})) m.set(k, Buffer.from(String(v), 'base64').toString('utf8'));
+      return m;
+    };
+    for (const ef of c.envFrom ?? []) {
+      const src = ef.configMapRef ? data('configmap', ef.configMapRef.name, !!ef.configMapRef.optional) : ef.secretRef ? data('secret', ef.secretRef.name, !!ef.secretRef.optional) : undefined;
+      for (const [k, v] of src ?? []) out.set(`${ef.prefix ?? ''}${k}`, v);
+    }
+    const expand = (v: string) => v.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, n) => (m === '$$' ? '$' : out.has(n) ? out.get(n)! : m));
+    for (const e of c.env ?? []) {
+      if (e.value !== undefined) out.set(e.name, expand(String(e.value)));
+      else if (e.valueFrom?.fieldRef) {
+        const fp = e.valueFrom.fieldRef.fieldPath;
+        const p = pod as any;
+        const v = fp === 'status.podIP' ? rec.podIP : fp === 'status.hostIP' ? this.nodeIP(rec.node) : fp === 'spec.nodeName' ? rec.node : fp === 'metadata.name' ? rec.name : fp === 'metadata.namespace' ? ns : fp === 'metadata.uid' ? rec.uid : fp === 'spec.serviceAccountName' ? p.spec?.serviceAccountName : undefined;
+        out.set(e.name, v ?? '');
+      } else if (e.valueFrom?.configMapKeyRef || e.valueFrom?.secretKeyRef) {
+        const ref = e.valueFrom.configMapKeyRef ?? e.valueFrom.secretKeyRef;
+        const kind = e.valueFrom.configMapKeyRef ? 'configmap' : 'secret';
+        const m = data(kind, ref.name, !!ref.optional);
+        if (!m) continue;
+        if (!m.has(ref.key)) {
+          if (ref.optional) continue;
+          throw new Error(`couldn't find key ${ref.key} in ${kind === 'configmap' ? 'ConfigMap' : 'Secret'} ${ns}/${ref.name}`);
+        }
+        out.set(e.name, m.get(ref.key)!);
+      } else if (e.valueFrom?.resourceFieldRef) {
+        const r = e.valueFrom.resourceFieldRef;
+        const [k, res] = String(r.resource).split('.');
+        const v = c.resources?.[k === 'limits' ? 'limits' : 'requests']?.[res!];
+        out.set(e.name, String(Math.ceil((v !== undefined ? parseQuantity(v) ?? 0 : 0) / (parseQuantity(r.divisor ?? '1') || 1))));
+      }
+    }
+    return [...out].map(([name, value]) => ({ name, value }));
+  }
+
+  // ---- termination ----
+
+  /**
+   * terminate is the kubelet's killPod for a pod with a deletionTimestamp:
+   * `Killing` events, the image's stop signal, SIGKILL when the grace
+   * period ends, then volumes torn down and the pod object deleted with
+   * grace 0 (the status manager's canBeDeleted).
+   */
+  private terminate(pod: KObject, rec: PodRecord | undefined): void {
+    if (!rec) {
+      this.deleteObject(pod);
+      return;
+    }
+    if (rec.removed) return;
+    const running = rec.slots.filter((s) => s.current?.process?.running);
+    if (running.length && !rec.terminating?.started) {
+      const grace = Number(pod.metadata.deletionGracePeriodSeconds ?? (pod as any).spec?.terminationGracePeriodSeconds ?? 30);
+      rec.terminating = { started: true };
+      const rc = this.recorder(rec.node);
+      for (const s of running) {
+        rc.event(pod, 'Normal', 'Killing', `Stopping container ${s.name}`);
+        const img = resolveImage(s.spec.image)?.image;
+        s.current!.process!.kill(img?.stopSignal ?? 'TERM');
+      }
+      const key = `${rec.namespace}/${rec.name}`;
+      rec.terminating.killTimer = this.ctx.clock.after(Math.max(0, grace) * 1000, () => {
+        if (this.off.has(rec.node)) return;
+        this.killAll(rec, 'KILL');
+        this.queue.add(key);
+      });
+      return;
+    }
+    if (running.length) return;
+    rec.terminating?.killTimer?.cancel();
+    this.cleanUp(rec);
+    this.deleteObject(pod);
+  }
+
+  private killAll(rec: PodRecord, signal: 'KILL' | 'TERM'): void {
+    for (const s of rec.slots) s.current?.process?.kill(signal);
+  }
+
+  /** cleanUp unmounts the pod's volumes and removes its directory (emptyDirs with it) and its containers' layers. */
+  private cleanUp(rec: PodRecord): void {
+    if (rec.removed) return;
+    rec.removed = true;
+    for (const v of rec.volumes.values()) {
+      try {
+        v.teardown?.();
+      } catch {
+        // Ceph/NFS state that is already gone needs no unmount.
+      }
+    }
+    rec.volumes.clear();
+    const dr = this.storage.dataRoot;
+    if (!dr.isDestroyed) {
+      removePodDir(dr, rec.node, rec.uid);
+      for (const s of rec.slots) {
+        for (const run of [s.current, s.previous]) {
+          if (!run) continue;
+          try {
+            rmSync(dr.nodePath(rec.node, `/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/${run.id.slice(0, 12)}`), { recursive: true, force: true });
+          } catch {
+            // nothing left to remove
+          }
+        }
+      }
+    }
+    if (rec.podIP && !rec.podIP.startsWith('172.')) this.usedIPs.get(rec.node)?.delete(Number(rec.podIP.split('.')[3]));
+    this.records.delete(rec.uid);
+  }
+
+  private deleteObject(pod: KObject): void {
+    try {
+      this.ctx.api.delete(resources.pods, pod.metadata.namespace!, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+    } catch (e) {
+      if (!(e instanceof StatusError)) throw e;
+    }
+  }
+
+  // ---- status ----
+
+  /** view is a slot's status.state/lastState, as generateAPIPodStatus reports it. */
+  private view(s: ContainerSlot): ContainerStatusView & { raw: any } {
+    const term = (r: RunRecord): ContainerState => ({
+      terminated: {
+        exitCode: r.exitCode ?? 0,
+        reason: r.reason ?? (r.exitCode === 0 ? 'Completed' : 'Error'),
+        ...(r.message ? { message: r.message } : {}),
+        startedAt: rfc3339(r.startedAt),
+        finishedAt: rfc3339(r.finishedAt ?? r.startedAt),
+        containerID: `containerd://${r.id}`,
+      },
+    });
+    let state: ContainerState;
+    let last: ContainerState = s.previous && s.previous.finishedAt ? term(s.previous) : {};
+    const cur = s.current;
+    if (cur && cur.process?.running && cur.exitCode === undefined) state = { running: { startedAt: rfc3339(cur.startedAt) } };
+    else if (cur && cur.finishedAt) {
+      if (s.waiting && s.waiting.reason !== 'ContainerCreating') {
+        state = { waiting: { ...s.waiting } };
+        last = term(cur);
+      } else state = term(cur);
+    } else state = { waiting: s.waiting ? { ...s.waiting } : { reason: s.init ? 'PodInitializing' : 'ContainerCreating' } };
+    if (!s.init && !cur && !s.waiting) state = { waiting: { reason: 'ContainerCreating' } };
+    const ready = !!state.running && !s.init;
+    return { name: s.name, state, lastState: last, ready, raw: cur };
+  }
+
+  private writeStatus(pod: KObject, rec: PodRecord): void {
+    const spec = (pod as any).spec ?? {};
+    const restartPolicy = spec.restartPolicy ?? 'Always';
+    const now = rfc3339(this.ctx.clock.now());
+    const initViews = rec.slots.filter((s) => s.init).map((s) => ({ s, v: this.view(s) }));
+    const mainViews = rec.slots.filter((s) => !s.init).map((s) => ({ s, v: this.view(s) }));
+    // Main containers wait with PodInitializing while init containers run.
+    const initDone = initViews.every(({ v }) => v.state.terminated?.exitCode === 0);
+    if (!initDone) for (const { s, v } of mainViews) if (!s.current && v.state.waiting?.reason === 'ContainerCreating') v.state = { waiting: { reason: 'PodInitializing' } };
+    const phase = podPhase(restartPolicy, initViews.map((x) => x.v), mainViews.map((x) => x.v));
+    const sandboxReady = rec.podIP !== undefined && phase !== 'Succeeded' && phase !== 'Failed';
+    const conditions = mergeConditions((pod as any).status?.conditions, podConditions({ sandboxReady, init: initViews.map((x) => x.v), main: mainViews.map((x) => x.v), phase }), now);
+    const status = (x: { s: ContainerSlot; v: ContainerStatusView & { raw: any } }) => {
+      const run = x.s.current ?? x.s.previous;
+      const resolved = resolveImage(x.s.spec.image ?? '');
+      const o: any = {
+        name: x.s.name,
+        state: x.v.state,
+        lastState: x.v.lastState,
+        ready: x.v.ready,
+        restartCount: x.s.restartCount,
+        image: run?.image ?? resolved?.ref.canonical ?? x.s.spec.image,
+        imageID: run?.imageID ?? '',
+      };
+      if (x.s.current) o.containerID = `containerd://${x.s.current.id}`;
+      o.started = !!x.v.state.running;
+      return o;
+    };
+    const old = (pod as any).status ?? {};
+    const hostIP = this.nodeIP(rec.node);
+    const next: any = {
+      ...old,
+      phase,
+      conditions,
+      hostIP,
+      hostIPs: [{ ip: hostIP }],
+      startTime: rec.startTime,
+      containerStatuses: mainViews.map(status),
+    };
+    if (initViews.length) next.initContainerStatuses = initViews.map(status);
+    if (rec.podIP) {
+      next.podIP = rec.podIP;
+      next.podIPs = [{ ip: rec.podIP }];
+    }
+    if (JSON.stringify(next) === JSON.stringify(old)) return;
+    try {
+      this.ctx.api.update(resources.pods, rec.namespace, rec.name, { ...pod, status: next } as KObject, { subresource: 'status' });
+    } catch (e) {
+      if (!(e instanceof StatusError)) throw e;
+      // A conflict means a newer pod is in the informer already; it queues another sync.
+      if (e.code !== 409 && e.code !== 404) throw e;
+    }
+  }
+
+  // ---- node facts ----
+
+  nodeIP(node: string): string {
+    const n: any = this.nodes.get('', node);
+    return (n?.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address ?? '172.18.0.9';
+  }
+
+  private nodeMemory(node: string): number {
+    const n: any = this.nodes.get('', node);
+    return parseQuantity(n?.status?.capacity?.memory ?? '8Gi') ?? 8 * 2 ** 30;
+  }
+
+  /** allocateIP hands out 10.244.<n>.x from the node's podCIDR (host-local IPAM starts at .2; .1 is the bridge). */
+  private allocateIP(node: string): string {
+    const n: any = this.nodes.get('', node);
+    const cidr: string = n?.spec?.podCIDR ?? '10.244.9.0/24';
+    const prefix = cidr.split('/')[0]!.split('.').slice(0, 3).join('.');
+    let used = this.usedIPs.get(node);
+    if (!used) this.usedIPs.set(node, (used = new Set()));
+    for (let i = 2; i < 255; i++) {
+      if (!used.has(i)) {
+        used.add(i);
+        return `${prefix}.${i}`;
+      }
+    }
+    return `${prefix}.254`;
+  }
+
+  private pulledOn(node: string): Set<string> {
+    let s = this.pulled.get(node);
+    if (!s) this.pulled.set(node, (s = new Set()));
+    return s;
+  }
+
+  private volumeEnv(node: string): VolumeEnvironment {
+    return {
+      node,
+      nodeIP: this.nodeIP(node),
+      nodeMemoryBytes: this.nodeMemory(node),
+      dataRoot: this.storage.dataRoot,
+      ceph: this.storage.ceph,
+      nfs: nfsServerOf(this.storage.dataRoot),
+      claim: (ns, n) => this.claims.get(ns, n),
+      volume: (n) => this.volumes.get('', n),
+      configMap: (ns, n) => this.configMaps.get(ns, n),
+      secret: (ns, n) => this.secrets.get(ns, n),
+      serviceAccount: (ns, n) => this.serviceAccounts.get(ns, n),
+      attached: (pv) => this.attachments.list().some((va: any) => va.spec?.nodeName === node && va.spec?.source?.persistentVolumeName === pv && va.status?.attached === true && !va.metadata.deletionTimestamp),
+      now: () => this.ctx.clock.now(),
+      tokenKeyPem: (this.ctx.options as { tokenKeyPem?: string }).tokenKeyPem,
+    };
+  }
+}

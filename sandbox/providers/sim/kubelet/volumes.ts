@@ -1,0 +1,435 @@
+/**
+ * Pod volumes of the kubelet model: each volume of a pod becomes a real
+ * directory (or file) on the host, under the cluster's data root, that the
+ * container's filesystem view bind-mounts — the simulated counterpart of the
+ * kubelet's volume manager and volume plugins
+ * (pkg/kubelet/volumemanager, pkg/volume/{emptydir,hostpath,local,nfs,csi,
+ * configmap,secret,downwardapi,projected}).
+ *
+ * Where the data lives, as on a kind node:
+ * - emptyDir: `/var/lib/kubelet/pods/<uid>/volumes/kubernetes.io~empty-dir/<name>`
+ *   in the node's tree, removed with the pod (medium: Memory is shown as tmpfs
+ *   with its size limit, and the limit is enforced; the bytes still sit in
+ *   that host directory — a simulation has no RAM disk);
+ * - hostPath / local / local-path: the path in the node's tree;
+ * - NFS: the NFS server's export directory (../nfs), mounted at
+ *   `…/volumes/kubernetes.io~nfs/<name>` on the node;
+ * - RBD (ceph-csi): the image's data directory (`<root>/ceph/<pool>/<image>`),
+ *   mounted at `…/volumes/kubernetes.io~csi/<pv>/mount` once the volume is
+ *   attached to this node; the image gets a watcher with the node's address;
+ * - configMap, secret, downwardAPI, projected (service-account token,
+ *   ca.crt, namespace): files written under `…/volumes/kubernetes.io~<plugin>/<name>`.
+ *   The real atomic writer's `..data` symlink and timestamped directory are
+ *   not modelled: the keys are plain files (containers/fs never follows
+ *   symlinks it did not make). They are written once at mount time, not
+ *   refreshed when the ConfigMap changes.
+ */
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync, lstatSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import type { KObject } from '../store/types.ts';
+import type { DataRoot } from '../dataroot/dataroot.ts';
+import type { CephCluster } from '../ceph/ceph-cluster.ts';
+import { NfsServer, formatNfsMountFailure } from '../nfs/server.ts';
+import { mountSource, type MountSource } from '../containers/fs/mounts.ts';
+import type { Errno } from '../containers/fs/errors.ts';
+import { parseQuantity } from '../admission/validation/quantity.ts';
+import { issueServiceAccountToken } from '../server/tokens.ts';
+import { clusterShape } from '../../cluster-shape.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** MountedVolume is one set-up pod volume: where its bytes are and how `mount`/`df` show it. */
+export interface MountedVolume {
+  name: string;
+  /** hostPath is the real directory (or file) that holds the volume's data. */
+  hostPath: string;
+  source: MountSource;
+  capacityBytes?: number;
+  health?: () => Errno | undefined;
+  /** readOnly: the plugin mounts it read-only (configMap, secret, downwardAPI, projected). */
+  readOnly: boolean;
+  /** nodePath is where the volume appears in the node's tree, when it is a mount from outside the tree (NFS, RBD). */
+  nodePath?: string;
+  /** nodeTreePath is the volume's path inside the node's tree when its data is there (hostPath, emptyDir, local). */
+  nodeTreePath?: string;
+  /** teardown unmounts (NFS mount table, RBD watcher); data removal is the pod directory's. */
+  teardown?: () => void;
+}
+
+/**
+ * VolumeOutcome: set up, or still waiting without an event (an RBD volume not
+ * attached yet), or failed with the kubelet's FailedMount message.
+ * `hangMs` says a real mount would block that long before it fails.
+ */
+export type VolumeOutcome =
+  | { kind: 'mounted'; volume: MountedVolume }
+  | { kind: 'waiting'; why: string }
+  | { kind: 'failed'; message: string; hangMs?: number };
+
+/** VolumeEnvironment is what the volume plugins need from the node and cluster. */
+export interface VolumeEnvironment {
+  node: string;
+  nodeIP: string;
+  /** nodeMemoryBytes: an emptyDir of medium Memory without sizeLimit gets half of it (tmpfs default). */
+  nodeMemoryBytes: number;
+  dataRoot: DataRoot;
+  ceph: CephCluster;
+  nfs: NfsServer;
+  claim(namespace: string, name: string): KObject | undefined;
+  volume(name: string): KObject | undefined;
+  configMap(namespace: string, name: string): KObject | undefined;
+  secret(namespace: string, name: string): KObject | undefined;
+  serviceAccount(namespace: string, name: string): KObject | undefined;
+  /** attached says whether a VolumeAttachment for the PV on this node reports attached. */
+  attached(pvName: string): boolean;
+  now(): Date;
+  tokenKeyPem?: string;
+}
+
+/** podDir is the pod's directory on its node (`/var/lib/kubelet/pods/<uid>`). */
+export function podDir(uid: string): string {
+  return `/var/lib/kubelet/pods/${uid}`;
+}
+
+/** pluginDir is where a volume plugin puts a pod's volume on the node. */
+export function pluginDir(uid: string, plugin: string, name: string): string {
+  return `${podDir(uid)}/volumes/kubernetes.io~${plugin}/${name}`;
+}
+
+/** setUpVolume mounts one pod volume (spec.volumes[i]) on the node. */
+export function setUpVolume(env: VolumeEnvironment, pod: KObject, vol: any): VolumeOutcome {
+  try {
+    return setUp(env, pod, vol);
+  } catch (e) {
+    return { kind: 'failed', message: `MountVolume.SetUp failed for volume "${vol.name}" : ${(e as Error).message}` };
+  }
+}
+
+function setUp(env: VolumeEnvironment, pod: KObject, vol: any): VolumeOutcome {
+  const uid = pod.metadata.uid!;
+  const ns = pod.metadata.namespace!;
+  const name: string = vol.name;
+  if (vol.emptyDir) return emptyDir(env, uid, name, vol.emptyDir);
+  if (vol.hostPath) return hostPath(env, name, vol.hostPath.path, vol.hostPath.type ?? '');
+  if (vol.nfs) return nfs(env, uid, name, vol.nfs.server, vol.nfs.path, !!vol.nfs.readOnly);
+  if (vol.persistentVolumeClaim) {
+    const claimName = vol.persistentVolumeClaim.claimName;
+    const claim = env.claim(ns, claimName);
+    if (!claim) return { kind: 'failed', message: `Unable to attach or mount volumes: unmounted volumes=[${name}]: error processing PVC ${ns}/${claimName}: PVC ${ns}/${claimName} not found` };
+    const pvName = (claim as any).spec?.volumeName;
+    if (!pvName || (claim as any).status?.phase !== 'Bound') return { kind: 'failed', message: `Unable to attach or mount volumes: unmounted volumes=[${name}]: error processing PVC ${ns}/${claimName}: PVC is not bound` };
+    const pv = env.volume(pvName);
+    if (!pv) return { kind: 'failed', message: `Unable to attach or mount volumes: unmounted volumes=[${name}]: error processing PVC ${ns}/${claimName}: failed to fetch PV ${pvName} from API server: persistentvolumes "${pvName}" not found` };
+    const ro = !!vol.persistentVolumeClaim.readOnly;
+    return persistentVolume(env, uid, pv, ro);
+  }
+  if (vol.configMap) return keyFiles(env, pod, name, 'configmap', vol.configMap, 'configmap');
+  if (vol.secret) return keyFiles(env, pod, name, 'secret', { ...vol.secret, name: vol.secret.secretName }, 'secret');
+  if (vol.downwardAPI) return downward(env, pod, name, vol.downwardAPI);
+  if (vol.projected) return projected(env, pod, name, vol.projected);
+  const kind = Object.keys(vol).find((k) => k !== 'name') ?? 'unknown';
+  return { kind: 'failed', message: `MountVolume.SetUp failed for volume "${name}" : the ${kind} volume type is not modelled by this simulated cluster (kslab-sim)` };
+}
+
+function emptyDir(env: VolumeEnvironment, uid: string, name: string, spec: any): VolumeOutcome {
+  const path = pluginDir(uid, 'empty-dir', name);
+  const hostPath = env.dataRoot.ensureNodeDir(env.node, path, 0o777);
+  chmodSync(hostPath, 0o777);
+  if (spec.medium === 'Memory') {
+    // pkg/volume/emptydir: tmpfs sized by sizeLimit, else the kernel's default of half the node's memory.
+    const limit = spec.sizeLimit ? parseQuantity(spec.sizeLimit) : undefined;
+    const size = limit && limit > 0 ? limit : Math.floor(env.nodeMemoryBytes / 2);
+    return { kind: 'mounted', volume: { name, hostPath, source: mountSource.tmpfs(size), capacityBytes: size, readOnly: false, nodeTreePath: path } };
+  }
+  return { kind: 'mounted', volume: { name, hostPath, source: mountSource.nodeDisk(), readOnly: false, nodeTreePath: path } };
+}
+
+/**
+ * hostPath checks `type` as pkg/volume/hostpath/host_path.go checkType does,
+ * creating the path for DirectoryOrCreate (0755) and FileOrCreate (0644).
+ * With no type, containerd creates a missing path as a directory.
+ */
+function hostPath(env: VolumeEnvironment, name: string, path: string, type: string): VolumeOutcome {
+  const fail = (what: string): VolumeOutcome => ({ kind: 'failed', message: `MountVolume.SetUp failed for volume "${name}" : hostPath type check failed: ${path} is not ${what}` });
+  const host = env.dataRoot.nodePath(env.node, path);
+  const st = statOf(host);
+  switch (type) {
+    case 'DirectoryOrCreate':
+      if (!st) env.dataRoot.ensureNodeDir(env.node, path, 0o755);
+      else if (!st.isDirectory()) return fail('a directory');
+      break;
+    case 'Directory':
+      if (!st?.isDirectory()) return fail('a directory');
+      break;
+    case 'FileOrCreate':
+      if (!st) {
+        if (!existsSync(dirname(host))) return { kind: 'failed', message: `MountVolume.SetUp failed for volume "${name}" : open ${path}: no such file or directory` };
+        writeFileSync(host, '', { mode: 0o644 });
+      } else if (!st.isFile()) return fail('a file');
+      break;
+    case 'File':
+      if (!st?.isFile()) return fail('a file');
+      break;
+    case 'Socket':
+      return fail('a socket file');
+    case 'CharDevice':
+      return fail('a character device');
+    case 'BlockDevice':
+      return fail('a block device');
+    default:
+      if (!st) env.dataRoot.ensureNodeDir(env.node, path, 0o755);
+  }
+  return { kind: 'mounted', volume: { name, hostPath: host, source: mountSource.nodeDisk(), readOnly: false, nodeTreePath: path } };
+}
+
+function nfs(env: VolumeEnvironment, uid: string, name: string, server: string, path: string, readOnly: boolean): VolumeOutcome {
+  const target = pluginDir(uid, 'nfs', name);
+  const r = env.nfs.resolveNfsMount(server, path, env.nodeIP);
+  if (!r.ok) return { kind: 'failed', message: formatNfsMountFailure(name, server, path, target, r.output), hangMs: r.hangMs };
+  env.dataRoot.ensureNodeDir(env.node, target, 0o750);
+  const nfsServer = env.nfs;
+  return {
+    kind: 'mounted',
+    volume: {
+      name,
+      hostPath: r.hostPath,
+      source: mountSource.nfs(server, r.exportPath, r.serverAddress, env.nodeIP),
+      health: () => nfsServer.mountHealth(),
+      readOnly,
+      nodePath: target,
+      teardown: () => nfsServer.unmount(env.nodeIP, r.exportPath),
+    },
+  };
+}
+
+function persistentVolume(env: VolumeEnvironment, uid: string, pv: KObject, readOnly: boolean): VolumeOutcome {
+  const spec = (pv as any).spec ?? {};
+  const name = pv.metadata.name!;
+  if (spec.hostPath) {
+    const out = hostPath(env, name, spec.hostPath.path, spec.hostPath.type ?? '');
+    if (out.kind === 'mounted') out.volume.readOnly = readOnly;
+    return out;
+  }
+  if (spec.local) {
+    // pkg/volume/local: NewMounter checks the path exists on the node.
+    const path: string = spec.local.path;
+    if (!env.dataRoot.nodePathExists(env.node, path)) {
+      return { kind: 'failed', message: `MountVolume.NewMounter initialization failed for volume "${name}" : path "${path}" does not exist` };
+    }
+    const host = env.dataRoot.nodePath(env.node, path);
+    return { kind: 'mounted', volume: { name, hostPath: host, source: mountSource.nodeDisk(), readOnly, nodeTreePath: path } };
+  }
+  if (spec.nfs) return nfs(env, uid, name, spec.nfs.server, spec.nfs.path, readOnly || !!spec.nfs.readOnly);
+  if (spec.csi?.driver === clusterShape.ceph.csiDriver) return rbd(env, uid, pv, readOnly);
+  if (spec.rbd) {
+    return { kind: 'failed', message: `MountVolume.SetUp failed for volume "${name}" : the in-tree rbd volume plugin was removed in Kubernetes 1.31` };
+  }
+  const kind = Object.keys(spec).find((k) => !['accessModes', 'capacity', 'claimRef', 'persistentVolumeReclaimPolicy', 'storageClassName', 'volumeMode', 'nodeAffinity', 'mountOptions'].includes(k)) ?? 'unknown';
+  return { kind: 'failed', message: `MountVolume.SetUp failed for volume "${name}" : the ${kind} volume source is not modelled by this simulated cluster (kslab-sim)` };
+}
+
+/**
+ * rbd is ceph-csi's NodeStage + NodePublish: only once the attach/detach
+ * controller's VolumeAttachment for this node says attached
+ * (WaitForAttachAndMount), the image is "mapped" (a watcher with the node's
+ * address) and its data directory mounted.
+ */
+function rbd(env: VolumeEnvironment, uid: string, pv: KObject, readOnly: boolean): VolumeOutcome {
+  const name = pv.metadata.name!;
+  const attrs = (pv as any).spec.csi.volumeAttributes ?? {};
+  const pool: string = attrs.pool ?? clusterShape.ceph.pool;
+  const imageName: string = attrs.imageName;
+  if (!env.attached(name)) return { kind: 'waiting', why: `volume ${name} is not attached to node ${env.node}` };
+  const image = imageName ? env.ceph.image(pool, imageName) : undefined;
+  if (!image) {
+    return { kind: 'failed', message: `MountVolume.MountDevice failed for volume "${name}" : rpc error: code = Internal desc = image not found: RBD image not found` };
+  }
+  const dir = env.dataRoot.cephImageDir(pool, imageName);
+  mkdirSync(dir, { recursive: true });
+  const target = `${pluginDir(uid, 'csi', name)}/mount`;
+  env.dataRoot.ensureNodeDir(env.node, target, 0o750);
+  env.ceph.addWatcher(pool, imageName, env.nodeIP);
+  const ceph = env.ceph;
+  return {
+    kind: 'mounted',
+    volume: {
+      name,
+      hostPath: dir,
+      source: mountSource.rbd(),
+      capacityBytes: image.sizeBytes,
+      readOnly,
+      nodePath: target,
+      teardown: () => ceph.removeWatchers(pool, imageName, env.nodeIP),
+    },
+  };
+}
+
+/** keyFiles writes a ConfigMap's or Secret's keys as files (items, defaultMode, optional). */
+function keyFiles(env: VolumeEnvironment, pod: KObject, name: string, plugin: 'configmap' | 'secret', spec: any, what: 'configmap' | 'secret'): VolumeOutcome {
+  const ns = pod.metadata.namespace!;
+  const obj = what === 'configmap' ? env.configMap(ns, spec.name) : env.secret(ns, spec.name);
+  const files = new Map<string, Buffer>();
+  if (!obj) {
+    if (!spec.optional) return { kind: 'failed', message: `MountVolume.SetUp failed for volume "${name}" : ${what} "${spec.name}" not found` };
+  } else {
+    const data = dataOf(obj, what);
+    const items: any[] | undefined = spec.items;
+    if (items?.length) {
+      for (const it of items) {
+        const v = data.get(it.key);
+        if (v === undefined) {
+          if (spec.optional) continue;
+          return { kind: 'failed', message: `MountVolume.SetUp failed for volume "${name}" : configmap references non-existent config key: ${it.key}` };
+        }
+        files.set(it.path, v);
+      }
+    } else for (const [k, v] of data) files.set(k, v);
+  }
+  const path = pluginDir(pod.metadata.uid!, plugin, name);
+  const host = writeFiles(env, path, files, spec.defaultMode ?? 0o644);
+  const source = plugin === 'secret' ? mountSource.tmpfs(Math.floor(env.nodeMemoryBytes / 2)) : mountSource.nodeDisk();
+  return { kind: 'mounted', volume: { name, hostPath: host, source, readOnly: true, nodeTreePath: path } };
+}
+
+function dataOf(obj: KObject, what: 'configmap' | 'secret'): Map<string, Buffer> {
+  const o = obj as any;
+  const out = new Map<string, Buffer>();
+  if (what === 'configmap') {
+    for (const [k, v] of Object.entries(o.data ?? {})) out.set(k, Buffer.from(String(v)));
+    for (const [k, v] of Object.entries(o.binaryData ?? {})) out.set(k, Buffer.from(String(v), 'base64'));
+  } else {
+    for (const [k, v] of Object.entries(o.data ?? {})) out.set(k, Buffer.from(String(v), 'base64'));
+    for (const [k, v] of Object.entries(o.stringData ?? {})) out.set(k, Buffer.from(String(v)));
+  }
+  return out;
+}
+
+function writeFiles(env: VolumeEnvironment, path: string, files: Map<string, Buffer>, mode: number): string {
+  const host = env.dataRoot.ensureNodeDir(env.node, path, 0o777);
+  for (const [rel, content] of files) {
+    if (rel.split('/').some((s) => s === '..' || s === '') || rel.startsWith('/')) continue;
+    const file = join(host, ...rel.split('/'));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content, { mode: mode & 0o777 });
+    chmodSync(file, mode & 0o777);
+  }
+  return host;
+}
+
+/** fieldValue is the downward API's fieldRef (pkg/fieldpath ExtractFieldPathAsString). */
+function fieldValue(pod: KObject, fieldPath: string): string | undefined {
+  const p = pod as any;
+  const m = pod.metadata;
+  const fmtMap = (o: Record<string, string> | undefined) => Object.keys(o ?? {}).sort().map((k) => `${k}="${o![k]}"`).join('\n');
+  switch (fieldPath) {
+    case 'metadata.name': return m.name;
+    case 'metadata.namespace': return m.namespace;
+    case 'metadata.uid': return m.uid;
+    case 'metadata.labels': return fmtMap(m.labels);
+    case 'metadata.annotations': return fmtMap(m.annotations);
+    case 'spec.nodeName': return p.spec?.nodeName;
+    case 'spec.serviceAccountName': return p.spec?.serviceAccountName;
+    case 'status.hostIP': return p.status?.hostIP;
+    case 'status.podIP': return p.status?.podIP;
+  }
+  const lm = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(fieldPath);
+  if (lm) return (m as any)[lm[1]!]?.[lm[2]!] ?? '';
+  return undefined;
+}
+
+function downwardItems(pod: KObject, items: any[], files: Map<string, Buffer>): void {
+  for (const it of items ?? []) {
+    if (it.fieldRef) files.set(it.path, Buffer.from(fieldValue(pod, it.fieldRef.fieldPath) ?? ''));
+    else if (it.resourceFieldRef) files.set(it.path, Buffer.from(resourceValue(pod, it.resourceFieldRef)));
+  }
+}
+
+function resourceValue(pod: KObject, ref: any): string {
+  const c = ((pod as any).spec?.containers ?? []).find((x: any) => !ref.containerName || x.name === ref.containerName);
+  const [kind, res] = String(ref.resource).split('.');
+  const v = c?.resources?.[kind === 'limits' ? 'limits' : 'requests']?.[res!];
+  const divisor = parseQuantity(ref.divisor ?? '1') || 1;
+  const n = v !== undefined ? parseQuantity(v) ?? 0 : 0;
+  return String(Math.ceil(n / divisor));
+}
+
+function downward(env: VolumeEnvironment, pod: KObject, name: string, spec: any): VolumeOutcome {
+  const files = new Map<string, Buffer>();
+  downwardItems(pod, spec.items, files);
+  const path = pluginDir(pod.metadata.uid!, 'downward-api', name);
+  const host = writeFiles(env, path, files, spec.defaultMode ?? 0o644);
+  return { kind: 'mounted', volume: { name, hostPath: host, source: mountSource.tmpfs(Math.floor(env.nodeMemoryBytes / 2)), readOnly: true, nodeTreePath: path } };
+}
+
+let fallbackKey: string | undefined;
+
+/** projected combines sources; the service-account token is a real JWT (../server/tokens.ts), unchecked by anything. */
+function projected(env: VolumeEnvironment, pod: KObject, name: string, spec: any): VolumeOutcome {
+  const files = new Map<string, Buffer>();
+  const ns = pod.metadata.namespace!;
+  for (const src of spec.sources ?? []) {
+    if (src.serviceAccountToken) {
+      const saName = (pod as any).spec?.serviceAccountName ?? 'default';
+      const sa = env.serviceAccount(ns, saName);
+      const key = env.tokenKeyPem ?? (fallbackKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+      const issued = issueServiceAccountToken({
+        namespace: ns,
+        serviceAccount: saName,
+        serviceAccountUid: sa?.metadata.uid ?? '',
+        audiences: src.serviceAccountToken.audience ? [src.serviceAccountToken.audience] : undefined,
+        expirationSeconds: src.serviceAccountToken.expirationSeconds ?? 3607,
+        now: env.now(),
+        keyPem: key,
+      });
+      files.set(src.serviceAccountToken.path ?? 'token', Buffer.from(issued.token));
+    } else if (src.configMap || src.secret) {
+      const what = src.configMap ? 'configmap' : 'secret';
+      const s = src.configMap ?? src.secret;
+      const obj = what === 'configmap' ? env.configMap(ns, s.name) : env.secret(ns, s.name);
+      if (!obj) {
+        if (s.optional) continue;
+        return { kind: 'failed', message: `MountVolume.SetUp failed for volume "${name}" : ${what} "${s.name}" not found` };
+      }
+      const data = dataOf(obj, what);
+      if (s.items?.length) {
+        for (const it of s.items) if (data.has(it.key)) files.set(it.path, data.get(it.key)!);
+      } else for (const [k, v] of data) files.set(k, v);
+    } else if (src.downwardAPI) {
+      downwardItems(pod, src.downwardAPI.items, files);
+    }
+  }
+  const path = pluginDir(pod.metadata.uid!, 'projected', name);
+  const host = writeFiles(env, path, files, spec.defaultMode ?? 0o644);
+  return { kind: 'mounted', volume: { name, hostPath: host, source: mountSource.tmpfs(Math.floor(env.nodeMemoryBytes / 2)), readOnly: true, nodeTreePath: path } };
+}
+
+/** removePodDir deletes the pod's directory on its node (emptyDirs and written files go with it). */
+export function removePodDir(dataRoot: DataRoot, node: string, uid: string): void {
+  try {
+    rmSync(dataRoot.nodePath(node, podDir(uid)), { recursive: true, force: true });
+  } catch {
+    // A node tree that is already gone (cluster destroyed) has nothing to remove.
+  }
+}
+
+function statOf(p: string) {
+  try {
+    lstatSync(p);
+    return statSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+const nfsServers = new WeakMap<DataRoot, NfsServer>();
+
+/**
+ * nfsServerOf is the cluster's NFS server `nfs`, one per data root, shared by
+ * every kubelet and whatever stops/starts it (the sandbox, showmount).
+ */
+export function nfsServerOf(dataRoot: DataRoot): NfsServer {
+  let s = nfsServers.get(dataRoot);
+  if (!s) nfsServers.set(dataRoot, (s = NfsServer.forDataRoot(dataRoot)));
+  return s;
+}
