@@ -229,6 +229,16 @@ describe.skipIf(missing)('kubectl 1.33 against the simulated cluster', () => {
     `);
   });
 
+  it('passes admission warnings on as Warning: lines', async () => {
+    const pv = c.write('recycle-pv.yaml', 'apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: old-style\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: Recycle\n  hostPath: {path: /data/old}\n');
+    const r = await c.kubectl(['apply', '-f', pv]);
+    expect(r.stdout).toBe('persistentvolume/old-style created\n');
+    expect(r.stderr).toMatchInlineSnapshot(`
+      "Warning: spec.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated. Instead, the recommended approach is to use dynamic provisioning.
+      "
+    `);
+  });
+
   it('reports 401 for a wrong token', async () => {
     const broken = c.write('bad-kubeconfig', (await import('node:fs')).readFileSync(c.kubeconfigPath, 'utf8').replace(/token: .*/, 'token: wrong'));
     const r = await c.kubectl(['get', 'ns', '--kubeconfig', broken]);
