@@ -26,16 +26,16 @@ describe.skipIf(availableMinors([33]).length === 0)('capstone storage through ku
     expect((await c.kubectl(['scale', 'deployment/app-rbd', '--replicas=2'])).code).toBe(0);
     expect((await c.kubectl(['scale', 'deployment/app-nfs', '--replicas=2'])).code).toBe(0);
     const podNodes = async (app: string) => (await c.kubectl(['get', 'pods', '-l', `app=${app}`, '-o', 'jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName}{"\\n"}{end}'])).stdout.trim().split('\n').filter(Boolean);
-    const rbdPods = await waitFor(async () => {
+    const rbdPods = (await waitFor(async () => {
       const p = await podNodes('app-rbd');
       return p.length === 2 && p.every((l) => l.split(' ')[1]) ? p : undefined;
-    }, 15_000);
+    }, 15_000))!;
     // Preferred anti-affinity spreads the replicas over both workers.
     expect(new Set(rbdPods.map((l) => l.split(' ')[1]))).toEqual(new Set(['lab-worker', 'lab-worker2']));
-    const events = await waitFor(async () => {
+    const events = (await waitFor(async () => {
       const r = await c.kubectl(['get', 'events', '--field-selector', 'reason=FailedAttachVolume', '-o', 'jsonpath={range .items[*]}{.involvedObject.name}|{.message}{"\\n"}{end}']);
       return r.stdout.trim() ? r.stdout.trim().split('\n') : undefined;
-    }, 15_000);
+    }, 15_000))!;
     expect(events).toHaveLength(1);
     const [waiting, message] = events[0]!.split('|');
     const holder = rbdPods.map((l) => l.split(' ')[0]).find((n) => n !== waiting);

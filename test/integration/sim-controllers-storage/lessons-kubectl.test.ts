@@ -102,10 +102,10 @@ for (const minor of availableMinors([33, 30])) {
 
       await apply(c, minor, '04-ceph-rbd', 'rbd-reader.yaml');
       await until(c, minor, ['pod', 'rbd-reader'], '{.spec.nodeName}', 'lab-worker2');
-      const readerEvents = await waitFor(async () => {
+      const readerEvents = (await waitFor(async () => {
         const e = await eventsSection(c, minor, ['pod', 'rbd-reader']);
         return e.some((l) => l.includes('Multi-Attach')) ? e : undefined;
-      });
+      }))!;
       expect(readerEvents).toContainEqual(
         `Warning  FailedAttachVolume  ${readerEvents.find((l) => l.includes('Multi-Attach'))!.split('  ')[2]}  attachdetach-controller  Multi-Attach error for volume "${pvName}" Volume is already used by pod(s) rbd-writer`,
       );

@@ -331,6 +331,41 @@ describe('provisioners: what stays behind', () => {
   });
 });
 
+describe('volume expansion (ceph-csi RBD)', () => {
+  it('a raised request grows the image and the PV, then waits for the node to grow the filesystem', async () => {
+    using c = storageCluster();
+    c.apply(secretOf('csi-rbd-secret', { userID: 'admin', userKey: c.storage.ceph.getKey('client.admin') }));
+    c.apply(csiRbdClass());
+    c.apply(manifest(pvcFixture('grow', { className: 'csi-rbd-sc' })));
+    await c.settled();
+    const pvName = c.get('pvc', 'grow').spec.volumeName;
+    const image = c.get('pv', pvName).spec.csi.volumeAttributes.imageName;
+    c.api.patch(resourcesOf(c).pvc, 'default', 'grow', 'merge', { spec: { resources: { requests: { storage: '2Gi' } } } });
+    await c.settled();
+    expect(c.storage.ceph.image('rbd', image)?.sizeBytes).toBe(2 * 2 ** 30);
+    expect(c.get('pv', pvName).spec.capacity.storage).toBe('2Gi');
+    const claim = c.get('pvc', 'grow');
+    expect(claim.metadata.annotations['volume.kubernetes.io/storage-resizer']).toBe('rbd.csi.ceph.com');
+    expect(claim.status.capacity.storage).toBe('1Gi');
+    expect(claim.status.conditions).toEqual([
+      expect.objectContaining({ type: 'FileSystemResizePending', status: 'True', message: 'Waiting for user to (re-)start a pod to finish file system resize of volume on node.' }),
+    ]);
+    expect(claim.status.allocatedResourceStatuses).toEqual({ storage: 'NodeResizePending' });
+    const evs = c.events('grow').map((e) => `${e.reason} [${e.source.component}]: ${e.message}`);
+    expect(evs).toEqual(
+      expect.arrayContaining([
+        'ExternalExpanding [volume_expand]: waiting for an external controller to expand this PVC',
+        `Resizing [external-resizer rbd.csi.ceph.com]: External resizer is resizing volume ${pvName}`,
+        'FileSystemResizeRequired [external-resizer rbd.csi.ceph.com]: Require file system resize of volume on node',
+      ]),
+    );
+    // Nothing more happens until a kubelet grows the filesystem: no loop of resize attempts.
+    await c.advance(20_000);
+    expect(c.events('grow').find((e) => e.reason === 'Resizing').count).toBe(1);
+    expect(c.storage.ceph.image('rbd', image)?.sizeBytes).toBe(2 * 2 ** 30);
+  });
+});
+
 import { resources } from '../../../sandbox/providers/sim/controllers/manager/resources.ts';
 function resourcesOf(_c: unknown) {
   return { pv: resources.persistentvolumes, pvc: resources.persistentvolumeclaims, pod: resources.pods, secret: resources.secrets, configmap: resources.configmaps };

@@ -24,6 +24,8 @@ export const storageControllers = [
   'pv-protection-controller',
   'local-path-provisioner',
   'csi-rbdplugin-provisioner',
+  'persistentvolume-expander',
+  'csi-resizer-rbd.csi.ceph.com',
 ];
 
 export interface StorageTestCluster {

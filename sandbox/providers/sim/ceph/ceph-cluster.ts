@@ -255,6 +255,16 @@ export class CephCluster {
     this.state.images.splice(i, 1);
   }
 
+  /** resizeImage is `rbd resize --size`: growing only unless allowShrink (`--allow-shrink`). */
+  resizeImage(pool: string, name: string, sizeBytes: number, allowShrink = false): RbdImage {
+    const img = this.mustImage(pool, name);
+    if (!(sizeBytes > 0)) throw new CephError(errno.EINVAL, 'size must be positive');
+    if (sizeBytes < img.sizeBytes && !allowShrink) throw new CephError(errno.EINVAL, 'shrinking an image is only allowed with the --allow-shrink flag');
+    img.sizeBytes = sizeBytes;
+    img.modified = this.now().toISOString();
+    return structuredClone(img);
+  }
+
   /** addWatcher records a client that mapped the image (a node's `rbd map`); returns the watcher. */
   addWatcher(pool: string, name: string, ip: string): RbdWatcher {
     const img = this.mustImage(pool, name);

@@ -11,8 +11,8 @@ import { DaemonSetController } from '../workloads/daemonset.ts';
 import { JobController } from '../workloads/job.ts';
 import { GarbageCollector, NamespaceController } from '../garbage-collector/index.ts';
 import { NodeAgents, NodeLifecycleController, TaintEvictionController, PodGarbageCollector } from '../node-lifecycle/index.ts';
-import { PersistentVolumeController, PvcProtectionController, PvProtectionController } from '../pv-binder/index.ts';
-import { runningProvisioners } from '../provisioners/index.ts';
+import { PersistentVolumeController, PvcProtectionController, PvProtectionController, VolumeExpandController } from '../pv-binder/index.ts';
+import { CsiResizerController, runningProvisioners } from '../provisioners/index.ts';
 import { AttachDetachController, CsiAttacherController, attachingDrivers } from '../attach-detach/index.ts';
 import { Kubelets } from '../../kubelet/kubelet.ts';
 
@@ -38,6 +38,8 @@ export const controllerRegistry: ControllerRegistration[] = [
   { name: 'pvc-protection-controller', create: () => new PvcProtectionController() },
   { name: 'pv-protection-controller', create: () => new PvProtectionController() },
   ...runningProvisioners.map((p) => ({ name: p.controller, create: p.create })),
+  { name: 'persistentvolume-expander', create: () => new VolumeExpandController() },
+  { name: 'csi-resizer-rbd.csi.ceph.com', create: () => new CsiResizerController() },
   { name: 'attachdetach-controller', create: () => new AttachDetachController() },
   ...attachingDrivers.map((d) => ({ name: `csi-attacher-${d}`, create: () => new CsiAttacherController(d) })),
   { name: 'kubelet', create: () => new Kubelets() },

@@ -11,6 +11,7 @@ import { unansweredProvisioners, type UnansweredProvisioner } from './no-provisi
 export { ExternalProvisionerController, shouldProvision, shouldDelete } from './external-provisioner.ts';
 export { LocalPathProvisioner, localPathProvisionerName, parseLocalPathConfig, localPathSelectedNodeAnnotation } from './local-path.ts';
 export { CephCsiRbdProvisioner, cephCsiRbdProvisionerName, composeVolumeHandle, parseVolumeHandle } from './ceph-csi-rbd.ts';
+export { CsiResizerController } from './csi-resizer.ts';
 export { noProvisioner, unansweredProvisioners, isProvisionable } from './no-provisioner.ts';
 export { ProvisionFailure, externalProvisionerFinalizer, type Provisioner, type ProvisionOptions } from './types.ts';
 

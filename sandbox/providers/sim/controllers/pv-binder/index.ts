@@ -20,3 +20,4 @@ export {
 export * from './volume-helpers.ts';
 export { PersistentVolumeController, pvControllerName, resyncPeriodMs } from './controller.ts';
 export { PvcProtectionController, PvProtectionController, claimInUse, volumeInUse, pvcProtectionFinalizer, pvProtectionFinalizer } from './protection.ts';
+export { VolumeExpandController, pvcNeedsResize, annStorageResizer } from './expander.ts';
