@@ -218,7 +218,8 @@ export class ClusterApi {
     if (rt.hasStatus && rt.kind !== 'Pod' && rt.kind !== 'Node' && rt.kind !== 'Namespace' && rt.kind !== 'Service') {
       // Most strategies' PrepareForCreate clear the status a client sent (e.g. deployment/strategy.go).
       if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'PersistentVolumeClaim', 'PersistentVolume', 'PodDisruptionBudget', 'VolumeAttachment', 'ReplicationController'].includes(rt.kind)) {
-        delete obj.status;
+        // Serialized as `status: {}` like the zero-value struct the real server returns.
+        obj.status = {};
       }
     }
     if (rt.kind === 'Pod') {
