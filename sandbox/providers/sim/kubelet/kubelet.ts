@@ -72,6 +72,7 @@ export interface ContainerSlot {
   backoffUntil?: number;
   pullFailures: number;
   pullBackoffUntil?: number;
+  pullFailedAt?: number;
   pulling?: boolean;
 }
 
@@ -204,7 +205,16 @@ export class Kubelets implements Controller {
       if (r.node !== node) continue;
       r.terminating?.killTimer?.cancel();
       r.terminating = undefined;
-      for (const s of r.slots) s.current?.process?.kill('KILL');
+      const now = this.ctx.clock.now();
+      for (const s of r.slots) {
+        const run = s.current;
+        if (!run?.process?.running) continue;
+        // What the runtime reports after a reboot for a container that was running: Unknown, 255.
+        run.finishedAt = now;
+        run.exitCode = 255;
+        run.reason = 'Unknown';
+        run.process.kill('KILL');
+      }
     }
   }
 
@@ -215,18 +225,11 @@ export class Kubelets implements Controller {
    */
   private powerOn(node: string): void {
     this.off.delete(node);
-    const now = this.ctx.clock.now();
     for (const r of this.records.values()) {
       if (r.node !== node) continue;
       for (const s of r.slots) {
         const run = s.current;
-        if (!run) continue;
-        if (run.exitCode === undefined || run.reason === undefined || run.process?.running) {
-          run.finishedAt ??= now;
-          run.exitCode = 255;
-          run.reason = 'Unknown';
-        }
-        if (s.init && run.exitCode === 0) continue;
+        if (!run || run.reason !== 'Unknown') continue;
         s.previous = run;
         s.current = undefined;
         s.restartCount++;
@@ -405,6 +408,11 @@ export class Kubelets implements Controller {
     const image: string = s.spec.image ?? '';
     const ref = this.ctx.clock.now().getTime();
     if (s.pulling) return;
+    // ErrImagePull stays visible until the pod worker's next sync (about 2 s later), then ImagePullBackOff.
+    if (s.waiting?.reason === 'ErrImagePull' && s.pullFailedAt !== undefined && ref < s.pullFailedAt + 2000) {
+      this.queue.addAfter(key, s.pullFailedAt + 2000 - ref);
+      return;
+    }
     if (s.pullBackoffUntil !== undefined && ref < s.pullBackoffUntil) {
       const last = imagePullError(image);
       s.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${last.message}` };
@@ -440,7 +448,8 @@ export class Kubelets implements Controller {
         rc.event(live, 'Warning', 'Failed', err.event);
         rc.event(live, 'Warning', 'Failed', `Error: ${err.reason}`);
         s.waiting = { reason: err.reason, message: err.message };
-        s.pullBackoffUntil = this.ctx.clock.now().getTime() + backoffMs(s.pullFailures++);
+        s.pullFailedAt = this.ctx.clock.now().getTime();
+        s.pullBackoffUntil = s.pullFailedAt + backoffMs(s.pullFailures++);
         this.queue.add(key);
         return;
       }
@@ -513,6 +522,7 @@ export class Kubelets implements Controller {
     rc.event(pod, 'Normal', 'Started', `Started container ${s.name}`);
     const key = `${rec.namespace}/${rec.name}`;
     void process.exited.then((code) => {
+      if (run.reason !== undefined) return; // lost with the node's power
       run.finishedAt = this.ctx.clock.now();
       run.exitCode = code;
       run.reason = code === 0 ? 'Completed' : 'Error';
