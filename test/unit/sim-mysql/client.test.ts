@@ -226,3 +226,20 @@ describe('failing storage', () => {
     expect(r.stderr).toMatch(/^mysql: \[Warning\].*\nERROR 1064 \(42000\) at line 1: memory exhausted near '\(+/);
   });
 });
+
+describe('where the data is', () => {
+  it('@@datadir and @@hostname say which directory and which pod', async () => {
+    const r = await sql('SELECT @@datadir, @@hostname');
+    expect(r.stdout).toBe(`@@datadir\t@@hostname\n/var/lib/mysql/\t${c.container.hostname}\n`);
+    expect((await sql("SHOW VARIABLES LIKE 'datadir'")).stdout).toBe('Variable_name\tValue\ndatadir\t/var/lib/mysql/\n');
+    expect((await sql('SELECT @@nosuch')).stderr).toBe(WARNING + "ERROR 1193 (HY000) at line 1: Unknown system variable 'nosuch'\n");
+  });
+
+  it('SHOW CREATE TABLE prints the canonical definition', async () => {
+    await sql('CREATE DATABASE d; CREATE TABLE d.books (id INT AUTO_INCREMENT PRIMARY KEY, title VARCHAR(200) NOT NULL, added DATETIME DEFAULT CURRENT_TIMESTAMP)');
+    const r = await sql('SHOW CREATE TABLE d.books');
+    expect(r.stdout).toBe(
+      'Table\tCreate Table\nbooks\tCREATE TABLE `books` (\\n  `id` int NOT NULL AUTO_INCREMENT,\\n  `title` varchar(200) NOT NULL,\\n  `added` datetime DEFAULT CURRENT_TIMESTAMP,\\n  PRIMARY KEY (`id`)\\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci\n',
+    );
+  });
+});

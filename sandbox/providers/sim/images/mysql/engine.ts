@@ -50,6 +50,8 @@ const AGGREGATES = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG']);
 export interface EngineOptions {
   now: () => Date;
   version: string;
+  /** variables are the server's system variables (@@datadir, @@hostname, …), as SHOW VARIABLES lists them. */
+  variables?: () => Record<string, string | number>;
   /** informationSchema names the virtual schema SHOW DATABASES lists first. */
   systemSchemas: string[];
 }
@@ -122,6 +124,16 @@ export class Engine {
         return this.update(stmt.table, stmt.sets, stmt.where, stmt.limit, s);
       case 'describe':
         return this.describe(stmt.table, s);
+      case 'showCreateTable':
+        return this.showCreateTable(stmt.table, s);
+      case 'showVariables': {
+        const vars = this.options.variables?.() ?? {};
+        const rows = Object.keys(vars)
+          .sort()
+          .filter((k) => stmt.like === undefined || likeMatch(k, stmt.like))
+          .map((k) => [k, String(vars[k])]);
+        return { kind: 'rows', columns: [{ name: 'Variable_name', numeric: false }, { name: 'Value', numeric: false }], rows };
+      }
       case 'set':
         return { kind: 'ok', affected: 0, warnings: 0 };
     }
@@ -268,6 +280,25 @@ export class Engine {
     return { kind: 'ok', affected: 0, warnings: missing.length };
   }
 
+  /** showCreateTable prints the definition in MySQL 8's canonical form (back-quoted names, lower-case types, table options). */
+  private showCreateTable(ref: TableRef, s: Session): Result {
+    const { table } = this.openTable(ref, s);
+    const lines = table.columns.map((c) => {
+      let l = `  \`${c.name}\` ${typeName(c.type)}`;
+      if (c.notNull) l += ' NOT NULL';
+      if (c.autoIncrement) l += ' AUTO_INCREMENT';
+      else if (c.defaultNow) l += ' DEFAULT CURRENT_TIMESTAMP';
+      else if (c.default !== undefined && c.default !== null) l += ` DEFAULT '${String(c.default).replace(/'/g, "''")}'`;
+      else if (!c.notNull) l += ' DEFAULT NULL';
+      return l;
+    });
+    if (table.primaryKey) lines.push(`  PRIMARY KEY (${table.primaryKey.map((k) => `\`${k}\``).join(',')})`);
+    for (const u of table.uniques) lines.push(`  UNIQUE KEY \`${u[0]}\` (${u.map((k) => `\`${k}\``).join(',')})`);
+    const ai = table.columns.some((c) => c.autoIncrement) && table.autoIncrement > 1 ? ` AUTO_INCREMENT=${table.autoIncrement}` : '';
+    const text = `CREATE TABLE \`${table.name}\` (\n${lines.join(',\n')}\n) ENGINE=InnoDB${ai} DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci`;
+    return { kind: 'rows', columns: [{ name: 'Table', numeric: false }, { name: 'Create Table', numeric: false }], rows: [[table.name, text]] };
+  }
+
   private describe(ref: TableRef, s: Session): Result {
     const { table } = this.openTable(ref, s);
     const pk = new Set((table.primaryKey ?? []).map((k) => k.toLowerCase()));
@@ -344,7 +375,7 @@ export class Engine {
   }
 
   private evalContext(s: Session): EvalContext {
-    return { now: this.options.now(), version: this.options.version, session: s, columns: [] };
+    return { now: this.options.now(), version: this.options.version, variables: this.options.variables, session: s, columns: [] };
   }
 
   private select(stmt: Extract<Statement, { k: 'select' }>, s: Session): Result {
@@ -452,6 +483,7 @@ export class Engine {
 interface EvalContext {
   now: Date;
   version: string;
+  variables?: () => Record<string, string | number>;
   session: Session;
   columns: ColumnDef[];
   tableName?: string;
@@ -506,6 +538,7 @@ function checkColumns(e: Expr, ctx: EvalContext, where: string): void {
       e.list.forEach((x) => checkColumns(x, ctx, where));
       return;
     case 'lit':
+    case 'sysvar':
       return;
   }
 }
@@ -584,6 +617,8 @@ function isNumericExpr(e: Expr, ctx: EvalContext): boolean {
     case 'like':
     case 'in':
       return true;
+    case 'sysvar':
+      return typeof ctx.variables?.()[e.name] === 'number';
   }
 }
 
@@ -608,6 +643,8 @@ function isNullableExpr(e: Expr, ctx: EvalContext): boolean {
       return isNullableExpr(e.e, ctx) || isNullableExpr(e.pattern, ctx);
     case 'in':
       return isNullableExpr(e.e, ctx) || e.list.some((x) => isNullableExpr(x, ctx));
+    case 'sysvar':
+      return false;
   }
 }
 
@@ -674,6 +711,11 @@ function evaluate(e: Expr, ctx: EvalContext, row: Value[] | undefined): Value {
       return binary(e.op, e.l, e.r, ctx, row);
     case 'fn':
       return callFunction(e, ctx, row);
+    case 'sysvar': {
+      const vars = ctx.variables?.() ?? {};
+      if (!(e.name in vars)) throw new MysqlError(1193, 'HY000', `Unknown system variable '${e.name}'`);
+      return vars[e.name]!;
+    }
   }
 }
 

@@ -104,7 +104,12 @@ export class MysqldInstance {
     readonly options: StartOptions,
   ) {
     this.dataDir = new DataDir(fs, profile);
-    this.engine = new Engine(this.dataDir, { now: () => ctx.clock.now(), version: profile.version, systemSchemas: profile.systemSchemas });
+    this.engine = new Engine(this.dataDir, {
+      now: () => ctx.clock.now(),
+      version: profile.version,
+      systemSchemas: profile.systemSchemas,
+      variables: () => this.variables(),
+    });
     this.port = options.temporary ? 0 : MYSQL_PORT;
   }
 
@@ -234,6 +239,27 @@ export class MysqldInstance {
       session.db = database;
     }
     return session;
+  }
+
+  /**
+   * variables are the system variables a learner may ask for to see where the
+   * data is and which pod answered: @@datadir, @@hostname (the pod's name), …
+   */
+  variables(): Record<string, string | number> {
+    const p = this.profile;
+    return {
+      datadir: `${p.datadir}/`,
+      hostname: this.ctx.container.hostname,
+      port: this.port,
+      socket: p.socket,
+      server_uuid: this.engine.dictionary().serverUuid,
+      version: p.version,
+      version_comment: p.product === 'mysql' ? 'MySQL Community Server - GPL' : 'mariadb.org binary distribution',
+      innodb_file_per_table: 'ON',
+      skip_networking: this.options.temporary ? 'ON' : 'OFF',
+      sql_mode: 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION',
+      time_zone: 'SYSTEM',
+    };
   }
 
   /** dictionary reads users and schemata (the entrypoint changes them during set-up). */

@@ -20,7 +20,8 @@ export type Expr =
   | { k: 'neg'; e: Expr }
   | { k: 'isnull'; e: Expr; not: boolean }
   | { k: 'like'; e: Expr; pattern: Expr; not: boolean }
-  | { k: 'in'; e: Expr; list: Expr[]; not: boolean };
+  | { k: 'in'; e: Expr; list: Expr[]; not: boolean }
+  | { k: 'sysvar'; name: string };
 
 export interface TableRef {
   db?: string;
@@ -67,6 +68,8 @@ export type Statement =
   | { k: 'delete'; table: TableRef; where?: Expr; limit?: number }
   | { k: 'update'; table: TableRef; sets: { column: string; expr: Expr }[]; where?: Expr; limit?: number }
   | { k: 'describe'; table: TableRef }
+  | { k: 'showCreateTable'; table: TableRef }
+  | { k: 'showVariables'; like?: string }
   | { k: 'set' };
 
 /** UNSUPPORTED are statements and clauses real MySQL has that this model refuses rather than fakes. */
@@ -411,6 +414,16 @@ class Parser {
       this.end();
       return { k: 'showTables', db, like };
     }
+    if (this.acceptWord('CREATE', 'TABLE')) {
+      const table = this.tableRef();
+      this.end();
+      return { k: 'showCreateTable', table };
+    }
+    if (this.acceptWord('VARIABLES') || this.acceptWord('GLOBAL', 'VARIABLES') || this.acceptWord('SESSION', 'VARIABLES')) {
+      const like = this.likeClause();
+      this.end();
+      return { k: 'showVariables', like };
+    }
     if (this.acceptWord('COLUMNS') || this.acceptWord('FIELDS')) {
       if (!(this.acceptWord('FROM') || this.acceptWord('IN'))) this.fail();
       const table = this.tableRef();
@@ -698,7 +711,14 @@ class Parser {
           this.next();
           return { k: 'fn', name: tok.upper, args: [], star: false };
         }
-        if (tok.text.startsWith('@')) this.unsupported('variables');
+        if (tok.text.startsWith('@@')) {
+          this.next();
+          // @@datadir, @@global.port, @@session.sql_mode: the scope prefix does not change the value here.
+          let name = tok.text.slice(2);
+          if ((name.toLowerCase() === 'global' || name.toLowerCase() === 'session') && this.acceptOp('.')) name = this.ident();
+          return { k: 'sysvar', name: name.toLowerCase() };
+        }
+        if (tok.text.startsWith('@')) this.unsupported('user variables');
       }
       if (tok.type === 'ident' && this.peek(1).type === 'op' && this.peek(1).text === '(') {
         this.i += 2;
