@@ -140,10 +140,14 @@ case hello.txt in *.md) echo md;; *.txt) echo txt;; esac`,
   });
 
   it('stops runaway recursion (a fork bomb with a legal name)', async () => {
-    const r = await sh(c, 'bomb() { bomb | bomb & }; bomb; sleep 30; echo survived');
+    const r = await sh(c, 'bomb() { echo x >> /tmp/calls; bomb | bomb & }; bomb; sleep 30; echo survived');
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe("sh: can't fork: Resource temporarily unavailable\nsh: stopped: more than 64 background jobs at once (limit of this simulated shell)\n");
+    // Nothing of it keeps running once the shell has stopped.
+    const calls = c.fs.stat('/tmp/calls').size;
+    await new Promise((res) => setTimeout(res, 100));
+    expect(c.fs.stat('/tmp/calls').size).toBe(calls);
   }, 20_000);
 
   it('rejects the classic fork bomb without running anything', async () => {
@@ -154,5 +158,21 @@ case hello.txt in *.md) echo md;; *.txt) echo txt;; esac`,
   it('never treats Object.prototype names as builtins', async () => {
     const r = await sh(c, 'constructor; toString; __proto__; hasOwnProperty');
     expect(r.stderr).toBe('sh: constructor: not found\nsh: toString: not found\nsh: __proto__: not found\nsh: hasOwnProperty: not found\n');
+  });
+
+  it('reads many lines with `while read` without piling up listeners', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(w.message);
+    };
+    process.on('warning', onWarning);
+    try {
+      const r = await sh(c, 'seq 500 > /tmp/n; n=0; while read line; do n=$((n+line)); done < /tmp/n; echo $n');
+      expect(r.stdout).toBe('125250\n');
+      await new Promise((res) => setTimeout(res, 20));
+      expect(warnings.filter((w) => w.includes('listeners'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

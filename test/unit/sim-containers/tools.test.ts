@@ -157,6 +157,24 @@ describe('busybox applets', () => {
     expect(r.stderr).toMatch(/^dd: error writing '\/data\/big': No space left on device\n/);
     expect(fs.statSync(path.join(c.base, 'd', 'big')).size).toBe(3 * MiB);
   });
+  it('words write errors on a full volume as busybox does, and the script goes on', async () => {
+    c = makeContainer({ mounts: (base) => [{ containerPath: '/full', hostPath: mkdir(base, 'full'), capacityBytes: 4096, source: mountSource.tmpfs(4096) }] });
+    const r = await sh(c, 'head -c 4096 /dev/zero > /full/a; echo more > /full/b; cat /etc/passwd > /full/c; echo next');
+    expect(r.stdout).toBe('next\n');
+    expect(r.stderr).toBe('echo: write error: No space left on device\ncat: write error: No space left on device\n');
+  });
+
+  it('reports I/O errors while a volume\'s server is down, and works again after', async () => {
+    let down = false;
+    c = makeContainer({ mounts: (base) => [{ containerPath: '/nfs', hostPath: mkdir(base, 'nfs'), source: mountSource.nfs('nfs', '/exports'), health: () => (down ? 'EIO' : undefined) }] });
+    await sh(c, 'echo data > /nfs/f');
+    down = true;
+    const r = await sh(c, 'ls /nfs; cat /nfs/f; echo x > /nfs/g');
+    expect(r.stderr).toBe("ls: /nfs: I/O error\ncat: can't open '/nfs/f': I/O error\nsh: can't create /nfs/g: I/O error\n");
+    down = false;
+    expect((await exec(c, ['cat', '/nfs/f'])).stdout).toBe('data\n');
+  });
+
 });
 
 function mkdir(base: string, name: string): string {

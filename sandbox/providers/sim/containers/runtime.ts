@@ -180,7 +180,12 @@ export function spawnProgram(setup: ContainerSetup, options: SpawnOptions): Spaw
       return code & 255;
     } catch (err) {
       if (controller.signal.aborted) return await aborted;
-      options.stderr.write(`${name}: ${(err as Error)?.message ?? String(err)}\n`);
+      // An error escaping a program is almost always a failed write to stdout (a full or read-only file): busybox words it so.
+      try {
+        options.stderr.write(`${name.replace(/^.*\//, '')}: ${err instanceof FsError ? 'write error: ' : ''}${(err as Error)?.message ?? String(err)}\n`);
+      } catch {
+        // stderr itself is the full file.
+      }
       return 1;
     }
   })();

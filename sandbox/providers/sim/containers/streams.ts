@@ -22,7 +22,7 @@ export class Pipe implements OutputStream, InputStream {
   private buffered = 0;
   private ended = false;
   private readerGone = false;
-  private readWaiter: (() => void) | undefined;
+  private readWaiters: (() => void)[] = [];
   private drainWaiters: (() => void)[] = [];
 
   get closed(): boolean {
@@ -60,7 +60,7 @@ export class Pipe implements OutputStream, InputStream {
   async read(): Promise<Uint8Array | null> {
     while (this.chunks.length === 0) {
       if (this.ended || this.readerGone) return null;
-      await new Promise<void>((resolve) => (this.readWaiter = resolve));
+      await new Promise<void>((resolve) => this.readWaiters.push(resolve));
     }
     const chunk = this.chunks.shift()!;
     this.buffered -= chunk.length;
@@ -69,9 +69,9 @@ export class Pipe implements OutputStream, InputStream {
   }
 
   private wakeReader(): void {
-    const w = this.readWaiter;
-    this.readWaiter = undefined;
-    w?.();
+    const ws = this.readWaiters;
+    this.readWaiters = [];
+    for (const w of ws) w();
   }
 
   private wakeDrain(): void {
@@ -183,4 +183,27 @@ export async function readAll(input: InputStream, limit = 64 * 1024 * 1024, sign
     if (size >= limit) break;
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * untilAborted resolves with the promise's value, or null as soon as signal
+ * aborts; the abort listener is removed either way (a long `while read`
+ * loop must not pile up listeners on one signal).
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise<T | null>((resolve, reject) => {
+    const onAbort = (): void => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }

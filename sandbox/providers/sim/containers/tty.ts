@@ -19,7 +19,7 @@ export class Tty implements InputStream {
   private cooked: (Uint8Array | null)[] = [];
   private line = '';
   private inputClosed = false;
-  private waiter: (() => void) | undefined;
+  private waiters: (() => void)[] = [];
   private readonly decoder = new TextDecoder();
   readonly terminal: TerminalInfo = { columns: 80, rows: 24 };
   readonly output: OutputStream;
@@ -135,9 +135,9 @@ export class Tty implements InputStream {
   }
 
   private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w();
   }
 
   async read(): Promise<Uint8Array | null> {
@@ -153,7 +153,7 @@ export class Tty implements InputStream {
         return next;
       }
       if (this.inputClosed) return null;
-      await new Promise<void>((resolve) => (this.waiter = resolve));
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
 

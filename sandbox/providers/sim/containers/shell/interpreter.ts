@@ -25,7 +25,7 @@ import {
   type ProgramContext,
   type SignalName,
 } from '../program.ts';
-import { bytesInput, CollectingOutput, emptyInput, LineReader, nullOutput, Pipe } from '../streams.ts';
+import { bytesInput, CollectingOutput, emptyInput, LineReader, nullOutput, Pipe, untilAborted } from '../streams.ts';
 import { builtinApplets } from '../tools/index.ts';
 
 /** MAX_COMMANDS_WITHOUT_WAITING: commands a script may run without sleeping or reading input before it is stopped. */
@@ -119,12 +119,12 @@ export class ShellInterpreter implements ExpandHost {
 
   constructor(
     readonly ctx: ProgramContext,
-    options: { name: string; positional?: string[]; interactive?: boolean; state?: ShellState; budget?: Budget; jobs?: Job[]; pid?: number },
+    options: { name: string; positional?: string[]; interactive?: boolean; state?: ShellState; budget?: Budget; jobs?: Job[]; pid?: number; signal?: AbortSignal },
   ) {
     this.name = options.name;
     this.interactive = !!options.interactive;
     this.budget = options.budget ?? new Budget();
-    this.signal = AbortSignal.any([ctx.signal, this.budget.controller.signal]);
+    this.signal = options.signal ?? AbortSignal.any([ctx.signal, this.budget.controller.signal]);
     this.jobs = options.jobs ?? [];
     this.pid = options.pid ?? (ctx.pid1 ? 1 : nextPid++);
     this.state = options.state ?? {
@@ -336,7 +336,10 @@ export class ShellInterpreter implements ExpandHost {
       return 2;
     }
     if (err instanceof SignalAbort) return err.exitCode;
-    throw err;
+    // Anything else is a bug or a host error; report it instead of taking the server down.
+    this.error(`internal error of the simulated shell: ${(err as Error)?.message ?? String(err)}`, io);
+    this.state.status = 2;
+    return 2;
   }
 
   async runScript(script: Script, io: ShellIO): Promise<number> {
@@ -359,8 +362,9 @@ export class ShellInterpreter implements ExpandHost {
       if (!this.budget.tripped) this.error("can't fork: Resource temporarily unavailable", io);
       throw this.budget.trip(`stopped: more than ${MAX_JOBS} background jobs at once (limit of this simulated shell)`);
     }
-    const controller = new AbortController();
     const parent = this.signal;
+    if (parent.aborted) throw this.abortReason();
+    const controller = new AbortController();
     const onAbort = (): void => controller.abort(parent.reason);
     parent.addEventListener('abort', onAbort, { once: true });
     const sub = this.subshell();
@@ -371,7 +375,7 @@ export class ShellInterpreter implements ExpandHost {
       pid,
       controller,
       done: sub
-        .runIsolated({ items: [{ andOr, background: false }] }, { ...io, stdin: this.interactive ? io.stdin : emptyInput })
+        .runIsolated({ items: [{ andOr, background: false }] }, { ...io, stdin: emptyInput })
         .catch(() => 1)
         .then((s) => {
           this.budget.jobs--;
@@ -412,7 +416,7 @@ export class ShellInterpreter implements ExpandHost {
           if (i > 0) pipes[i - 1]!.closeReader();
         }
       });
-      const statuses = await Promise.all(runs);
+      const statuses = (await Promise.allSettled(runs)).map((r) => (r.status === 'fulfilled' ? r.value : 2));
       status = statuses[n - 1]!;
       if (this.budget.tripped) throw this.budget.trip('');
     }
@@ -432,6 +436,7 @@ export class ShellInterpreter implements ExpandHost {
 
   private async step(): Promise<void> {
     if (this.signal.aborted) throw this.abortReason();
+    if (this.budget.tripped) throw this.budget.trip('');
     if (++this.budget.commands > MAX_COMMANDS_WITHOUT_WAITING) {
       throw this.budget.trip(`stopped after ${MAX_COMMANDS_WITHOUT_WAITING} commands that never waited (sleep, read): this simulated shell ends runaway loops`);
     }
@@ -580,8 +585,7 @@ export class ShellInterpreter implements ExpandHost {
       options: { ...s.options },
       traps: new Map(),
     };
-    const sub = new ShellInterpreter(this.ctx, { name: this.name, state: copy, budget: this.budget, jobs: [], pid: this.pid });
-    sub.signal = this.signal;
+    const sub = new ShellInterpreter(this.ctx, { name: this.name, state: copy, budget: this.budget, jobs: [], pid: this.pid, signal: this.signal });
     sub.functionDepth = this.functionDepth;
     sub.loopDepth = 0;
     return sub;
@@ -680,7 +684,9 @@ export class ShellInterpreter implements ExpandHost {
   async runApplet(argv: string[], env: Map<string, string>, io: ShellIO): Promise<number> {
     const applet = own(builtinApplets, argv[0]!)!;
     const started = this.ctx.clock.now().getTime();
-    const status = await applet({
+    let status: number;
+    try {
+      status = await applet({
       ...this.ctx,
       argv,
       env,
@@ -690,7 +696,12 @@ export class ShellInterpreter implements ExpandHost {
       stderr: io.stderr,
       signal: this.signal,
       run: (a, o) => this.ctx.run(a, { cwd: this.state.cwd, env, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, signal: this.signal, ...o }),
-    });
+      });
+    } catch (err) {
+      // A write to a full or read-only file fails inside the applet: busybox reports it as a write error.
+      io.stderr.write(`${argv[0]}: ${err instanceof FsError ? 'write error: ' : ''}${errnoMessage(err)}\n`);
+      status = 1;
+    }
     if (argv[0] === 'sleep' && this.ctx.clock.now().getTime() - started >= 10) this.waited();
     if (this.signal.aborted) {
       const reason = this.abortReason();
@@ -819,14 +830,10 @@ export class ShellInterpreter implements ExpandHost {
     let status = 0;
     for (const job of targets) {
       const interrupted = new Promise<'trap'>((resolve) => (this.waitInterrupt = () => resolve('trap')));
-      const aborted = new Promise<'abort'>((resolve) => {
-        if (this.signal.aborted) resolve('abort');
-        this.signal.addEventListener('abort', () => resolve('abort'), { once: true });
-      });
-      const r = await Promise.race([job.done, interrupted, aborted]);
+      const r = await untilAborted(Promise.race([job.done, interrupted]), this.signal);
       this.waitInterrupt = undefined;
       if (r === 'trap') return 128 + 15;
-      if (r === 'abort') break;
+      if (r === null) break;
       status = r;
     }
     this.waited();
@@ -894,13 +901,7 @@ export class ShellInterpreter implements ExpandHost {
     // read(1) reads byte by byte so the rest of the input stays for the next reader; we read a chunk per call and keep the rest.
     const reader = lineReaders.get(io.stdin) ?? new LineReader(io.stdin);
     lineReaders.set(io.stdin, reader);
-    const r = await Promise.race([
-      reader.readLine(),
-      new Promise<null>((resolve) => {
-        if (this.signal.aborted) resolve(null);
-        this.signal.addEventListener('abort', () => resolve(null), { once: true });
-      }),
-    ]);
+    const r = await untilAborted(reader.readLine(), this.signal);
     this.waited();
     return r === null ? null : r.terminated ? r.line : r.line + '\u0000';
   }

@@ -10,7 +10,7 @@
  */
 import { LineEditor } from '../../../../terminal/line-editor.ts';
 import { SignalAbort, type Program, type ProgramContext } from '../program.ts';
-import { LineReader } from '../streams.ts';
+import { LineReader, untilAborted } from '../streams.ts';
 import { ExitShell, ShellInterpreter, type ShellIO } from './interpreter.ts';
 import { parseScript, ShellSyntaxError } from './parser.ts';
 import type { Script } from './ast.ts';
@@ -144,7 +144,7 @@ async function runFromStdin(ctx: ProgramContext, shell: ShellInterpreter, intera
   try {
     for (;;) {
       if (interactive) ctx.stderr.write(pending ? '> ' : '$ ');
-      const got = await Promise.race([reader.readLine(), aborted(ctx.signal)]);
+      const got = await untilAborted(reader.readLine(), ctx.signal);
       if (got === null) break;
       pending += got.line + '\n';
       let script: Script;
@@ -182,13 +182,6 @@ async function runFromStdin(ctx: ProgramContext, shell: ShellInterpreter, intera
   return finish(shell, shell.status);
 }
 
-function aborted(signal: AbortSignal): Promise<null> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve(null);
-    signal.addEventListener('abort', () => resolve(null), { once: true });
-  });
-}
-
 /** runInteractive is ash's interactive loop on a tty. */
 async function runInteractive(ctx: ProgramContext, shell: ShellInterpreter, options: ShellProgramOptions): Promise<number> {
   const history: string[] = [];
@@ -216,7 +209,7 @@ async function runInteractive(ctx: ProgramContext, shell: ShellInterpreter, opti
       let input = editor.takeQueued();
       while (!event) {
         if (input === '') {
-          const chunk = await Promise.race([ctx.stdin.read(), aborted(ctx.signal)]);
+          const chunk = await untilAborted(ctx.stdin.read(), ctx.signal);
           if (chunk === null) {
             event = { type: 'eof' };
             break;

@@ -7,6 +7,7 @@
 import { errnoMessage } from '../fs/errors.ts';
 import { normalizePath } from '../fs/paths.ts';
 import type { ProgramContext } from '../program.ts';
+import type { FileReader } from '../fs/container-fs.ts';
 
 /** ParsedOptions: flags seen (with values for options that take one) and the operands. */
 export interface ParsedOptions {
@@ -121,7 +122,11 @@ export function decode(data: Uint8Array): string {
 
 /** streamFile copies a file (or device) to stdout in chunks, honouring pipe back-pressure and signals. Returns false on abort. */
 export async function streamFile(ctx: ProgramContext, path: string, limit = Number.POSITIVE_INFINITY): Promise<boolean> {
-  const reader = ctx.fs.openRead(path);
+  return streamReader(ctx, ctx.fs.openRead(path), limit);
+}
+
+/** streamReader is streamFile for an already opened file; read errors and write errors propagate. */
+export async function streamReader(ctx: ProgramContext, reader: FileReader, limit = Number.POSITIVE_INFINITY): Promise<boolean> {
   let total = 0;
   try {
     for (;;) {

@@ -3,10 +3,10 @@
  * base64, seq, sort, uniq, cut, tr, basename, dirname, yes. Output formats
  * follow busybox's sources (coreutils/wc.c, findutils/grep.c, …).
  */
-import { errnoMessage } from '../fs/errors.ts';
+import { errnoMessage, FsError } from '../fs/errors.ts';
 import type { Program, ProgramContext } from '../program.ts';
 import { LineReader } from '../streams.ts';
-import { byteOrder, decode, fail, failErr, OptionError, parseOptions, readInput, resolve, streamFile, usageError } from './common.ts';
+import { byteOrder, decode, fail, failErr, OptionError, parseOptions, readInput, resolve, streamReader, usageError } from './common.ts';
 
 /** echo: ash's builtin echo (-n, -e; busybox's echo does not interpret escapes without -e). */
 export const echo: Program = async (ctx) => {
@@ -214,24 +214,39 @@ export const cat: Program = async (ctx) => {
       continue;
     }
     const path = resolve(ctx, f);
+    let st;
+    let reader;
     try {
-      const st = ctx.fs.stat(path);
-      if (st.type === 'dir') {
-        fail(ctx, `read error: Is a directory`);
-        status = 1;
-        continue;
-      }
-      if (number) {
-        const text = decode(ctx.fs.readFile(path));
-        const lines = text.split('\n');
-        if (lines[lines.length - 1] === '') lines.pop();
-        for (const l of lines) ctx.stdout.write(`${String(lineNo++).padStart(6)}\t${l}\n`);
-        continue;
-      }
-      if (!(await streamFile(ctx, path, st.type === 'chardev' ? 64 * 1024 * 1024 : Number.POSITIVE_INFINITY))) break;
+      st = ctx.fs.stat(path);
+      if (st.type !== 'dir') reader = ctx.fs.openRead(path);
     } catch (err) {
       fail(ctx, `can't open '${f}': ${errnoMessage(err)}`);
       status = 1;
+      continue;
+    }
+    if (!reader) {
+      fail(ctx, `read error: Is a directory`);
+      status = 1;
+      continue;
+    }
+    if (number) {
+      reader.close();
+      const text = decode(ctx.fs.readFile(path));
+      const lines = text.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      for (const l of lines) ctx.stdout.write(`${String(lineNo++).padStart(6)}\t${l}\n`);
+      continue;
+    }
+    try {
+      if (!(await streamReader(ctx, reader, st.type === 'chardev' ? 64 * 1024 * 1024 : Number.POSITIVE_INFINITY))) break;
+    } catch (err) {
+      // A read error (an NFS server gone away) is cat's; a write error propagates as the runtime words it.
+      if (err instanceof FsError && err.code === 'EIO') {
+        fail(ctx, `read error: ${err.message}`);
+        status = 1;
+        continue;
+      }
+      throw err;
     }
   }
   return status;
