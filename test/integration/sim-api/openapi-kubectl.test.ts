@@ -113,6 +113,8 @@ describe('OpenAPI v3 seen by real kubectl', () => {
     expect(probe.stdout).toMatch(/port\s+<IntOrString> -required-/);
     const meta = await server.kubectl(33, ['explain', 'pods.metadata']);
     expect(meta.stdout).toMatch(/creationTimestamp\s+<string>/);
+    const policy = await server.kubectl(33, ['explain', 'pv.spec.persistentVolumeReclaimPolicy']);
+    expect(policy.stdout).toMatch(/ENUM:\s+Delete\s+Recycle\s+Retain/);
     const pv = await server.kubectl(33, ['explain', 'pv.spec.claimRef']);
     expect(pv.stdout).toContain('claimRef is part of a bi-directional binding between PersistentVolume and');
   });

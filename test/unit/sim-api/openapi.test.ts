@@ -71,6 +71,10 @@ describe('group version documents', () => {
     expect(s['io.k8s.api.core.v1.Volume'].properties.persistentVolumeClaim.description).toMatch(/^persistentVolumeClaimVolumeSource represents a reference/);
     const sc = doc('apis/storage.k8s.io/v1').components.schemas['io.k8s.api.storage.v1.StorageClass'];
     expect(sc.properties.volumeBindingMode.description).toMatch(/volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound/);
+    const pvSpec = doc('api/v1').components.schemas['io.k8s.api.core.v1.PersistentVolumeSpec'];
+    expect(pvSpec.properties.persistentVolumeReclaimPolicy).toMatchObject({ type: 'string', enum: ['Delete', 'Recycle', 'Retain'] });
+    expect(pvSpec.properties.persistentVolumeReclaimPolicy.description).toContain('Possible enum values:');
+    expect(pvSpec.properties.accessModes.items).toEqual({ type: 'string', enum: ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'] });
     expect(sc.properties.allowedTopologies.items).toEqual({ allOf: [{ $ref: '#/components/schemas/io.k8s.api.core.v1.TopologySelectorTerm' }], default: {} });
   });
 
@@ -112,6 +116,8 @@ describe('schema walking for the server', () => {
     expect(unknownFields({ group: '', version: 'v1', kind: 'PersistentVolume' }, { metadata: { name: 'pv' }, spec: { capacity: { storage: '1Gi' }, nfs: { server: 'x', path: '/', readOnly: false }, claimRef: { name: 'c' } } })).toEqual([]);
     expect(unknownFields({ group: 'apps', version: 'v1', kind: 'ControllerRevision' }, { metadata: { name: 'r' }, data: { anything: { goes: 1 } }, revision: 1 })).toEqual([]);
     expect(unknownFields({ group: 'x', version: 'v1', kind: 'Nope' }, { bogus: 1 })).toEqual([]);
+    // Fields newer than 1.33 (client-node models 1.34) are unknown to a 1.33 server.
+    expect(unknownFields({ group: '', version: 'v1', kind: 'Pod' }, { metadata: { name: 'p' }, spec: { hostnameOverride: 'x', containers: [] } })).toEqual(['spec.hostnameOverride']);
   });
 
   it('answers strategic-merge-patch metadata along a path', () => {

@@ -12,12 +12,17 @@ import type { ResourceType } from '../resources.ts';
 
 export { shortName, type ModelAttribute } from './catalog.ts';
 
-/** ModelEntry is one model in models.json: a = [baseName, type, format] per field, d/f/r = descriptions and required fields. */
+/**
+ * ModelEntry is one model in models.json: a = [baseName, type, format] per
+ * field, d/f = type and field descriptions, r = required fields, e = enum
+ * values of string fields (`{items}` for lists of enum strings).
+ */
 export interface ModelEntry {
   a: [baseName: string, type: string, format: string][];
   d?: string;
   f?: Record<string, string>;
   r?: string[];
+  e?: Record<string, string[] | { items: string[] }>;
 }
 
 const entries = modelData as unknown as Record<string, ModelEntry>;

@@ -7,7 +7,7 @@
  * descriptions (docs.ts) and patch tags (patch-meta.ts).
  */
 import { fieldDescription, requiredFields, typeDescription } from './docs.ts';
-import { modelAttributes, modelForKind, rootModels, schemaNames, type ModelAttribute } from './models.ts';
+import { modelAttributes, modelEntry, modelForKind, rootModels, schemaNames, type ModelAttribute } from './models.ts';
 import { patchMetaTable, quantityFields } from './patch-meta.ts';
 
 /** Schema is an OpenAPI v3 schema object (the subset the server emits). */
@@ -31,6 +31,7 @@ export interface Schema {
   'x-kubernetes-preserve-unknown-fields'?: boolean;
   'x-kubernetes-unions'?: unknown[];
   oneOf?: Schema[];
+  enum?: string[];
 }
 
 export const TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.Time';
@@ -123,6 +124,10 @@ function propertySchema(model: string, attr: ModelAttribute): Schema {
   } else {
     schema = description ? { description, ...value } : value;
   }
+  // Enum-typed strings list their values, which `kubectl explain` prints under ENUM.
+  const values = modelEntry(model)?.e?.[attr.baseName];
+  if (Array.isArray(values) && schema.type === 'string') schema.enum = values;
+  else if (values && !Array.isArray(values) && schema.items?.type === 'string') schema.items = { ...schema.items, enum: values.items };
   const meta = patchMetaTable[model]?.[attr.baseName];
   if (meta) {
     if (meta.mapKeys) schema['x-kubernetes-list-map-keys'] = meta.mapKeys;
