@@ -368,6 +368,13 @@ export class LiveSession {
 
   /** remember keeps output for the scrollback, dropping whole old lines past the limit. */
   private remember(data: string): void {
+    // After `clear` (or Ctrl-L) a reconnecting page should not see what was cleared.
+    const cleared = data.lastIndexOf('\x1b[H\x1b[2J');
+    if (cleared >= 0) {
+      this.scrollback = [];
+      this.scrollbackChars = 0;
+      data = data.slice(cleared);
+    }
     this.scrollback.push(data);
     this.scrollbackChars += data.length;
     if (this.scrollbackChars <= SCROLLBACK_CHARS) return;

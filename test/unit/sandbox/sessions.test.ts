@@ -269,6 +269,34 @@ describe('SessionManager', () => {
   });
 });
 
+describe('LiveSession terminal', () => {
+  it('replays the recent output to a page that connects, but nothing from before `clear`', async () => {
+    const m = manager();
+    const { session } = m.open(undefined);
+    await session.whenSettled();
+    session.input('echo before-clear\r');
+    await new Promise((r) => setTimeout(r, 20));
+    session.input('clear\r');
+    await new Promise((r) => setTimeout(r, 20));
+    session.input('echo after-clear\r');
+    await new Promise((r) => setTimeout(r, 20));
+    const late = new RecordingConnection();
+    session.attach(late);
+    expect(late.data).toContain('after-clear');
+    expect(late.data).not.toContain('before-clear');
+    expect(late.controls.map((c) => c.type)).toEqual(['hello', 'cluster']);
+  });
+  it('says the cluster is still starting when Enter is pressed before it is ready', () => {
+    provider.create = () => new Promise(() => {}); // never ready
+    const m = manager();
+    const { session } = m.open(undefined);
+    const conn = new RecordingConnection();
+    session.attach(conn);
+    session.input('kubectl get nodes\r');
+    expect(conn.data).toContain('the cluster is still starting');
+  });
+});
+
 describe('expiry rules', () => {
   const l = { idleTimeoutMs: 600_000, maxLifetimeMs: 3_600_000, maxSessions: 1 };
   it('judgeExpiry', () => {

@@ -237,3 +237,34 @@ describe('helpers', () => {
     expect(wantsStdin(['exec', 'p', '--', 'sh', '-i'])).toBe(false);
   });
 });
+
+describe('LearnerShell tab completion', () => {
+  function shellWith(completions: (r: string) => string[]) {
+    let out = '';
+    const s = new LearnerShell({
+      folder: () => ({ path: folder, label: 'emptydir' }),
+      kubectl: { path: '/x', env },
+      history: [],
+      write: (t) => (out += t),
+      completions,
+    });
+    s.start();
+    return { s, out: () => out };
+  }
+  it('completes commands, kubectl verbs, resource types, object names and files', () => {
+    const { s, out } = shellWith((r) => (r === 'persistentvolumeclaims' ? ['mysql-pvc', 'data'] : []));
+    s.input('kube\t');
+    expect(out().endsWith('kubectl ')).toBe(true);
+    s.input('desc\t');
+    expect(out().endsWith('describe ')).toBe(true);
+    s.input('pvc my\t');
+    expect(out().endsWith('mysql-pvc ')).toBe(true);
+    s.input('\x15cat po\t');
+    expect(out().endsWith('pod.yaml ')).toBe(true);
+  });
+  it('does not offer the verbs that are turned off', () => {
+    const { s, out } = shellWith(() => []);
+    s.input('kubectl ed\t');
+    expect(out().endsWith('kubectl ed\x07')).toBe(true);
+  });
+});
