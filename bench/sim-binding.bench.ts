@@ -124,6 +124,14 @@ export default async function main(): Promise<void> {
     const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
     console.log(`${clusters} clusters created in ${(createMs / 1000).toFixed(2)} s (${(createMs / clusters).toFixed(1)} ms each), heap +${heapMb.toFixed(0)} MiB (${((heapMb * 1024) / clusters).toFixed(0)} KiB per cluster)`);
 
+    // Idle cost: what 200 clusters' controllers (resyncs, heartbeats, leases) take while nobody uses them.
+    const cpu0 = process.cpuUsage();
+    const idle0 = performance.now();
+    await new Promise((r) => setTimeout(r, 5000));
+    const cpu = process.cpuUsage(cpu0);
+    const idleMs = performance.now() - idle0;
+    console.log(`idle: ${(((cpu.user + cpu.system) / 1000 / idleMs) * 100).toFixed(1)} % of one core over ${(idleMs / 1000).toFixed(1)} s with ${clusters} clusters`);
+
     const endToEnd: number[] = [];
     const serverSide: number[] = [];
     let next = 0;
