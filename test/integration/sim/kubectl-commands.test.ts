@@ -239,6 +239,12 @@ describe.skipIf(missing)('kubectl 1.33 against the simulated cluster', () => {
     `);
   });
 
+  it('answers kubectl get --raw', async () => {
+    const r = await c.kubectl(['get', '--raw', '/api/v1/namespaces/kube-system']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).metadata.name).toBe('kube-system');
+  });
+
   it('reports 401 for a wrong token', async () => {
     const broken = c.write('bad-kubeconfig', (await import('node:fs')).readFileSync(c.kubeconfigPath, 'utf8').replace(/token: .*/, 'token: wrong'));
     const r = await c.kubectl(['get', 'ns', '--kubeconfig', broken]);

@@ -90,6 +90,14 @@ describe('simulated API server protocol', () => {
     }
   });
 
+  it('finds the cluster by token when the path prefix is missing (client-go drops it for --raw)', async () => {
+    const r = await call(server, undefined, 'GET', '/api/v1/namespaces/default', { token: a.token });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body).metadata.name).toBe('default');
+    expect((await call(server, undefined, 'GET', '/api/v1/namespaces/default', { token: 'wrong' })).status).toBe(401);
+    expect((await call(server, undefined, 'GET', '/api/v1/namespaces/default', { token: null })).status).toBe(401);
+  });
+
   it('keeps clusters isolated and resets one without touching the other', async () => {
     expect((await call(server, a, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm('only-in-a') })).status).toBe(201);
     expect((await call(server, b, 'GET', '/api/v1/namespaces/default/configmaps/only-in-a')).status).toBe(404);

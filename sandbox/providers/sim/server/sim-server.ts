@@ -158,6 +158,8 @@ export class SimCluster {
 export class SimServer {
   readonly tls: ServerTls;
   private readonly clusters = new Map<string, SimCluster>();
+  /** tokens maps each cluster's bearer token to its id. */
+  private readonly tokens = new Map<string, string>();
   private readonly https: Server;
   private readonly wss: WebSocketServer;
   private readonly settings: HandlerSettings;
@@ -209,6 +211,7 @@ export class SimServer {
     if (this.clusters.has(opts.id)) throw new Error(`cluster "${opts.id}" already exists`);
     const c = new SimCluster(opts.id, this, opts);
     this.clusters.set(opts.id, c);
+    this.tokens.set(c.token, opts.id);
     return c;
   }
 
@@ -225,6 +228,7 @@ export class SimServer {
     const c = this.clusters.get(id);
     if (!c) return;
     this.clusters.delete(id);
+    this.tokens.delete(c.token);
     if (!c.store.closed) c.destroy();
   }
 
@@ -241,11 +245,16 @@ export class SimServer {
   /** authenticate finds the cluster a path names and checks its bearer token. */
   private authenticate(req: IncomingMessage): { cluster: SimCluster; rest: string; query: URLSearchParams } {
     const url = new URL(req.url ?? '/', 'https://sim.invalid');
-    const m = /^\/clusters\/([^/]+)(\/.*)?$/.exec(url.pathname);
-    if (!m) throw pageNotFound();
-    const cluster = this.clusters.get(m[1]!);
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    const m = /^\/clusters\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    if (!m) {
+      // Without the prefix (client-go drops it for `kubectl get --raw /api/...`), the token alone names the cluster.
+      const byToken = token ? this.clusters.get(this.tokens.get(token) ?? '') : undefined;
+      if (!byToken || !sameSecret(token, byToken.token)) throw unauthorized();
+      return { cluster: byToken, rest: url.pathname, query: url.searchParams };
+    }
+    const cluster = this.clusters.get(m[1]!);
     // Unknown clusters answer like a wrong token, so ids cannot be probed.
     if (!cluster || !token || !sameSecret(token, cluster.token)) throw unauthorized();
     return { cluster, rest: m[2] ?? '/', query: url.searchParams };
