@@ -53,8 +53,9 @@ spec:
       - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 30}
       - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 30}
       containers:
-      - name: mysql
-        image: mysql:8.4
+      - name: app
+        image: busybox:1.36
+        command: [sleep, "86400"]
 `;
 
 async function out(args: string[], stdin?: string): Promise<string> {
@@ -66,7 +67,7 @@ async function out(args: string[], stdin?: string): Promise<string> {
 describe.skipIf(availableMinors([33]).length === 0)('node power off and on, through kubectl 1.33', () => {
   it('NotReady after the grace period, eviction after the toleration, replacement elsewhere, old pod Terminating until power returns', async () => {
     await out(['apply', '-f', '-'], manifest);
-    await sim.controllers.settled();
+    await sim.controllers.advance(5_000); // scheduled, and (with the kubelet model) started
     const first = JSON.parse(await out(['get', 'pods', '-l', 'app=mysql', '-o', 'json'])).items[0];
     expect(first.spec.nodeName).toBe('lab-worker');
 
@@ -85,7 +86,7 @@ describe.skipIf(availableMinors([33]).length === 0)('node power off and on, thro
     const rows = pods.trim().split('\n').map((l) => l.split(/\s+/));
     expect(rows.find((r) => r[0] === first.metadata.name)?.slice(2, 3).concat(rows.find((r) => r[0] === first.metadata.name)![6]!)).toEqual(['Terminating', 'lab-worker']);
     const replacement = rows.find((r) => r[0] !== first.metadata.name)!;
-    expect([replacement[2], replacement[6]]).toEqual(['Pending', 'lab-worker2']);
+    expect(replacement[6]).toBe('lab-worker2');
 
     // client-node reads the eviction the way a grader would
     const kc = new k8s.KubeConfig();
@@ -103,7 +104,8 @@ describe.skipIf(availableMinors([33]).length === 0)('node power off and on, thro
     expect(await out(['get', 'pod', first.metadata.name, '-o', 'jsonpath={.metadata.deletionTimestamp}'])).not.toBe('');
 
     await cluster.powerOn('lab-worker');
-    await sim.controllers.advance(6_000);
+    // the returning kubelet finishes the deletion (at once, or within a grace period)
+    for (let t = 0; t < 60_000 && sim.store.get({ group: '', resource: 'pods' }, 'default', first.metadata.name); t += 5_000) await sim.controllers.advance(5_000);
     expect(await out(['get', 'node', 'lab-worker', '--no-headers'])).toMatch(/^lab-worker\s+Ready\s/);
     expect(await out(['get', 'node', 'lab-worker', '-o', 'jsonpath={.spec.taints}'])).toBe('');
     const gone = await kubectl(['get', 'pod', first.metadata.name]);
