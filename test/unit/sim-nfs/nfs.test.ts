@@ -130,3 +130,18 @@ describe('NfsServer.forDataRoot', () => {
     expect(r.ok && r.hostPath === realpathSync(dr.nfsPath('/exports/capstone'))).toBe(true);
   });
 });
+
+describe('one server per export tree', () => {
+  it('two NfsServer objects over the same export are the same server (stop, mounts)', async () => {
+    const other = new NfsServer({ exportDir: join(root, 'nfs', 'exports') });
+    other.resolveNfsMount('nfs', '/exports/mysql', '172.18.0.3');
+    expect(server.clientMounts()).toEqual([{ client: '172.18.0.3', path: '/exports/mysql' }]);
+    const seen: boolean[] = [];
+    server.onStateChange((up) => seen.push(up));
+    other.stop();
+    expect(server.isRunning()).toBe(false);
+    expect((await run(['-e', 'nfs'])).code).toBe(1);
+    other.start();
+    expect(seen).toEqual([false, true]);
+  });
+});

@@ -77,19 +77,44 @@ export interface NfsClientMount {
   path: string;
 }
 
+/** NfsServerState is what a running server knows: up or down, its mount table, who waits for it. */
+interface NfsServerState {
+  running: boolean;
+  mounts: Map<string, NfsClientMount>;
+  listeners: Set<(running: boolean) => void>;
+}
+
+/**
+ * statesByExport makes every NfsServer object over the same export tree the
+ * same server: stopping it through one (the lab's button, the kubelet model)
+ * is what `showmount` through another sees. Entries of export trees that no
+ * longer exist (a destroyed or reset cluster) are dropped as new ones come.
+ */
+const statesByExport = new Map<string, NfsServerState>();
+
+function stateFor(exportDir: string): NfsServerState {
+  const key = realpathSync(exportDir);
+  let state = statesByExport.get(key);
+  if (!state) {
+    for (const dir of statesByExport.keys()) if (!existsSync(dir)) statesByExport.delete(dir);
+    state = { running: true, mounts: new Map(), listeners: new Set() };
+    statesByExport.set(key, state);
+  }
+  return state;
+}
+
 export class NfsServer {
   readonly hostname: string;
   readonly address: string;
   readonly exportDir: string;
-  private running = true;
-  private readonly mounts = new Map<string, NfsClientMount>();
-  private readonly listeners = new Set<(running: boolean) => void>();
+  private readonly state: NfsServerState;
 
   constructor(options: NfsServerOptions) {
     this.exportDir = options.exportDir;
     this.hostname = options.hostname ?? NFS_SERVER_NAME;
     this.address = options.address ?? NFS_SERVER_ADDRESS;
     mkdirSync(this.exportDir, { recursive: true });
+    this.state = stateFor(this.exportDir);
     if (options.createLessonDirs ?? true) {
       for (const dir of LESSON_EXPORT_DIRS) mkdirSync(join(this.exportDir, ...dir.slice(EXPORT_PATH.length + 1).split('/')), { recursive: true });
     }
@@ -102,27 +127,27 @@ export class NfsServer {
 
   /** isRunning says whether the server answers (the lab can stop it to show what a dead NFS server does). */
   isRunning(): boolean {
-    return this.running;
+    return this.state.running;
   }
 
   /** stop takes the server off the network: new mounts hang and fail, existing mounts give EIO. */
   stop(): void {
-    if (!this.running) return;
-    this.running = false;
-    for (const l of this.listeners) l(false);
+    if (!this.state.running) return;
+    this.state.running = false;
+    for (const l of [...this.state.listeners]) l(false);
   }
 
   /** start brings it back; clients' hard mounts recover on their own, as NFS clients retry forever. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    for (const l of this.listeners) l(true);
+    if (this.state.running) return;
+    this.state.running = true;
+    for (const l of [...this.state.listeners]) l(true);
   }
 
   /** onStateChange lets the kubelet model retry ContainerCreating pods when the server comes back. Returns an unsubscribe. */
   onStateChange(listener: (running: boolean) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.state.listeners.add(listener);
+    return () => this.state.listeners.delete(listener);
   }
 
   /** resolves says whether a node's resolver knows `server` as this NFS server (its name or its address). */
@@ -142,22 +167,22 @@ export class NfsServer {
       if (/^\d{1,3}(\.\d{1,3}){3}$/.test(server)) return { ok: false, output: 'mount.nfs: Connection timed out', hangMs: MOUNT_TIMEOUT_MS };
       return { ok: false, output: `mount.nfs: Failed to resolve server ${server}: Name or service not known` };
     }
-    if (!this.running) return { ok: false, output: 'mount.nfs: Connection timed out', hangMs: MOUNT_TIMEOUT_MS };
+    if (!this.state.running) return { ok: false, output: 'mount.nfs: Connection timed out', hangMs: MOUNT_TIMEOUT_MS };
     const hostPath = this.hostPathOf(path);
     if (hostPath === undefined) return { ok: false, output: `mount.nfs: access denied by server while mounting ${spec}` };
     const exportPath = posix.normalize(path).replace(/\/+$/, '') || '/';
-    if (client) this.mounts.set(`${client} ${exportPath}`, { client, path: exportPath });
+    if (client) this.state.mounts.set(`${client} ${exportPath}`, { client, path: exportPath });
     return { ok: true, hostPath, exportPath, serverAddress: this.address };
   }
 
   /** unmount removes a client's entry from the mount table (the kubelet unmounting a pod's volume). */
   unmount(client: string, path: string): void {
-    this.mounts.delete(`${client} ${posix.normalize(path).replace(/\/+$/, '') || '/'}`);
+    this.state.mounts.delete(`${client} ${posix.normalize(path).replace(/\/+$/, '') || '/'}`);
   }
 
   /** clientMounts is the server's mount table, sorted like showmount sorts it. */
   clientMounts(): NfsClientMount[] {
-    return [...this.mounts.values()].sort((a, b) => a.client.localeCompare(b.client) || a.path.localeCompare(b.path));
+    return [...this.state.mounts.values()].sort((a, b) => a.client.localeCompare(b.client) || a.path.localeCompare(b.path));
   }
 
   /**
@@ -166,7 +191,7 @@ export class NfsServer {
    * instead; failing keeps the learner's shell usable (see containers/fs/mounts.ts).
    */
   mountHealth(): 'EIO' | undefined {
-    return this.running ? undefined : 'EIO';
+    return this.state.running ? undefined : 'EIO';
   }
 
   /**
