@@ -5,7 +5,9 @@
  * carry. kubectl's client-side apply reads `x-kubernetes-patch-merge-key` /
  * `x-kubernetes-patch-strategy` from OpenAPI v3 to compute its patch
  * (apimachinery pkg/util/strategicpatch/meta.go); the simulated server uses
- * the same table to apply strategic merge patches.
+ * the same table to apply strategic merge patches. Checked against the struct
+ * tags compiled into kubectl 1.33 (patchStrategy/patchMergeKey next to each
+ * field's protobuf number).
  */
 
 /** FieldPatchMeta is one field's tags. */
@@ -61,6 +63,10 @@ export const patchMetaTable: Record<string, Record<string, FieldPatchMeta>> = {
     ephemeralContainerStatuses: { listType: 'atomic' },
     resourceClaimStatuses: { strategy: 'merge,retainKeys', mergeKey: 'name', listType: 'map', mapKeys: ['name'] },
   },
+  V1ContainerStatus: {
+    volumeMounts: { strategy: 'merge', mergeKey: 'mountPath', listType: 'atomic' },
+    allocatedResourcesStatus: { strategy: 'merge', mergeKey: 'name', listType: 'map', mapKeys: ['name'] },
+  },
   V1PersistentVolumeSpec: { accessModes: { listType: 'atomic' }, mountOptions: { listType: 'atomic' } },
   V1PersistentVolumeClaimSpec: { accessModes: { listType: 'atomic' } },
   V1PersistentVolumeClaimStatus: { conditions, accessModes: { listType: 'atomic' } },
@@ -90,6 +96,7 @@ export const patchMetaTable: Record<string, Record<string, FieldPatchMeta>> = {
   V1StatefulSetSpec: { volumeClaimTemplates: { listType: 'atomic' } },
   V1JobStatus: { conditions: { strategy: 'merge', mergeKey: 'type', listType: 'atomic' } },
   V1CronJobStatus: { active: { listType: 'atomic' } },
+  V1PodDisruptionBudgetSpec: { selector: { strategy: 'replace' } },
   V1PodDisruptionBudgetStatus: { conditions },
   V1CSINodeSpec: { drivers: { strategy: 'merge', mergeKey: 'name', listType: 'map', mapKeys: ['name'] } },
   V1CSIDriverSpec: { volumeLifecycleModes: { listType: 'set' }, tokenRequests: { listType: 'atomic' } },
