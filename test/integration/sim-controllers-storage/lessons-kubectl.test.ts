@@ -70,6 +70,49 @@ for (const minor of availableMinors([33, 30])) {
       expect(await jsonpath(c, minor, ['pvc', 'no-class'], '{.status.phase}')).toBe('Pending');
     });
 
+    it('traps: an RWX claim against the RWO mysql-pv, and a request larger than the volume, stay Pending', async () => {
+      const c = await harness.cluster(minor);
+      await apply(c, minor, '03-nfs', 'mysql-pv.yaml');
+      const claim = (name: string, mode: string, size: string) =>
+        `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: ${name}\nspec:\n  accessModes: [${mode}]\n  storageClassName: nfs\n  resources:\n    requests:\n      storage: ${size}\n`;
+      c.write('traps.yaml', `${claim('wants-rwx', 'ReadWriteMany', '1Gi')}---\n${claim('wants-5gi', 'ReadWriteOnce', '5Gi')}`);
+      expect((await c.kubectl(['apply', '-f', 'traps.yaml'], { minor })).code).toBe(0);
+      for (const name of ['wants-rwx', 'wants-5gi']) {
+        // class nfs has no StorageClass object: the PV controller tries to provision and says the class is missing.
+        const events = await waitFor(async () => {
+          const e = await eventsSection(c, minor, ['pvc', name]);
+          return e.length ? e : undefined;
+        });
+        expect(events!.map((l) => l.split('  ').filter((_, i) => i !== 2).join('  '))).toEqual([
+          'Warning  ProvisioningFailed  persistentvolume-controller  storageclass.storage.k8s.io "nfs" not found',
+        ]);
+        expect(await jsonpath(c, minor, ['pvc', name], '{.status.phase}')).toBe('Pending');
+      }
+      expect(await jsonpath(c, minor, ['pv', 'mysql-pv'], '{.status.phase}')).toBe('Available');
+      // The right claim still binds it.
+      await apply(c, minor, '03-nfs', 'mysql-pvc.yaml');
+      await until(c, minor, ['pvc', 'mysql-pvc'], '{.status.phase}', 'Bound');
+    });
+
+    it('trap: a pod pinned to lab-worker cannot use the local PV on lab-worker2', async () => {
+      const c = await harness.cluster(minor);
+      await apply(c, minor, '05-local-pv', 'local-storage-class.yaml');
+      await apply(c, minor, '05-local-pv', 'local-pv.yaml');
+      await apply(c, minor, '05-local-pv', 'local-pvc.yaml');
+      c.write('pinned.yaml', manifest('05-local-pv', 'local-pod.yaml').replace('spec:\n  containers:', 'spec:\n  nodeSelector:\n    kubernetes.io/hostname: lab-worker\n  containers:'));
+      expect((await c.kubectl(['apply', '-f', 'pinned.yaml'], { minor })).code).toBe(0);
+      const events = (await waitFor(async () => {
+        const e = await eventsSection(c, minor, ['pod', 'local-pod']);
+        return e.some((l) => l.includes('FailedScheduling')) ? e : undefined;
+      }))!;
+      // The claim is unbound, so lab-worker fails VolumeBinding's search (not "volume node affinity conflict", which is for bound volumes).
+      expect(events.find((l) => l.includes('FailedScheduling'))!.split('  ').pop()).toBe(
+        "0/3 nodes are available: 1 node(s) didn't find available persistent volumes to bind, 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+      );
+      expect(await jsonpath(c, minor, ['pvc', 'local-pvc'], '{.status.phase}')).toBe('Pending');
+      expect(await jsonpath(c, minor, ['pod', 'local-pod'], '{.spec.nodeName}')).toBe('');
+    });
+
     it('lesson 4: ceph-csi provisions rbd-pvc, attaches it for rbd-writer, refuses rbd-reader with Multi-Attach; the legacy class stays Pending', async () => {
       const c = await harness.cluster(minor);
       const key = c.sim.storage.ceph.getKey('client.admin');
