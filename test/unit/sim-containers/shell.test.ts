@@ -175,4 +175,16 @@ case hello.txt in *.md) echo md;; *.txt) echo txt;; esac`,
       process.off('warning', onWarning);
     }
   });
+
+  it('bounds memory-hungry input: doubling variables, huge printf fields, deep recursion', async () => {
+    const doubling = await sh(c, 'a=x; while :; do a=$a$a; done');
+    expect(doubling.code).toBe(2);
+    expect(doubling.stderr).toBe('sh: a: value longer than 8388608 characters (limit of this simulated shell)\n');
+    const wide = await sh(c, 'printf "%999999999d|" 1 | wc -c');
+    expect(wide.stdout).toBe('65537\n');
+    const recursion = await sh(c, 'f() { f; }; f; echo not reached');
+    expect(recursion).toEqual({ stdout: '', stderr: 'sh: f: function calls nested deeper than 100 (limit of this simulated shell)\n', code: 2 });
+    const braces = await sh(c, 'echo ' + '${a:-'.repeat(5000) + 'x' + '}'.repeat(5000));
+    expect(braces.stderr).toMatch(/nesting deeper than 100 levels/);
+  });
 });

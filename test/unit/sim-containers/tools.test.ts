@@ -151,6 +151,14 @@ describe('busybox applets', () => {
     expect(r.stdout).toBe('5\n');
   });
 
+  it('refuses a dd block the server would have to hold in memory, and copies large blocks whole', async () => {
+    c = makeContainer();
+    const big = await exec(c, ['dd', 'if=/dev/zero', 'of=/tmp/x', 'bs=1G', 'count=1']);
+    expect(big).toEqual({ stdout: '', stderr: 'dd: bs=1G: block larger than 64M (limit of this simulated container)\n', code: 1 });
+    const ok = await exec(c, ['dd', 'if=/dev/zero', 'of=/tmp/x', 'bs=4M', 'count=2']);
+    expect(ok.stderr).toMatch(/^2\+0 records in\n2\+0 records out\n8388608 bytes \(8\.0MB\) copied/);
+  });
+
   it('caps what one container may write in total (guarding the host disk)', async () => {
     c = makeContainer({ maxWrittenBytes: 3 * MiB, mounts: (base) => [{ containerPath: '/data', hostPath: mkdir(base, 'd'), source: mountSource.nodeDisk() }] });
     const r = await exec(c, ['dd', 'if=/dev/zero', 'of=/data/big', 'bs=1M', 'count=10']);

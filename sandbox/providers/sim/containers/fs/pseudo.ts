@@ -120,7 +120,9 @@ export function sysFs(): PseudoFs {
 }
 
 /** readDevice produces `max` bytes from a device, or null at end of file. */
-export function readDevice(device: DeviceKind, max: number): Uint8Array | null {
+export function readDevice(device: DeviceKind, requested: number): Uint8Array | null {
+  // One read returns at most 1 MiB, as a pipe or device read would; callers loop.
+  const max = Math.max(0, Math.min(requested, 1 << 20));
   switch (device) {
     case 'null':
     case 'tty':

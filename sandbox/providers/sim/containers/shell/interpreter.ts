@@ -34,6 +34,8 @@ export const MAX_COMMANDS_WITHOUT_WAITING = 100_000;
 export const MAX_FUNCTION_DEPTH = 100;
 /** MAX_JOBS bounds concurrent background jobs and subshells of one shell (a pod's pids limit, scaled down). */
 export const MAX_JOBS = 64;
+/** MAX_VARIABLE_LENGTH bounds one variable (a doubling loop `a=$a$a` would otherwise eat the server's memory). */
+export const MAX_VARIABLE_LENGTH = 8 * 1024 * 1024;
 /** YIELD_EVERY: commands between yields to the event loop, so other clusters keep being served. */
 const YIELD_EVERY = 200;
 
@@ -178,6 +180,7 @@ export class ShellInterpreter implements ExpandHost {
 
   setVar(name: string, value: string): void {
     if (this.state.readonly.has(name)) throw new ShellExpansionError(`${name}: is read only`);
+    if (value.length > MAX_VARIABLE_LENGTH) throw new ShellExpansionError(`${name}: value longer than ${MAX_VARIABLE_LENGTH} characters (limit of this simulated shell)`);
     this.state.vars.set(name, value);
   }
 
@@ -623,7 +626,9 @@ export class ShellInterpreter implements ExpandHost {
         try {
           this.setVar(k, v);
         } catch (err) {
+          // ash treats a failed assignment as an error of the shell: a script stops.
           this.error((err as Error).message, io);
+          if (!this.interactive) throw new ExitShell(2);
           return (this.state.status = 1);
         }
       }

@@ -345,6 +345,15 @@ class Parser {
   }
 
   private lexBraceParam(quoted: boolean): WordPart {
+    this.enter();
+    try {
+      return this.lexBraceParamInner(quoted);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private lexBraceParamInner(quoted: boolean): WordPart {
     this.pos += 2;
     let length = false;
     if (this.src[this.pos] === '#' && this.src[this.pos + 1] !== '}') {

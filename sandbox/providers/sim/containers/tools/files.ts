@@ -617,6 +617,9 @@ function parseSize(s: string): number | undefined {
   return Number(m[1]) * mult;
 }
 
+/** MAX_DD_BLOCK bounds dd's block buffer: the server holds one block in memory. */
+const MAX_DD_BLOCK = 64 * 1024 * 1024;
+
 /** dd if= of= bs= count= skip= seek= conv=notrunc status=none: block copy with busybox's summary on stderr. */
 export const dd: Program = async (ctx) => {
   const params = new Map<string, string>();
@@ -634,6 +637,10 @@ export const dd: Program = async (ctx) => {
   const seek = parseSize(params.get('seek') ?? '0') ?? 0;
   if (!bs || (params.has('count') && count === undefined)) {
     fail(ctx, `invalid number '${params.get('bs') ?? params.get('count')}'`);
+    return 1;
+  }
+  if (bs > MAX_DD_BLOCK) {
+    fail(ctx, `bs=${params.get('bs')}: block larger than ${MAX_DD_BLOCK / (1 << 20)}M (limit of this simulated container)`);
     return 1;
   }
   const started = ctx.clock.now().getTime();
@@ -660,8 +667,6 @@ export const dd: Program = async (ctx) => {
         if (!c || c.length === 0) break;
         chunks.push(c);
         got += c.length;
-        // A regular read returns what it has; devices fill the block at once.
-        if (c.length < bs - got) break;
       }
       return got === 0 ? null : Buffer.concat(chunks);
     }

@@ -107,7 +107,8 @@ export const printf: Program = async (ctx) => {
         return v;
       };
       let width = widthText === '*' ? Number(next() ?? 0) : widthText ? Number(widthText) : 0;
-      const prec = precText === '*' ? Number(next() ?? 0) : precText !== undefined ? Number(precText) : undefined;
+      const precRaw = precText === '*' ? Number(next() ?? 0) : precText !== undefined ? Number(precText) : undefined;
+      const prec = precRaw === undefined ? undefined : Math.min(precRaw, 65536);
       const flags = flagsText ?? '';
       const arg = next();
       let s: string;
@@ -155,6 +156,8 @@ export const printf: Program = async (ctx) => {
         }
       }
       if (width < 0) width = -width;
+      // A field of a billion spaces would only exhaust the server's memory.
+      width = Math.min(width, 65536);
       if (s.length < width) {
         if (flags.includes('-')) s = s.padEnd(width);
         else if (flags.includes('0') && /[diuxXofeEgG]/.test(conv!)) s = (s.startsWith('-') ? '-' + s.slice(1).padStart(width - 1, '0') : s.padStart(width, '0'));
@@ -285,8 +288,9 @@ export const head: Program = async (ctx) => {
     if (c !== undefined) {
       const limit = Number(c);
       try {
-        if (f !== '-' && ctx.fs.stat(resolve(ctx, f)).type === 'chardev') {
-          ctx.stdout.write(ctx.fs.readFile(resolve(ctx, f), limit));
+        if (f !== '-') {
+          const reader = ctx.fs.openRead(resolve(ctx, f));
+          await streamReader(ctx, reader, limit);
           continue;
         }
         const data = await readInput(ctx, f, limit);
