@@ -67,7 +67,7 @@ class SandboxClient {
       theme: { background: '#0f172a', foreground: '#e2e8f0', cursor: '#93c5fd' },
     });
     this.term.loadAddon(this.fit);
-    q<HTMLButtonElement>(pane, '[data-sandbox-reset]')?.addEventListener('click', () => void this.reset());
+    q<HTMLButtonElement>(pane, '[data-sandbox-reset]')?.addEventListener('click', () => void this.reset(true));
   }
 
   async start(): Promise<void> {
@@ -113,12 +113,15 @@ class SandboxClient {
     }
     if (response.status === 503) {
       const body = (await response.json().catch(() => ({}))) as { message?: string };
-      this.showBanner(body.message ?? 'This sandbox server is full. Try again in a few minutes.', 'bad');
+      this.showBanner(body.message ?? 'This sandbox server is full. Try again in a few minutes.', 'bad', 'full');
       this.setState('Server full');
       return this.retryLater(undefined, 30_000);
     }
     if (!response.ok) return this.retryLater(`The sandbox answered ${response.status}`);
     this.info = (await response.json()) as SessionInfo;
+    const resetButton = q<HTMLButtonElement>(this.pane, '[data-sandbox-reset]');
+    if (resetButton) resetButton.hidden = false;
+    if (this.banner?.dataset.kind === 'full') this.hideBanner();
     this.poweredOff = this.info.cluster.poweredOff;
     if (this.providerText) this.providerText.textContent = this.info.provider.label;
     if (this.info.previousEnded) this.showBanner('Your previous session had ended, so this is a new session with a fresh cluster.', 'wait');
@@ -210,7 +213,7 @@ class SandboxClient {
       if (this.banner?.dataset.kind === 'cluster') this.hideBanner();
     } else if (cluster.state === 'failed') {
       this.setState(`${label} failed to start`);
-      this.showBanner(`The cluster did not start: ${cluster.error ?? 'unknown error'}`, 'bad', 'cluster', { label: 'Retry', run: () => void this.reset() });
+      this.showBanner(`The cluster did not start: ${cluster.error ?? 'unknown error'}`, 'bad', 'cluster', { label: 'Retry', run: () => void this.reset(false) });
     } else {
       const running = [...cluster.steps].reverse().find((s) => s.status === 'running') ?? cluster.steps.at(-1);
       const verb = cluster.state === 'restoring' ? 'Restoring' : cluster.state === 'resetting' ? 'Resetting' : 'Starting';
@@ -258,8 +261,9 @@ class SandboxClient {
     }
   }
 
-  private async reset(): Promise<void> {
-    if (!window.confirm('Reset the cluster? Everything you created in it is deleted (your terminal history stays).')) return;
+  /** reset asks for a fresh cluster; confirm is false for "Retry" after a failed start (nothing to lose). */
+  private async reset(confirm: boolean): Promise<void> {
+    if (confirm && !window.confirm('Reset the cluster? Everything you created in it is deleted (your terminal history stays).')) return;
     const r = await fetch('/api/cluster/reset', { method: 'POST', credentials: 'same-origin' });
     if (!r.ok) {
       const body = (await r.json().catch(() => ({}))) as { message?: string };

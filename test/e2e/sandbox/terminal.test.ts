@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../site/browser.ts';
 import { startServer } from '../../integration/sandbox/harness.ts';
 import type { SandboxServer } from '../../../sandbox/server/sandbox-server.ts';
+import { ClusterStartError } from '../../../sandbox/providers/types.ts';
 
 const dist = path.resolve(process.env.KSLAB_SITE_DIR ?? 'dist');
 const screens = '/tmp/screens';
@@ -153,6 +154,68 @@ describe('lesson page terminal', () => {
   });
 });
 
+describe('start-up failure and a full server, in the page', () => {
+  it('shows a cluster that failed to start, and Retry brings it up', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kslab-e2e-fail-'));
+    let failures = 1;
+    // The real SimProvider, except that the first bring-up fails the way a provider reports it.
+    const failing = await startServer(dir, dist, {}, {
+      wrapProvider: (p) => ({
+        ...p,
+        name: p.name,
+        simulated: p.simulated,
+        close: () => p.close(),
+        restore: p.restore?.bind(p),
+        create: async (o) => {
+          if (failures-- > 0) {
+            o.onProgress?.({ step: 'installing storage', status: 'failed' });
+            throw new ClusterStartError('installing storage', 'the node disk is full (failure injected by the test)');
+          }
+          return p.create(o);
+        },
+      }),
+    });
+    const context = await browser.newContext({ viewport: WIDE });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${failing.url}/lessons/emptydir/`);
+      const banner = page.getByRole('alert');
+      await banner.getByText('The cluster did not start: installing storage: the node disk is full (failure injected by the test)').waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: `${screens}/sandbox-start-failed.png` });
+      await banner.getByRole('button', { name: 'Retry' }).click();
+      await waitForTerminal(page, /~\/emptydir \$/);
+      await typeLine(page, 'kubectl get nodes -o name');
+      await waitForTerminal(page, /node\/lab-worker2/);
+    } finally {
+      await context.close();
+      await failing.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says the server is full when --max-sessions are in use', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kslab-e2e-full-'));
+    const full = await startServer(dir, dist, { maxSessions: 1 });
+    const first = await browser.newContext({ viewport: WIDE });
+    const second = await browser.newContext({ viewport: WIDE });
+    try {
+      const p1 = await first.newPage();
+      await p1.goto(`${full.url}/lessons/emptydir/`);
+      await waitForTerminal(p1, /~\/emptydir \$/);
+      const p2 = await second.newPage();
+      await p2.goto(`${full.url}/lessons/emptydir/`);
+      await p2.getByRole('alert').getByText(/This sandbox server is full: all 1 learner sessions are in use/).waitFor({ timeout: 10_000 });
+      expect(await p2.getByText('Server full').isVisible()).toBe(true);
+      await p2.screenshot({ path: `${screens}/sandbox-server-full.png` });
+    } finally {
+      await first.close();
+      await second.close();
+      await full.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('session expiry in the page', () => {
   it('warns before the idle timeout and "I\'m still here" keeps the session', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kslab-e2e-expiry-'));
@@ -179,22 +242,6 @@ describe('session expiry in the page', () => {
 });
 
 /** startServerOnPort restarts on the same port and data dir, as `kslab serve` would after a restart. */
-async function startServerOnPort(port: number): Promise<SandboxServer> {
-  const { SandboxServer } = await import('../../../sandbox/server/sandbox-server.ts');
-  const { chooseProvider } = await import('../../../sandbox/server/provider-choice.ts');
-  const { findKubectl } = await import('../../../sandbox/server/kubectl-binary.ts');
-  const choice = chooseProvider({ requested: 'sim', tlsDir: path.join(dataDir, 'sim-tls') });
-  const s = new SandboxServer({
-    host: '127.0.0.1',
-    port,
-    siteDir: dist,
-    lessonsDir: path.resolve('lessons'),
-    dataDir,
-    provider: choice.provider,
-    providerInfo: choice.info,
-    limits: { idleTimeoutMs: 30 * 60_000, maxLifetimeMs: 4 * 3600_000, maxSessions: 10 },
-    kubectlPath: findKubectl()!,
-  });
-  await s.listen();
-  return s;
+function startServerOnPort(port: number): Promise<SandboxServer> {
+  return startServer(dataDir, dist, {}, { port });
 }

@@ -11,6 +11,7 @@ import { SandboxServer } from '../../../sandbox/server/sandbox-server.ts';
 import { chooseProvider } from '../../../sandbox/server/provider-choice.ts';
 import { findKubectl } from '../../../sandbox/server/kubectl-binary.ts';
 import type { SessionLimits } from '../../../sandbox/sessions/expiry.ts';
+import type { ClusterProvider } from '../../../sandbox/providers/types.ts';
 
 export const lessonsDir = resolve('lessons');
 
@@ -24,22 +25,27 @@ export function makeSite(): string {
   return dir;
 }
 
-export async function startServer(dataDir: string, siteDir: string, limits: Partial<SessionLimits> = {}, extra: { sweepIntervalMs?: number } = {}): Promise<SandboxServer> {
+export async function startServer(
+  dataDir: string,
+  siteDir: string,
+  limits: Partial<SessionLimits> = {},
+  extra: { sweepIntervalMs?: number; port?: number; wrapProvider?: (p: ClusterProvider) => ClusterProvider } = {},
+): Promise<SandboxServer> {
   const kubectl = findKubectl();
   if (!kubectl) throw new Error('kubectl not found on PATH');
   const choice = chooseProvider({ requested: 'sim', tlsDir: join(dataDir, 'sim-tls') });
   const server = new SandboxServer({
     host: '127.0.0.1',
-    port: 0,
+    port: extra.port ?? 0,
     siteDir,
     lessonsDir,
     dataDir,
-    provider: choice.provider,
+    provider: extra.wrapProvider ? extra.wrapProvider(choice.provider) : choice.provider,
     providerInfo: choice.info,
     limits: { idleTimeoutMs: 30 * 60_000, maxLifetimeMs: 4 * 3600_000, maxSessions: 10, ...limits },
     kubectlPath: kubectl,
     liveView: true,
-    ...extra,
+    ...(extra.sweepIntervalMs ? { sweepIntervalMs: extra.sweepIntervalMs } : {}),
   });
   await server.listen();
   return server;
