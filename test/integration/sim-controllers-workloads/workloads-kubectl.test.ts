@@ -44,7 +44,7 @@ async function until(c: TestCluster, minor: number, args: string[], want: (out: 
       const r = await c.kubectl(args, { minor });
       last = r.stdout;
       return r.code === 0 && want(last) ? { out: last } : undefined;
-    }, 15_000, 100).then((x) => x.out);
+    }, 15_000, 100).then((x) => x!.out);
   } catch {
     throw new Error(`kubectl ${args.join(' ')}: condition not met, last output:\n${last}`);
   }
@@ -113,19 +113,19 @@ for (const minor of availableMinors([33, 30])) {
     it('cordon one worker and delete the pod: the replacement lands on the other worker', async () => {
       const c = await harness.cluster(minor);
       await ok(c, ['apply', '-f', '-'], minor, deployment('db', 1));
-      const [before] = await waitFor(async () => {
+      const [before] = (await waitFor(async () => {
         const p = await podNodes(c, minor, 'app=db');
         return p.length === 1 && p[0]!.split(' ')[1] ? p : undefined;
-      }, 15_000, 100);
+      }, 15_000, 100))!;
       const [name, node] = before!.split(' ');
       const other = node === 'lab-worker' ? 'lab-worker2' : 'lab-worker';
       expect(await ok(c, ['cordon', node!], minor)).toContain(`node/${node} cordoned`);
       expect(await ok(c, ['get', 'node', node!, '-o', 'jsonpath={.spec.taints[*].key}'], minor)).toBe('node.kubernetes.io/unschedulable');
       await ok(c, ['delete', 'pod', name!], minor);
-      const after = await waitFor(async () => {
+      const after = (await waitFor(async () => {
         const p = await podNodes(c, minor, 'app=db');
         return p.length === 1 && !p[0]!.startsWith(`${name} `) && p[0]!.split(' ')[1] ? p : undefined;
-      }, 15_000, 100);
+      }, 15_000, 100))!;
       expect(after[0]!.split(' ')[1]).toBe(other);
       const nodes = await ok(c, ['get', 'nodes', '--no-headers'], minor);
       expect(nodes).toMatch(new RegExp(`${node}\\s+Ready,SchedulingDisabled`));

@@ -154,3 +154,27 @@ describe('job controller', () => {
     expect(job.status.conditions.find((x: any) => x.type === 'Failed')).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
   });
 });
+
+describe('controller revisions', () => {
+  it('StatefulSets and DaemonSets keep one ControllerRevision per template, numbered, owned by the set', async () => {
+    using c = testCluster(all);
+    c.api.create(resources.daemonsets, 'default', {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'agent' },
+      spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'busybox:1.36' }] } } },
+    } as any);
+    await c.manager.settled();
+    const ds = c.api.get(resources.daemonsets, 'default', 'agent') as any;
+    ds.spec.template.spec.containers[0].image = 'busybox:1.37';
+    c.api.update(resources.daemonsets, 'default', 'agent', ds);
+    await c.manager.settled();
+    const revs = (c.api.list(resources.controllerrevisions, 'default').items as any[]).sort((a, b) => a.revision - b.revision);
+    expect(revs.map((r) => r.revision)).toEqual([1, 2]);
+    expect(revs[1].metadata.name).toBe(`agent-${revs[1].metadata.labels['controller.kubernetes.io/hash']}`);
+    expect(revs[1].metadata.ownerReferences[0]).toMatchObject({ kind: 'DaemonSet', name: 'agent', controller: true });
+    expect(revs[1].data.spec.template.spec.containers[0].image).toBe('busybox:1.37');
+    const pods = c.pods();
+    expect(pods.every((p) => p.metadata.labels['controller-revision-hash'] === revs[0].metadata.labels['controller.kubernetes.io/hash'])).toBe(true);
+  });
+});

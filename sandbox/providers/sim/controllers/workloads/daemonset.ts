@@ -23,7 +23,7 @@ import { objectKeyOf, splitKey } from '../manager/informer.ts';
 import { resources } from '../manager/resources.ts';
 import { StatusError } from '../../api/status.ts';
 import { controllerRef, isControlledBy, isPodActive, isPodReady, podAvailability, podFromTemplate } from './pod-template.ts';
-import { revisionHash } from './statefulset.ts';
+import { ensureControllerRevision, revisionHash } from './statefulset.ts';
 import { writeStatus } from './replicaset.ts';
 import { podMatchesNodeSelectorAndAffinity, taintsOf, tolerationFor, type Toleration } from '../../scheduler/plugins.ts';
 
@@ -98,6 +98,7 @@ export class DaemonSetController implements Controller {
     const ds = this.sets.get(namespace, name);
     if (!ds || ds.metadata.deletionTimestamp) return;
     const hash = revisionHash(ds);
+    ensureControllerRevision(this.ctx, ds, hash);
     const generation = String(ds.metadata.generation ?? 1);
     const pods = this.pods.list(namespace).filter((p) => isControlledBy(p, ds) && isPodActive(p));
     const nodeOf = (p: KObject) => (p as any).spec?.nodeName ?? targetNode(p);

@@ -55,6 +55,31 @@ export function revisionHash(set: KObject): string {
   return safeEncodeString(String(fnv32a(JSON.stringify({ spec: { template: { ...spec(set).template, $patch: 'replace' } } }))));
 }
 
+/**
+ * ensureControllerRevision is controllerhistory's CreateControllerRevision
+ * for StatefulSets and DaemonSets: `<owner>-<hash>` holding the template as
+ * a replace patch, numbered one past the owner's newest revision, owned by
+ * it (so `kubectl rollout history` lists it and GC removes it).
+ */
+export function ensureControllerRevision(ctx: ControllerContext, owner: KObject, hash: string): string {
+  const name = `${owner.metadata.name}-${hash}`;
+  if (ctx.store.get(resources.controllerrevisions.storage, owner.metadata.namespace!, name)) return name;
+  const existing = ctx.store.list(resources.controllerrevisions.storage, owner.metadata.namespace!).filter((r) => isControlledBy(r, owner));
+  const next = Math.max(0, ...existing.map((r) => Number((r as any).revision) || 0)) + 1;
+  try {
+    ctx.api.create(resources.controllerrevisions, owner.metadata.namespace!, {
+      apiVersion: 'apps/v1',
+      kind: 'ControllerRevision',
+      metadata: { name, namespace: owner.metadata.namespace, labels: { ...(spec(owner).selector?.matchLabels ?? {}), 'controller.kubernetes.io/hash': hash }, ownerReferences: [ownerReferenceTo(owner)] },
+      data: { spec: { template: { ...structuredClone(spec(owner).template), $patch: 'replace' } } },
+      revision: next,
+    } as unknown as KObject);
+  } catch (e) {
+    if (!(e instanceof StatusError && e.code === 409)) throw e;
+  }
+  return name;
+}
+
 const isRunningAndReady = (p: KObject) => (p as any).status?.phase === 'Running' && isPodReady(p);
 const isFailed = (p: KObject) => (p as any).status?.phase === 'Failed';
 
@@ -134,22 +159,7 @@ export class StatefulSetController implements Controller {
 
   /** ensureRevision keeps a ControllerRevision for the current template and returns its name. */
   private ensureRevision(set: KObject): string {
-    const name = `${set.metadata.name}-${revisionHash(set)}`;
-    if (this.ctx.store.get(resources.controllerrevisions.storage, set.metadata.namespace!, name)) return name;
-    const existing = this.ctx.store.list(resources.controllerrevisions.storage, set.metadata.namespace!).filter((r) => isControlledBy(r, set));
-    const next = Math.max(0, ...existing.map((r) => Number((r as any).revision) || 0)) + 1;
-    try {
-      this.ctx.api.create(resources.controllerrevisions, set.metadata.namespace!, {
-        apiVersion: 'apps/v1',
-        kind: 'ControllerRevision',
-        metadata: { name, namespace: set.metadata.namespace, labels: { ...(spec(set).selector?.matchLabels ?? {}), 'controller.kubernetes.io/hash': name.slice(set.metadata.name!.length + 1) }, ownerReferences: [ownerReferenceTo(set)] },
-        data: { spec: { template: { ...structuredClone(spec(set).template), $patch: 'replace' } } },
-        revision: next,
-      } as unknown as KObject);
-    } catch (e) {
-      if (!(e instanceof StatusError && e.code === 409)) throw e;
-    }
-    return name;
+    return ensureControllerRevision(this.ctx, set, revisionHash(set));
   }
 
   /** createPod is newVersionedStatefulSetPod + createPersistentVolumeClaims: claims first, then the pod. */
