@@ -34,10 +34,15 @@ describe('mysql:8.4 entrypoint', () => {
     expect(logs).toContain('[Note] [Entrypoint]: MySQL init process done. Ready for start up.');
     // Two ready lines: the temporary server (port 0), then the real one.
     expect(logs.split('\n').filter((l) => l.includes('[MY-010931]'))).toHaveLength(2);
+    // Exactly what lesson 2's `ls /host/tmp/mysql` lists on a real node (before `inventory` exists).
     const files = readdirSync(vol).filter((f) => !f.startsWith('.')).sort();
-    for (const f of ['#ib_16384_0.dblwr', '#innodb_redo', '#innodb_temp', 'auto.cnf', 'binlog.000001', 'binlog.000002', 'binlog.index', 'ibdata1', 'ibtmp1', 'mysql', 'mysql.ibd', 'performance_schema', 'sys', 'undo_001', 'undo_002']) {
-      expect(files).toContain(f);
-    }
+    expect(files).toEqual(
+      [
+        '#ib_16384_0.dblwr', '#ib_16384_1.dblwr', '#innodb_redo', '#innodb_temp', 'auto.cnf', 'binlog.000001', 'binlog.000002', 'binlog.index',
+        'ca-key.pem', 'ca.pem', 'client-cert.pem', 'client-key.pem', 'ibdata1', 'ibtmp1', 'mysql', 'mysql.ibd', 'mysql_upgrade_history',
+        'performance_schema', 'private_key.pem', 'public_key.pem', 'server-cert.pem', 'server-key.pem', 'sys', 'undo_001', 'undo_002',
+      ].sort(),
+    );
     expect(readFileSync(join(vol, 'auto.cnf'), 'utf8')).toMatch(/^\[auto\]\nserver-uuid=[0-9a-f-]{36}\n$/);
     expect(readFileSync(join(vol, 'ibdata1'), 'utf8')).toContain('contents are modelled');
   });

@@ -112,13 +112,14 @@ export class DataDir {
       this.write(f, this.initContent(f, dict, now));
     }
     this.writeDictionary(dict);
-    if (this.profile.product === 'mysql') this.write('binlog.000001', `${MODEL_HEADER}\n`);
     return dict;
   }
 
   private initContent(file: string, dict: Dictionary, now: Date): string {
     if (file === 'auto.cnf') return `[auto]\nserver-uuid=${dict.serverUuid}\n`;
-    if (file === 'binlog.index') return './binlog.000001\n';
+    // Each server start opens the next binary log: the entrypoint's temporary server writes
+    // binlog.000001, the real one binlog.000002 (a first start leaves two, as lesson 2 lists).
+    if (file === 'binlog.index') return '';
     if (file === 'mysql_upgrade_history') {
       const date = now.toISOString().replace('T', ' ').slice(0, 19);
       return JSON.stringify({ file_format: '1', upgrade_history: [{ date, version: this.profile.version, maturity: 'LTS', initialize: true }] });
