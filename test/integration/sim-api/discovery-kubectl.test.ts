@@ -9,7 +9,7 @@ describe('discovery seen by real kubectl', () => {
     server = await RecordingServer.start((req) => {
       const path = req.url.split('?')[0]!;
       const d = discovery(path, req.headers.accept);
-      if (d) return { status: d.status, headers: { 'Content-Type': d.contentType, ETag: d.etag }, body: d.body };
+      if (d) return { status: d.status, headers: { 'Content-Type': d.contentType, ETag: `"${d.etag}"` }, body: d.body };
       return { status: 404, body: JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404 }) };
     });
   });

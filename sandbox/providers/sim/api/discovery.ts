@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { apiVersionOf, parseApiVersion, resourceTypes, servedGroups, type ResourceType } from './resources.ts';
 import { storageApiVersion } from './convert.ts';
 
-/** DiscoveryResponse is what the server writes back for a discovery path. */
+/** DiscoveryResponse is what the server writes back for a discovery path; `etag` is the body's sha256, unquoted. */
 export interface DiscoveryResponse {
   status: number;
   contentType: string;
@@ -149,7 +149,8 @@ function aggregatedList(core: boolean, v: AggregatedVersion): object {
 
 function respond(contentType: string, doc: object): DiscoveryResponse {
   const body = JSON.stringify(doc);
-  return { status: 200, contentType, body, etag: `"${createHash('sha256').update(body).digest('hex')}"` };
+  // etag is the bare hash; the HTTP layer quotes it in the ETag header.
+  return { status: 200, contentType, body, etag: createHash('sha256').update(body).digest('hex') };
 }
 
 /** cache holds rendered documents: they depend only on the static registry. */
