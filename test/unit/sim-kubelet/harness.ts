@@ -54,7 +54,7 @@ export function kubeletCluster(options: ControlPlaneOptions = {}): KubeletTestCl
     if (!r) throw new Error(`no resource for ${o.apiVersion} ${o.kind}`);
     return r;
   };
-  const pod = (name: string, namespace = 'default') => {
+  const pod = (name: string, namespace = 'default'): any => {
     try {
       return api.get(resources.pods, namespace, name);
     } catch {

@@ -18,7 +18,7 @@ describe('kubelet: RBD volumes (ceph-csi)', () => {
     await c.advance(5000);
     const writer = c.pod('rbd-writer');
     expect(writer.status.phase).toBe('Running');
-    const pv = c.api.get(resources.persistentvolumes, '', c.api.get(resources.persistentvolumeclaims, 'default', 'rbd-pvc').spec.volumeName) as any;
+    const pv = c.api.get(resources.persistentvolumes, '', (c.api.get(resources.persistentvolumeclaims, 'default', 'rbd-pvc') as any).spec.volumeName) as any;
     const image = pv.spec.csi.volumeAttributes.imageName;
     expect(readFileSync(`${c.storage.dataRoot.cephImageDir('rbd', image)}/hello`, 'utf8')).toBe('hello from rbd\n');
     expect(c.storage.ceph.image('rbd', image)!.watchers.map((w) => w.address.split(':')[0])).toEqual(['172.18.0.3']);
@@ -43,7 +43,7 @@ describe('kubelet: RBD volumes (ceph-csi)', () => {
     for (const o of [...manifest('lessons/06-local-path/manifests/lp-claim.yaml'), ...manifest('lessons/06-local-path/manifests/lp-pod.yaml')]) c.apply(o);
     await c.advance(5000);
     expect(c.pod('lp-pod').status.phase).toBe('Running');
-    const pv = c.api.get(resources.persistentvolumes, '', c.api.get(resources.persistentvolumeclaims, 'default', 'lp-claim').spec.volumeName) as any;
+    const pv = c.api.get(resources.persistentvolumes, '', (c.api.get(resources.persistentvolumeclaims, 'default', 'lp-claim') as any).spec.volumeName) as any;
     expect(readFileSync(c.storage.dataRoot.nodePath('lab-worker2', `${pv.spec.hostPath.path}/hello`), 'utf8')).toBe('hello from local-path\n');
   });
 });

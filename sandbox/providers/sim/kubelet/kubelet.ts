@@ -284,6 +284,34 @@ export class Kubelets implements Controller {
       ],
       removed: false,
     };
+    // A pod that already ran (the kubelet restarted: a restored snapshot) keeps its counts and address, as after a reboot.
+    const st = (pod as any).status ?? {};
+    for (const cs of [...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? [])]) {
+      const slot = rec.slots.find((s) => s.name === cs.name);
+      if (!slot || !cs.containerID) continue;
+      slot.restartCount = (cs.restartCount ?? 0) + (cs.state?.terminated?.exitCode === 0 && slot.init ? 0 : 1);
+      slot.previous = {
+        id: String(cs.containerID).replace(/^containerd:\/\//, ''),
+        image: cs.image,
+        imageID: cs.imageID ?? '',
+        startedAt: new Date(cs.state?.running?.startedAt ?? cs.state?.terminated?.startedAt ?? rec.startTime),
+        finishedAt: this.ctx.clock.now(),
+        exitCode: cs.state?.terminated?.exitCode ?? 255,
+        reason: cs.state?.terminated?.reason ?? 'Unknown',
+      };
+      if (slot.init && cs.state?.terminated?.exitCode === 0) {
+        slot.current = slot.previous;
+        slot.previous = undefined;
+        slot.restartCount = cs.restartCount ?? 0;
+      }
+    }
+    const ip: string | undefined = st.podIP;
+    if (ip && ip.startsWith('10.244.')) {
+      rec.podIP = ip;
+      let used = this.usedIPs.get(node);
+      if (!used) this.usedIPs.set(node, (used = new Set()));
+      used.add(Number(ip.split('.')[3]));
+    }
     this.records.set(rec.uid, rec);
     return rec;
   }

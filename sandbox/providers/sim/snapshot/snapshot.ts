@@ -1,38 +1,55 @@
 /**
  * snapshot saves a simulated cluster to a folder and brings it back after a
- * server restart, so a learner's objects survive it (Cluster.save /
- * ClusterProvider.restore in sandbox/providers/types.ts). A snapshot is one
- * JSON file: the cluster id, its bearer token (so a kubeconfig written before
- * the restart still authenticates), the store's resourceVersion and every
- * stored object. With the SimServer's `tlsDir` set, the CA stays the same too.
+ * server restart, so a learner's cluster survives it (Cluster.save /
+ * ClusterProvider.restore in sandbox/providers/types.ts). A snapshot folder
+ * holds `sim-cluster.json` — the cluster id, its bearer token (so a
+ * kubeconfig written before the restart still authenticates), the store's
+ * resourceVersion, every stored object, the Ceph state, whether the NFS
+ * server runs and which nodes are powered off — and `dataroot/`, a copy of
+ * the cluster's data root (node trees, NFS exports, RBD image data). With
+ * the SimServer's `tlsDir` set, the CA stays the same too, so the URL path,
+ * token and CA of an existing kubeconfig all stay valid.
  *
- * Written by the sandbox-server engineer because the sim did not offer
- * save/restore yet. It wraps SimProvider from outside (withSnapshots) using
- * only what SimProvider already exposes, so the sim's own files are untouched;
- * the sim-core engineer may fold it into SimCluster later.
+ * First written by the sandbox-server engineer (objects and token, wrapping
+ * SimProvider from outside); extended by the kubelet engineer with the data
+ * root, Ceph/NFS/power state and the resourceVersion sequence.
  *
- * Restored objects get new resourceVersions above the saved one: the store
- * only ever moves forward, as an etcd restore does not (clients that cached
- * an older resourceVersion re-list, which every watch does after a restart anyway).
+ * Restore stops the fresh cluster's controllers, swaps in the saved objects
+ * with resourceVersions continuing after the saved one (as etcd's revision
+ * does after a restore), puts the files and Ceph state back, and starts the
+ * controllers again: kubelets find their pods with no containers and start
+ * them, as after a reboot of every node.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resourceTypes } from '../api/resources.ts';
+import { CephCluster } from '../ceph/ceph-cluster.ts';
 import type { KObject, ResourceKey } from '../store/types.ts';
 import type { SimCluster } from '../server/sim-server.ts';
 import type { Cluster, ClusterProvider, CreateClusterOptions, RestoreClusterOptions } from '../../types.ts';
 import { ClusterStartError } from '../../types.ts';
+import type { CephState } from '../ceph/ceph-cluster.ts';
+import { startControlPlane, type ControlPlaneOptions } from '../controllers/manager/index.ts';
+import { isPoweredOn, powerOff } from '../controllers/node-lifecycle/index.ts';
+import { nfsServerOf } from '../kubelet/volumes.ts';
 
 /** SNAPSHOT_FILE is the file a snapshot folder holds. */
 export const SNAPSHOT_FILE = 'sim-cluster.json';
 
+/** DATAROOT_DIR is the copy of the data root inside a snapshot folder. */
+export const DATAROOT_DIR = 'dataroot';
+
 export interface SimSnapshot {
-  version: 1;
+  /** version 1 holds objects only; 2 adds the data root copy and the storage/power state. */
+  version: 1 | 2;
   id: string;
   token: string;
   resourceVersion: string;
   savedAt: string;
   objects: { key: ResourceKey; object: KObject }[];
+  ceph?: CephState;
+  nfsRunning?: boolean;
+  poweredOff?: string[];
 }
 
 /** storageKeys are the distinct stores of every served resource (core and events.k8s.io Events share one). */
@@ -46,50 +63,90 @@ function storageKeys(): ResourceKey[] {
 export function snapshotOf(sim: SimCluster): SimSnapshot {
   const objects: SimSnapshot['objects'] = [];
   for (const key of storageKeys()) for (const object of sim.store.list(key)) objects.push({ key, object });
+  const nodes = sim.store.list({ group: '', resource: 'nodes' }).map((n) => n.metadata.name!);
   return {
-    version: 1,
+    version: 2,
     id: sim.id,
     token: sim.token,
     resourceVersion: sim.store.resourceVersion(),
     savedAt: new Date().toISOString(),
     objects,
+    ceph: sim.storage.ceph.toJSON(),
+    nfsRunning: nfsServerOf(sim.storage.dataRoot).isRunning(),
+    poweredOff: nodes.filter((n) => {
+      try {
+        return !isPoweredOn(sim.controllers, n);
+      } catch {
+        return false;
+      }
+    }),
   };
 }
 
-/** saveSimCluster writes the snapshot into dir. */
+/** saveSimCluster writes the snapshot into dir: the JSON file, then a fresh copy of the data root. */
 export function saveSimCluster(sim: SimCluster, dir: string): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, SNAPSHOT_FILE), JSON.stringify(snapshotOf(sim)));
+  const snap = snapshotOf(sim);
+  const copy = join(dir, DATAROOT_DIR);
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(sim.storage.dataRoot.root, copy, { recursive: true, verbatimSymlinks: true });
+  writeFileSync(join(dir, SNAPSHOT_FILE), JSON.stringify(snap));
 }
 
 /** readSnapshot loads and checks a snapshot file. */
 export function readSnapshot(dir: string): SimSnapshot {
   const snap = JSON.parse(readFileSync(join(dir, SNAPSHOT_FILE), 'utf8')) as SimSnapshot;
-  if (snap.version !== 1 || typeof snap.id !== 'string' || typeof snap.token !== 'string' || !Array.isArray(snap.objects)) {
+  if ((snap.version !== 1 && snap.version !== 2) || typeof snap.id !== 'string' || typeof snap.token !== 'string' || !Array.isArray(snap.objects)) {
     throw new Error(`${join(dir, SNAPSHOT_FILE)} is not a simulated-cluster snapshot this version can read`);
   }
   return snap;
 }
 
 /**
- * replaceContents makes a freshly created cluster hold exactly the snapshot's
- * objects, with the snapshot's token. Creating the cluster first (normal
- * bootstrap) keeps the sim's own watches in place; then its objects are replaced.
+ * replaceContents makes a freshly created cluster hold exactly the snapshot:
+ * its objects (resourceVersions continuing after the saved one), its token,
+ * and — for version 2 snapshots read from `dir` — its files, Ceph state, NFS
+ * server state and powered-off nodes. Controllers are stopped meanwhile so
+ * none of them reacts to the swap, then started again.
  */
-export function replaceContents(sim: SimCluster, snap: SimSnapshot): void {
+export function replaceContents(sim: SimCluster, snap: SimSnapshot, dir?: string): void {
   if (snap.id !== sim.id) throw new Error(`the snapshot is of cluster "${snap.id}", not "${sim.id}"`);
   // The token is a plain field: keeping the saved one keeps existing kubeconfigs valid.
   (sim as { token: string }).token = snap.token;
+  const old = sim.controllers;
+  old.stop();
   const store = sim.store;
   for (const key of storageKeys()) {
     for (const o of store.list(key)) store.remove(key, o.metadata.namespace ?? '', o.metadata.name!);
   }
+  store.advanceTo(Number(snap.resourceVersion) || 0);
   // Namespaces first, so objects inside them land in an existing namespace.
   const ordered = [...snap.objects].sort((a, b) => Number(b.key.resource === 'namespaces') - Number(a.key.resource === 'namespaces'));
   for (const { key, object } of ordered) {
     const copy = structuredClone(object);
     delete copy.metadata.resourceVersion;
     store.create(key, copy);
+  }
+  const saved = dir ? join(dir, DATAROOT_DIR) : undefined;
+  if (saved && existsSync(saved)) {
+    const root = sim.storage.dataRoot.root;
+    for (const e of readdirSync(root)) rmSync(join(root, e), { recursive: true, force: true });
+    cpSync(saved, root, { recursive: true, verbatimSymlinks: true });
+  }
+  if (snap.ceph) {
+    // The same CephCluster object stays in place (tools and provisioners hold it); only its state is swapped.
+    (sim.storage.ceph as unknown as { state: CephState }).state = structuredClone(snap.ceph);
+  }
+  const nfs = nfsServerOf(sim.storage.dataRoot);
+  if (snap.nfsRunning === false) nfs.stop();
+  else nfs.start();
+  sim.controllers = startControlPlane(sim.api, { ...old.options, clock: old.clock } as ControlPlaneOptions);
+  for (const n of snap.poweredOff ?? []) {
+    try {
+      powerOff(sim.controllers, n);
+    } catch {
+      // a node that is no longer there has no power to cut
+    }
   }
 }
 
@@ -127,7 +184,7 @@ export function withSnapshots(provider: ClusterProvider & { name: 'sim' }): Clus
       const cluster = await provider.create({ ...options, dir: undefined } as CreateClusterOptions);
       options.onProgress?.({ step, status: 'running' });
       try {
-        replaceContents(simOf(cluster), snap);
+        replaceContents(simOf(cluster), snap, options.dir);
       } catch (e) {
         await cluster.destroy().catch(() => {});
         options.onProgress?.({ step, status: 'failed', detail: (e as Error).message });

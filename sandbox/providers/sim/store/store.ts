@@ -82,6 +82,11 @@ export class ObjectStore implements StoreReader {
     return this.rv;
   }
 
+  /** advanceTo moves the resourceVersion counter forward to rv, never back (a snapshot restore continues the saved sequence). */
+  advanceTo(rv: number): void {
+    if (rv > this.rv) this.rv = rv;
+  }
+
   get(key: ResourceKey, namespace: string, name: string): KObject | undefined {
     const o = this.objects.get(keyString(key))?.get(objectKey(namespace, name));
     return o ? clone(o) : undefined;
