@@ -137,6 +137,24 @@ describe('deployment and replicaset controllers', () => {
     expect(deployOf(c).status.conditions.find((x: any) => x.type === 'Progressing').reason).toBe('NewReplicaSetAvailable');
   });
 
+  it('pause holds a template change back (Progressing Unknown DeploymentPaused); resume rolls it out', async () => {
+    using c = testCluster(['deployment-controller', 'replicaset-controller']);
+    c.api.create(resources.deployments, 'default', deployment('web', 1));
+    await c.manager.settled();
+    c.api.patch(resources.deployments, 'default', 'web', 'merge', { spec: { paused: true } });
+    await c.manager.settled();
+    const d = deployOf(c);
+    d.spec.template.spec.containers[0].image = 'nginx:1.28';
+    c.api.update(resources.deployments, 'default', 'web', d);
+    await c.manager.settled();
+    expect(rsOf(c)).toHaveLength(1);
+    expect(deployOf(c).status.conditions.find((x: any) => x.type === 'Progressing')).toMatchObject({ status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' });
+    c.api.patch(resources.deployments, 'default', 'web', 'merge', { spec: { paused: null } });
+    await c.manager.settled();
+    expect(rsOf(c)).toHaveLength(2);
+    expect(deployOf(c).metadata.annotations['deployment.kubernetes.io/revision']).toBe('2');
+  });
+
   it('Recreate scales the old ReplicaSet to zero and creates the new one only after the old pods are gone', async () => {
     using c = testCluster(['deployment-controller', 'replicaset-controller']);
     c.api.create(resources.deployments, 'default', deployment('db', 2, { strategy: { type: 'Recreate' } }));

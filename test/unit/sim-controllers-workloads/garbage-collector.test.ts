@@ -40,6 +40,14 @@ describe('garbage collector', () => {
     expect(rs.metadata.ownerReferences).toBeUndefined();
     expect(list(c, resources.pods)).toHaveLength(2);
     expect(list(c, resources.pods).every((p) => p.metadata.ownerReferences[0].name === rs.metadata.name)).toBe(true);
+    // the same Deployment applied again adopts the orphan instead of starting over
+    const pods = list(c, resources.pods).map((p) => p.metadata.name).sort();
+    const again = c.api.create(resources.deployments, 'default', deployment('web')).object;
+    await c.manager.settled();
+    const rss = list(c, resources.replicasets);
+    expect(rss.map((r) => r.metadata.name)).toEqual([rs.metadata.name]);
+    expect(rss[0].metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: again.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    expect(list(c, resources.pods).map((p) => p.metadata.name).sort()).toEqual(pods);
   });
 
   it('foreground: the Deployment waits with foregroundDeletion until its ReplicaSet and pods are gone', async () => {

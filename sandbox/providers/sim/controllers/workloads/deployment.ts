@@ -27,7 +27,7 @@ import { objectKeyOf, splitKey } from '../manager/informer.ts';
 import { resources } from '../manager/resources.ts';
 import { rfc3339 } from '../manager/events.ts';
 import { StatusError } from '../../api/status.ts';
-import { controllerRef, intOrPercent, isControlledBy, ownerReferenceTo, podTemplateHash, templateWithoutHash } from './pod-template.ts';
+import { controllerRef, intOrPercent, isControlledBy, labelSelectorMatches, ownerReferenceTo, podTemplateHash, templateWithoutHash } from './pod-template.ts';
 import { writeStatus } from './replicaset.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -102,14 +102,42 @@ export class DeploymentController implements Controller {
     const { namespace, name } = splitKey(key);
     const d = this.deployments.get(namespace, name);
     if (!d || d.metadata.deletionTimestamp) return;
-    const owned = this.replicaSets.list(namespace).filter((rs) => isControlledBy(rs, d));
+    const owned = this.claimReplicaSets(d);
     const s = spec(d);
     if (s.paused) {
       this.syncStatusOnly(d, owned);
       return;
     }
+    // A resumed Deployment says so before it goes on (sync.go checkPausedConditions).
+    const prog = ((d as any).status?.conditions ?? []).find((c: any) => c.type === 'Progressing');
+    if (prog?.reason === 'DeploymentPaused') this.setCondition(d, 'Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed');
     if (s.strategy?.type === 'Recreate') this.rolloutRecreate(d, owned);
     else this.rolloutRolling(d, owned);
+  }
+
+  /**
+   * claimReplicaSets is ReplicaSetControllerRefManager.ClaimReplicaSets: the
+   * ReplicaSets this Deployment controls, plus orphans its selector matches
+   * (say, left behind by `kubectl delete --cascade=orphan`), which it adopts.
+   */
+  private claimReplicaSets(d: KObject): KObject[] {
+    const out: KObject[] = [];
+    for (const rs of this.replicaSets.list(d.metadata.namespace)) {
+      if (isControlledBy(rs, d)) {
+        out.push(rs);
+        continue;
+      }
+      if (controllerRef(rs) || rs.metadata.deletionTimestamp || !labelSelectorMatches(spec(d).selector, rs.metadata.labels)) continue;
+      try {
+        const cur = this.ctx.api.get(resources.replicasets, rs.metadata.namespace!, rs.metadata.name!);
+        if (controllerRef(cur)) continue;
+        cur.metadata.ownerReferences = [...(cur.metadata.ownerReferences ?? []), ownerReferenceTo(d)];
+        out.push(this.ctx.api.update(resources.replicasets, rs.metadata.namespace!, rs.metadata.name!, cur).object);
+      } catch (e) {
+        if (!(e instanceof StatusError)) throw e;
+      }
+    }
+    return out;
   }
 
   /** findNewReplicaSet: the newest ReplicaSet whose template equals the Deployment's, ignoring the hash label. */
