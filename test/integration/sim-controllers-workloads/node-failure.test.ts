@@ -113,6 +113,20 @@ describe.skipIf(availableMinors([33]).length === 0)('node power off and on, thro
     expect(await out(['get', 'events', '--field-selector', 'involvedObject.kind=Node,involvedObject.name=lab-worker', '-o', 'jsonpath={range .items[*]}{.reason}/{.source.component} {end}'])).toContain('NodeReady/kubelet');
   });
 
+  it('reset starts a fresh control plane: every node powered and Ready, controllers running again', async () => {
+    await cluster.powerOff('lab-worker2');
+    await sim.controllers.advance(60_000);
+    expect(await out(['get', 'node', 'lab-worker2', '--no-headers'])).toMatch(/NotReady/);
+    const before = sim.controllers;
+    await cluster.reset();
+    expect(sim.controllers).not.toBe(before);
+    expect(before.isStopped).toBe(true);
+    await out(['apply', '-f', '-'], manifest);
+    await sim.controllers.advance(60_000);
+    expect(await out(['get', 'nodes', '--no-headers'])).not.toMatch(/NotReady/);
+    expect(await out(['get', 'pods', '-l', 'app=mysql', '-o', 'jsonpath={.items[*].spec.nodeName}'])).toMatch(/^lab-worker2?$/);
+  });
+
   it('Cluster.powerOff refuses a node that does not exist', async () => {
     await expect(cluster.powerOff('lab-worker9')).rejects.toThrow('nodes "lab-worker9" not found');
   });
