@@ -155,6 +155,17 @@ describe('deployment and replicaset controllers', () => {
     expect(deployOf(c).metadata.annotations['deployment.kubernetes.io/revision']).toBe('2');
   });
 
+  it('reports ProgressDeadlineExceeded when no pod becomes available within progressDeadlineSeconds', async () => {
+    using c = testCluster(['scheduler', 'deployment-controller', 'replicaset-controller']);
+    c.api.create(resources.deployments, 'default', deployment('web', 1, { progressDeadlineSeconds: 60 }));
+    await c.manager.settled();
+    await c.manager.advance(55_000, 5_000);
+    expect(deployOf(c).status.conditions.find((x: any) => x.type === 'Progressing').reason).toBe('ReplicaSetUpdated');
+    await c.manager.advance(10_000, 5_000);
+    const rs = rsOf(c)[0];
+    expect(deployOf(c).status.conditions.find((x: any) => x.type === 'Progressing')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${rs.metadata.name}" has timed out progressing.` });
+  });
+
   it('Recreate scales the old ReplicaSet to zero and creates the new one only after the old pods are gone', async () => {
     using c = testCluster(['deployment-controller', 'replicaset-controller']);
     c.api.create(resources.deployments, 'default', deployment('db', 2, { strategy: { type: 'Recreate' } }));
