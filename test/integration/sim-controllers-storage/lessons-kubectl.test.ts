@@ -183,6 +183,21 @@ for (const minor of availableMinors([33, 30])) {
       expect(await jsonpath(c, minor, ['pv', 'local-pv'], '{.status.phase} {.metadata.annotations.pv\\.kubernetes\\.io/bound-by-controller}')).toBe('Bound yes');
     });
 
+    it('lesson 6: after applying local-path-config, a claim for lab-worker2 lands in /data2; a broken config is ignored', async () => {
+      const c = await harness.cluster(minor);
+      await apply(c, minor, '06-local-path', 'local-path-config.yaml');
+      // A config the provisioner refuses (the same path twice) must leave /data2 in force.
+      const broken = manifest('06-local-path', 'local-path-config.yaml').replace('"paths": ["/data2"]', '"paths": ["/data3", "/data3"]');
+      expect(broken).toContain('/data3');
+      expect((await c.kubectl(['apply', '-f', c.write('broken.yaml', broken)], { minor })).code).toBe(0);
+      await apply(c, minor, '06-local-path', 'lp-claim.yaml');
+      await apply(c, minor, '06-local-path', 'lp-pod.yaml');
+      await until(c, minor, ['pvc', 'lp-claim'], '{.status.phase}', 'Bound');
+      const pvName = await jsonpath(c, minor, ['pvc', 'lp-claim'], '{.spec.volumeName}');
+      expect(await jsonpath(c, minor, ['pv', pvName], '{.spec.hostPath.path}')).toBe(`/data2/${pvName}_default_lp-claim`);
+      expect(existsSync(c.sim.storage.dataRoot.nodePath('lab-worker2', `/data2/${pvName}_default_lp-claim`))).toBe(true);
+    });
+
     it('lesson 6: local-path provisions lp-claim on lab-worker2 when lp-pod is scheduled and removes the directory on delete', async () => {
       const c = await harness.cluster(minor);
       await apply(c, minor, '06-local-path', 'lp-claim.yaml');

@@ -124,3 +124,22 @@ describe('DataRoot', () => {
     expect(existsSync(dr.root)).toBe(false);
   });
 });
+
+import { parseLocalPathConfig } from '../../../sandbox/providers/sim/controllers/provisioners/local-path.ts';
+
+describe('local-path config.json', () => {
+  it('accepts kind\'s default and per-node paths', () => {
+    const cfg = parseLocalPathConfig(JSON.stringify({ nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: ['/var/local-path-provisioner'] }, { node: 'lab-worker2', paths: ['/data2/'] }] }));
+    expect(cfg.default.nodePathMap.get('lab-worker2')).toEqual(['/data2']);
+  });
+
+  it('refuses what the provisioner refuses, with its wording', () => {
+    const bad = (nodePathMap: unknown, extra: object = {}) => () => parseLocalPathConfig(JSON.stringify({ nodePathMap, ...extra }));
+    expect(bad([{ node: 'a', paths: ['data'] }])).toThrow('config canonicalization failed: path must start with / for path data on node a');
+    expect(bad([{ node: 'a', paths: ['/'] }])).toThrow("config canonicalization failed: cannot use root ('/') as path on node a");
+    expect(bad([{ node: 'a', paths: ['/x', '/x/'] }])).toThrow('config canonicalization failed: duplicate path /x/ on node a');
+    expect(bad([{ node: 'a', paths: ['/x'] }, { node: 'a', paths: ['/y'] }])).toThrow('config canonicalization failed: duplicate node a');
+    expect(bad([{ node: 'a', paths: ['/x'] }], { sharedFileSystemPath: '/shared' })).toThrow('both nodePathMap and sharedFileSystemPath are defined');
+    expect(() => parseLocalPathConfig('{not json')).toThrow(/^fail to load config file/);
+  });
+});
