@@ -245,6 +245,12 @@ describe.skipIf(missing)('kubectl 1.33 against the simulated cluster', () => {
     expect(JSON.parse(r.stdout).metadata.name).toBe('kube-system');
   });
 
+  it('answers auth can-i and whoami as for the kind admin user', async () => {
+    expect(await c.kubectl(['auth', 'can-i', 'delete', 'persistentvolumes'])).toMatchObject({ code: 0, stdout: 'yes\n' });
+    const who = await c.kubectl(['auth', 'whoami']);
+    expect(normalizeTable(who.stdout)).toBe('ATTRIBUTE  VALUE\nUsername  kubernetes-admin\nGroups  [kubeadm:cluster-admins system:authenticated]\n');
+  });
+
   it('reports 401 for a wrong token', async () => {
     const broken = c.write('bad-kubeconfig', (await import('node:fs')).readFileSync(c.kubeconfigPath, 'utf8').replace(/token: .*/, 'token: wrong'));
     const r = await c.kubectl(['get', 'ns', '--kubeconfig', broken]);

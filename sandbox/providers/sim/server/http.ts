@@ -17,6 +17,7 @@ import { decodeObjectBody, negotiateForm, readBody, sendJson, type AcceptedForm,
 import { serveWatch, type WatchSettings } from './watch.ts';
 import { servePodLogs } from '../streams/logs.ts';
 import { issueServiceAccountToken } from './tokens.ts';
+import { isAccessReviewPath, serveAccessReview } from './access-review.ts';
 import type { ContainerRuntime } from '../streams/types.ts';
 
 /** TableOptions / TableRenderer are the contract of ../api/tables. */
@@ -214,6 +215,13 @@ export async function handleApiRequest(ctx: ClusterContext, req: IncomingMessage
       res.end(d.body);
       return;
     }
+  }
+  if (isAccessReviewPath(path)) {
+    const raw = await readBody(req);
+    // The answer doesn't depend on the request (everything is allowed), so a protobuf body is not decoded.
+    const json = raw.length && !(req.headers['content-type'] ?? '').includes('protobuf');
+    serveAccessReview(path, method, json ? decodeObjectBody(raw, req.headers['content-type']) : undefined, res);
+    return;
   }
   const route = parseRoute(path);
   if (!route) throw pageNotFound();
