@@ -144,6 +144,21 @@ describe('terminal mode', () => {
   });
 });
 
+describe('password prompt', () => {
+  it('-p alone asks for the password without echo, then runs the monitor', async () => {
+    const r = await c.exec(['mysql', '-uroot', '-p'], { tty: true, stdin: 'password\rSELECT 1;\nexit\n' });
+    const out = r.stdout.replace(/\r\n/g, '\n');
+    expect(out.startsWith('Enter password: \nWelcome to the MySQL monitor.')).toBe(true);
+    expect(out).not.toContain('password\n');
+    expect(out).toContain('| 1 |\n+---+\n1 row in set (0.00 sec)\n');
+  });
+
+  it('a wrong or missing password is refused with ERROR 1045', async () => {
+    expect((await c.exec(['mysql', '-uroot', '-e', 'SELECT 1'])).stderr).toBe("ERROR 1045 (28000): Access denied for user 'root'@'localhost' (using password: NO)\n");
+    expect((await c.exec(['mysql', '-uroot', '-p'], { stdin: 'nope\n' })).stderr).toBe("ERROR 1045 (28000): Access denied for user 'root'@'localhost' (using password: YES)\n");
+  });
+});
+
 describe('two servers on one datadir', () => {
   it('the second cannot lock ibdata1 and gives up like InnoDB', async () => {
     const second = h.start({ volume: vol });

@@ -15,7 +15,7 @@
  *   `mysql>` prompt, statements over several lines until `;` or `\G`,
  *   `use`, `\c`, `\q`, `exit`, `quit`.
  */
-import type { Program, ProgramContext } from '../../containers/program.ts';
+import type { InputStream, Program, ProgramContext } from '../../containers/program.ts';
 import { FsError } from '../../containers/fs/errors.ts';
 import { LineReader, readAll } from '../../containers/streams.ts';
 import type { Result, Session } from './engine.ts';
@@ -220,8 +220,10 @@ export function mysqlClientProgram(profile: ServerProfile): Program {
     const name = profile.clientName;
     if (o.passwordOnCommandLine && profile.product === 'mysql') ctx.stderr.write(`${name}: [Warning] Using a password on the command line interface can be insecure.\n`);
     if (o.passwordPrompt) {
-      o.password = await promptPassword(ctx);
-      if (o.password === undefined) return 1;
+      const typed = await promptPassword(ctx);
+      if (typed === undefined) return 1;
+      o.password = typed.password;
+      ctx = { ...ctx, stdin: prependInput(typed.rest, ctx.stdin) };
     }
     const interactive = ctx.tty && o.execute === undefined && !o.batch;
     // mysql.cc: stdin or stdout not a terminal turns on batch mode (tab output); -e alone keeps a terminal's table.
@@ -289,21 +291,29 @@ function writeBatchResult(ctx: ProgramContext, result: Result, f: { tabOutput: b
   else ctx.stdout.write(formatBox(result.columns, result.rows));
 }
 
-/** promptPassword reads a password without echo (`Enter password: `). */
-async function promptPassword(ctx: ProgramContext): Promise<string | undefined> {
+/**
+ * promptPassword reads a password without echo (`Enter password: `), the tty
+ * in raw mode as get_tty_password sets it. Input typed ahead after the Enter
+ * key is kept for what reads stdin next.
+ */
+async function promptPassword(ctx: ProgramContext): Promise<{ password: string; rest: Uint8Array } | undefined> {
   ctx.stdout.write('Enter password: ');
   ctx.setRawMode?.(true);
   let pw = '';
+  let rest: Uint8Array = new Uint8Array(0);
   try {
-    for (;;) {
+    outer: for (;;) {
       const chunk = await ctx.stdin.read();
       if (chunk === null) break;
       const text = Buffer.from(chunk).toString('utf8');
-      let done = false;
-      for (const ch of text) {
+      const chars = [...text];
+      for (let i = 0; i < chars.length; i++) {
+        const ch = chars[i]!;
         if (ch === '\r' || ch === '\n') {
-          done = true;
-          break;
+          let after = chars.slice(i + 1).join('');
+          if (ch === '\r' && after.startsWith('\n')) after = after.slice(1);
+          rest = Buffer.from(after.replace(/\r\n?/g, '\n'));
+          break outer;
         }
         if (ch === '\x7f' || ch === '\b') pw = pw.slice(0, -1);
         else if (ch === '\x03') {
@@ -311,13 +321,27 @@ async function promptPassword(ctx: ProgramContext): Promise<string | undefined> 
           return undefined;
         } else pw += ch;
       }
-      if (done) break;
     }
   } finally {
     ctx.setRawMode?.(false);
   }
   ctx.stdout.write('\n');
-  return pw;
+  return { password: pw, rest };
+}
+
+/** prependInput gives `first` before the rest of a stream (input typed ahead of a prompt). */
+function prependInput(first: Uint8Array, input: InputStream): InputStream {
+  let pending: Uint8Array | null = first.length > 0 ? first : null;
+  return {
+    read: async () => {
+      if (pending) {
+        const p = pending;
+        pending = null;
+        return p;
+      }
+      return input.read();
+    },
+  };
 }
 
 /** monitor is the interactive client: banner, prompt, multi-line statements. */
