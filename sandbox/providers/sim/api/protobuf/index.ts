@@ -15,9 +15,16 @@ import { StatusError, badRequest } from '../status.ts';
 import descriptorJson from './k8s-protobuf.json' with { type: 'json' };
 import { messageName, protobufKinds } from './kinds.ts';
 
-const { source: _source, ...descriptorRoot } = descriptorJson as { source: string } & protobuf.INamespace;
-const root = protobuf.Root.fromJSON(descriptorRoot);
-const unknownType = root.lookupType('k8s.io.apimachinery.pkg.runtime.Unknown');
+let root: protobuf.Root | undefined;
+
+/** descriptors builds the protobuf.js root on first use, keeping it off the server's start-up path. */
+function descriptors(): protobuf.Root {
+  if (!root) {
+    const { source: _source, ...descriptorRoot } = descriptorJson as { source: string } & protobuf.INamespace;
+    root = protobuf.Root.fromJSON(descriptorRoot);
+  }
+  return root;
+}
 
 /** magic is the 4-byte prefix of every Kubernetes protobuf body: `k8s\0`. */
 export const protobufMagic = Uint8Array.from([0x6b, 0x38, 0x73, 0x00]);
@@ -203,7 +210,7 @@ export function decodeProtobuf(body: Uint8Array): KObject {
   }
   let envelope: Record<string, unknown>;
   try {
-    envelope = unknownType.decode(body.subarray(4)) as unknown as Record<string, unknown>;
+    envelope = descriptors().lookupType('k8s.io.apimachinery.pkg.runtime.Unknown').decode(body.subarray(4)) as unknown as Record<string, unknown>;
   } catch (err) {
     throw badRequest(`unable to decode protobuf envelope: ${(err as Error).message}`);
   }
@@ -213,7 +220,7 @@ export function decodeProtobuf(body: Uint8Array): KObject {
   if (envelope.contentEncoding) throw unsupported(`content encoding ${String(envelope.contentEncoding)}`);
   const name = messageName(apiVersion, kind);
   if (!name) throw unsupported(`kind ${kind || '<empty>'} in version ${JSON.stringify(apiVersion)}`);
-  const type = root.lookupType(name);
+  const type = descriptors().lookupType(name);
   let msg: Record<string, unknown>;
   try {
     msg = type.decode((envelope.raw as Uint8Array | undefined) ?? new Uint8Array()) as unknown as Record<string, unknown>;
@@ -226,5 +233,5 @@ export function decodeProtobuf(body: Uint8Array): KObject {
 
 /** protobufRoot exposes the descriptor root (tests encode sample objects with the same descriptors). */
 export function protobufRoot(): protobuf.Root {
-  return root;
+  return descriptors();
 }
