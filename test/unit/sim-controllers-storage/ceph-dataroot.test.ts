@@ -55,6 +55,9 @@ describe('CephCluster state', () => {
     const restored = CephCluster.fromJSON(JSON.parse(JSON.stringify(c.toJSON())));
     expect(restored.getKey('client.admin')).toBe(c.getKey('client.admin'));
     expect(restored.image('rbd', 'img')?.sizeBytes).toBe(4 << 20);
+    const other = CephCluster.create(shape);
+    other.replaceState(c.toJSON());
+    expect(other.getKey('client.admin')).toBe(c.getKey('client.admin'));
   });
 });
 

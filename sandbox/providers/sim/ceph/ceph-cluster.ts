@@ -150,6 +150,11 @@ export class CephCluster {
     return structuredClone(this.state);
   }
 
+  /** replaceState swaps in a saved state (snapshot restore) while this object, which tools and provisioners hold, stays the same. */
+  replaceState(state: CephState): void {
+    this.state = structuredClone(state);
+  }
+
   get fsid(): string {
     return this.state.fsid;
   }
