@@ -191,6 +191,12 @@ describe('rbd', () => {
     expect((await run('rbd', 'map', 'rbd/x')).err).toContain('not a node');
   });
 
+  it('refuses image names that are not names (hostile input never reaches the data root)', async () => {
+    for (const name of ['..', 'rbd/..', 'a b']) expect((await run('rbd', 'create', '--size', '1', name)).code).not.toBe(0);
+    expect((await run('rbd', 'rm', '../../etc')).code).toBe(2);
+    expect((await run('rbd', 'ls')).out).toBe('');
+  });
+
   it('creates and removes images; refuses to remove a watched image', async () => {
     expect(await run('rbd', 'create', '--size', '1G', 'rbd/test')).toEqual({ code: 0, out: '', err: '' });
     expect((await run('rbd', 'info', 'test')).out).toContain('\tsize 1 GiB in 256 objects\n');

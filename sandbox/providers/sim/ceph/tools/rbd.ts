@@ -285,11 +285,20 @@ function parseSize(text: string): number | undefined {
   return bytes > 0 ? bytes : undefined;
 }
 
+/** validImageName: what librbd accepts as a name and the data root can hold as a folder. */
+function validImageName(name: string): boolean {
+  return name !== '.' && name !== '..' && /^[^/@\s\0]{1,250}$/.test(name);
+}
+
 function create(ctx: CephToolsContext, args: RbdArgs, io: ToolIO): number {
   const { pool, image } = imageSpec(args);
   if (!image) {
     io.stderr('rbd: image name was not specified\n');
     return 1;
+  }
+  if (!validImageName(image)) {
+    io.stderr(`rbd: invalid image name '${image}'\n`);
+    return 22;
   }
   if (args.size === undefined) {
     io.stderr('rbd: must specify --size <M/G/T>\n');
@@ -341,7 +350,7 @@ function remove(ctx: CephToolsContext, args: RbdArgs, io: ToolIO): number {
     return 16;
   }
   ctx.ceph.removeImage(pool, image);
-  ctx.dataRoot?.removeCephImageDir(pool, image);
+  if (validImageName(image)) ctx.dataRoot?.removeCephImageDir(pool, image);
   if (!args.noProgress) io.stderr('Removing image: 100% complete...done.\n');
   return 0;
 }
