@@ -19,7 +19,7 @@ export function dockerPresent(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.DOCKER_HOST) || existsSync('/var/run/docker.sock');
 }
 
-export function chooseProvider(options: { requested?: string; tlsDir: string; env?: NodeJS.ProcessEnv }): ProviderChoice {
+export function chooseProvider(options: { requested?: string; tlsDir: string; simDataDir?: string; env?: NodeJS.ProcessEnv }): ProviderChoice {
   const requested = options.requested ?? 'auto';
   if (requested !== 'auto' && requested !== 'sim') {
     throw new Error(`--provider ${requested}: only "sim" is available in this version (kind and remote come later)`);
@@ -28,7 +28,7 @@ export function chooseProvider(options: { requested?: string; tlsDir: string; en
   const reason =
     requested === 'sim' ? 'chosen with --provider sim' : docker ? 'Docker found, but the kind provider is not built yet' : 'no Docker found';
   return {
-    provider: withSnapshots(new SimProvider({ tlsDir: options.tlsDir })),
+    provider: withSnapshots(new SimProvider({ tlsDir: options.tlsDir, ...(options.simDataDir ? { dataDir: options.simDataDir } : {}) })),
     info: { name: 'sim', simulated: true, label: `Simulated cluster (${reason})` },
   };
 }

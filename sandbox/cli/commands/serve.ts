@@ -87,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   let choice;
   try {
-    choice = chooseProvider({ requested: values.provider, tlsDir: join(dataDir, 'sim-tls') });
+    choice = chooseProvider({ requested: values.provider, tlsDir: join(dataDir, 'sim-tls'), simDataDir: join(dataDir, 'sim-data') });
   } catch (e) {
     process.stderr.write(`kslab serve: ${(e as Error).message}\n`);
     return 2;

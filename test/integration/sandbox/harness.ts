@@ -33,7 +33,7 @@ export async function startServer(
 ): Promise<SandboxServer> {
   const kubectl = findKubectl();
   if (!kubectl) throw new Error('kubectl not found on PATH');
-  const choice = chooseProvider({ requested: 'sim', tlsDir: join(dataDir, 'sim-tls') });
+  const choice = chooseProvider({ requested: 'sim', tlsDir: join(dataDir, 'sim-tls'), simDataDir: join(dataDir, 'sim-data') });
   const server = new SandboxServer({
     host: '127.0.0.1',
     port: extra.port ?? 0,
