@@ -207,3 +207,20 @@ describe.skipIf(missing)('kubectl exec and logs on pods no node runs', () => {
     expect(top.stderr).toBe('error: Metrics API not available\n');
   });
 });
+
+describe.skipIf(missing)('kubectl run -i attaches to the kubelet model', () => {
+  const harness = new SimHarness();
+  let c: TestCluster;
+  beforeAll(async () => {
+    c = await harness.cluster(33);
+  });
+  afterAll(() => harness.close());
+
+  it('streams the attached output once and takes the exit code from the pod, as with a real kubelet', async () => {
+    const r = await c.kubectl(['run', 'att', '--image=busybox', '-i', '--restart=Never', '--', 'sh'], { stdin: 'echo hello from attach; exit 4\n' });
+    expect(r.stdout).toBe('hello from attach\n');
+    expect(r.stderr).toContain('pod default/att terminated (Error)');
+    expect(r.stderr).not.toContain("couldn't attach");
+    expect(r.code).toBe(4);
+  });
+});

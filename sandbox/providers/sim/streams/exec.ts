@@ -178,7 +178,9 @@ export function serveExecUpgrade(api: ClusterApi, runtime: ContainerRuntime | un
     });
     proc.exited.then(
       (code) => {
-        send(CH_STATUS, Buffer.from(JSON.stringify(exitStatus(code & 0xff))));
+        // Attach reports no exit code: the runtime's attach stream just ends (kubelet ServeAttach sends
+        // Success), and kubectl run -i reads the exit code from the pod status instead.
+        send(CH_STATUS, Buffer.from(JSON.stringify(exitStatus(er.kind === 'attach' ? 0 : code & 0xff))));
         ws.close(1000);
       },
       (e) => {
