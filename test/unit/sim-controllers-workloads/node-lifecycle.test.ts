@@ -127,6 +127,15 @@ describe('node power and lifecycle', () => {
     expect(c.node('lab-worker2').spec.taints).toBeUndefined();
   });
 
+  it('pod GC force-deletes a pod bound to a node that does not exist, after the 20 s quarantine', async () => {
+    using c = testCluster(all);
+    c.api.create(resources.pods, 'default', podObject('typo', { nodeName: 'lab-wroker' }));
+    await c.manager.advance(15_000);
+    expect(c.pod('typo')).toBeDefined();
+    await c.manager.advance(10_000);
+    expect(c.pod('typo')).toBeUndefined();
+  });
+
   it('refuses to power an unknown node', () => {
     using c = testCluster(all);
     expect(() => powerOff(c.manager, 'lab-worker9')).toThrow('nodes "lab-worker9" not found');

@@ -6,8 +6,8 @@
  *   the node.kubernetes.io/out-of-service taint (non-graceful node
  *   shutdown, GA in 1.28) are force-deleted, so StatefulSets can recreate
  *   them and the attach/detach controller can detach their volumes;
- * - gcOrphaned: pods bound to a node that no longer exists are
- *   force-deleted (the real controller waits a 20 s quarantine first).
+ * - gcOrphaned: pods bound to a node that does not exist (deleted, or a
+ *   typo in spec.nodeName) are force-deleted after a 20 s quarantine.
  *
  * Before force-deleting it marks the pod DisruptionTarget
  * (DeletionByPodGC) as the real one does.
@@ -32,35 +32,46 @@ export class PodGarbageCollector implements Controller {
   private nodes!: Informer;
   private pods!: Informer;
   private queue!: WorkQueue;
+  /** orphanSince: when each pod bound to a missing node was first seen so. */
+  private readonly orphanSince = new Map<string, number>();
 
   start(ctx: ControllerContext): void {
     this.ctx = ctx;
     this.nodes = ctx.informer(resources.nodes);
     this.pods = ctx.informer(resources.pods);
     this.queue = ctx.queue(this.name, () => this.gc());
-    this.nodes.addHandler({ update: () => this.queue.add('gc'), delete: () => this.queue.addAfter('gc', orphanQuarantineMs) });
-    this.pods.addHandler({
-      update: (_o, p) => {
-        if (p.metadata.deletionTimestamp) this.queue.add('gc');
-      },
-    });
+    this.nodes.addHandler({ update: () => this.queue.add('gc'), delete: () => this.queue.add('gc') });
+    const podChanged = (p: KObject) => {
+      const node = (p as any).spec?.nodeName;
+      if (p.metadata.deletionTimestamp || (node && !this.nodes.get('', node))) this.queue.add('gc');
+    };
+    this.pods.addHandler({ add: podChanged, update: (_o, p) => podChanged(p) });
   }
 
   stop(): void {}
 
   private gc(): void {
+    const now = this.ctx.clock.now().getTime();
+    const seen = new Set<string>();
     for (const pod of this.pods.list()) {
       const nodeName = (pod as any).spec?.nodeName;
       if (!nodeName) continue;
       const node = this.nodes.get('', nodeName);
       if (!node) {
-        this.forceDelete(pod);
+        // Quarantine first: the node may just not be in the cache yet (gcOrphaned's quarantineTime).
+        const uid = pod.metadata.uid!;
+        seen.add(uid);
+        const since = this.orphanSince.get(uid) ?? now;
+        this.orphanSince.set(uid, since);
+        if (now - since >= orphanQuarantineMs) this.forceDelete(pod);
+        else this.queue.addAfter('gc', since + orphanQuarantineMs - now);
         continue;
       }
       if (pod.metadata.deletionTimestamp && readyStatus(node) !== 'True' && taintsOf(node).some((t) => t.key === taintOutOfService && t.effect === 'NoExecute')) {
         this.forceDelete(pod);
       }
     }
+    for (const uid of [...this.orphanSince.keys()]) if (!seen.has(uid)) this.orphanSince.delete(uid);
   }
 
   private forceDelete(pod: KObject): void {
