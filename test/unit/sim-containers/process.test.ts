@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ContainerExecError, ContainerStartError, containerArgv, execInContainer, formatCriLogLine, startContainer } from '../../../sandbox/providers/sim/containers/process.ts';
 import { ContainerFs } from '../../../sandbox/providers/sim/containers/fs/container-fs.ts';
 import { resolveImage } from '../../../sandbox/providers/sim/containers/images/registry.ts';
-import { ManualClock, makeContainer, type TestContainer } from './harness.ts';
+import { exec, ManualClock, makeContainer, type TestContainer } from './harness.ts';
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
@@ -95,5 +95,17 @@ describe('container processes', () => {
     nginx.kill('QUIT');
     expect(await nginx.exited).toBe(0);
     expect(nginx.logs.snapshot().map((l) => l.text)).toContain('2026/11/25 20:15:03 [notice] 1#1: signal 3 (SIGQUIT) received, shutting down');
+  });
+
+  it('ps lists the container\'s processes; kill 1 is ignored by sleep as PID 1, kill -9 1 ends the container', async () => {
+    c = makeContainer();
+    const ps = await exec(c, ['sh', '-c', 'ps']);
+    expect(ps.stdout).toMatch(/^PID   USER     TIME  COMMAND\n    1 root      0:00 sleep 3600\n +\d+ root      0:00 sh -c ps\n +\d+ root      0:00 ps\n$/);
+    expect(await exec(c, ['kill', '1'])).toEqual({ stdout: '', stderr: '', code: 0 });
+    await settle();
+    expect(c.container.running).toBe(true);
+    expect(await exec(c, ['kill', '4242'])).toEqual({ stdout: '', stderr: "kill: can't kill pid 4242: No such process\n", code: 1 });
+    await exec(c, ['sh', '-c', 'kill -9 1']);
+    expect(await c.container.exited).toBe(137);
   });
 });

@@ -109,6 +109,8 @@ export interface ProgramContext {
   container: ContainerIdentity;
   /** pid1 is true for the container's main process (which the kernel does not kill with default-action signals). */
   pid1: boolean;
+  /** process is this process's entry in the container's process table (ps, kill, $$). Optional so tests can build a context by hand. */
+  process?: ProcessHandle;
   /**
    * run starts another program of this container as a child (a shell running
    * `mysql`, an entrypoint exec'ing `mysqld`), with the same streams unless
@@ -129,6 +131,23 @@ export class CommandNotExecutableError extends Error {
   constructor(readonly command: string, readonly reason: string = 'Permission denied') {
     super(`${command}: ${reason}`);
   }
+}
+
+/** ProcessInfo is one row of a container's process table (what ps shows). */
+export interface ProcessInfo {
+  pid: number;
+  /** user is the uid the process runs as. */
+  uid: number;
+  argv: readonly string[];
+  startedAt: Date;
+}
+
+/** ProcessHandle lets a program see and signal the processes of its own container (one PID namespace per container). */
+export interface ProcessHandle {
+  readonly pid: number;
+  list(): ProcessInfo[];
+  /** kill delivers a signal; 'ESRCH' when no such process lives in this container. */
+  kill(pid: number, signal: SignalName): 'ok' | 'ESRCH';
 }
 
 /** Program is one simulated executable. */

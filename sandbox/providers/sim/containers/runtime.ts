@@ -20,6 +20,7 @@ import {
   type SignalHandler,
   type SignalName,
   type TerminalInfo,
+  type ProcessInfo,
 } from './program.ts';
 
 /** ContainerSetup is what every process of one container shares. */
@@ -33,6 +34,39 @@ export interface ContainerSetup {
   clock: Clock;
   /** user is the container's user (the image's USER, or the pod's securityContext.runAsUser). */
   user: ImageUser;
+  /** processes is the container's process table (its PID namespace); created on first spawn if absent. */
+  processes?: ProcessTable;
+}
+
+/** ProcessTable is one container's PID namespace: PID 1 is the main process, others count up. */
+export class ProcessTable {
+  private next = 2;
+  private readonly entries = new Map<number, ProcessInfo & { deliver(signal: SignalName): void }>();
+
+  /** allocate returns the pid for a new process. */
+  allocate(pid1: boolean): number {
+    if (pid1) return 1;
+    return this.next++;
+  }
+
+  add(info: ProcessInfo, deliver: (signal: SignalName) => void): void {
+    this.entries.set(info.pid, { ...info, deliver });
+  }
+
+  remove(pid: number): void {
+    this.entries.delete(pid);
+  }
+
+  list(): ProcessInfo[] {
+    return [...this.entries.values()].map(({ pid, uid, argv, startedAt }) => ({ pid, uid, argv, startedAt })).sort((a, b) => a.pid - b.pid);
+  }
+
+  kill(pid: number, signal: SignalName): 'ok' | 'ESRCH' {
+    const entry = this.entries.get(pid);
+    if (!entry) return 'ESRCH';
+    entry.deliver(signal);
+    return 'ok';
+  }
 }
 
 /** SpawnOptions are one process's own settings. */
@@ -131,6 +165,8 @@ export function spawnProgram(setup: ContainerSetup, options: SpawnOptions): Spaw
   }
   let handler: SignalHandler | undefined;
   const user = setup.user;
+  const table = (setup.processes ??= new ProcessTable());
+  const pid = table.allocate(options.pid1);
 
   const ctx: ProgramContext = {
     argv,
@@ -150,6 +186,7 @@ export function spawnProgram(setup: ContainerSetup, options: SpawnOptions): Spaw
     clock: setup.clock,
     container: { hostname: setup.hostname, image: setup.imageRef, user: { ...user } },
     pid1: options.pid1,
+    process: { pid, list: () => table.list(), kill: (target, signal) => table.kill(target, signal) },
     run: async (childArgv, overrides = {}) => {
       const child = spawnProgram(setup, {
         ...options,
@@ -165,6 +202,23 @@ export function spawnProgram(setup: ContainerSetup, options: SpawnOptions): Spaw
       return child.exited;
     },
   };
+
+  const deliver = (signal: SignalName): void => {
+      if (signal === 'KILL') {
+        controller.abort(new SignalAbort('KILL'));
+        return;
+      }
+      if (handler === 'ignore') return;
+      if (typeof handler === 'function') {
+        handler(signal);
+        return;
+      }
+      // The kernel never applies a default-action signal to a PID namespace's init (pid_namespaces(7)):
+      // `sleep` as PID 1 ignores SIGTERM, so the kubelet kills it after the grace period.
+      if (options.pid1) return;
+      controller.abort(new SignalAbort(signal));
+  };
+  table.add({ pid, uid: user.uid, argv: [...argv], startedAt: setup.clock.now() }, deliver);
 
   const aborted = new Promise<number>((resolve) => {
     const done = (): void => {
@@ -190,27 +244,11 @@ export function spawnProgram(setup: ContainerSetup, options: SpawnOptions): Spaw
     }
   })();
   const exited = Promise.race([ran, aborted]).finally(() => {
+    table.remove(pid);
     parent?.removeEventListener('abort', onParentAbort);
     // Anything the program left running (children) stops with it.
     if (!controller.signal.aborted) controller.abort(new SignalAbort('KILL'));
   });
 
-  return {
-    exited,
-    deliver(signal) {
-      if (signal === 'KILL') {
-        controller.abort(new SignalAbort('KILL'));
-        return;
-      }
-      if (handler === 'ignore') return;
-      if (typeof handler === 'function') {
-        handler(signal);
-        return;
-      }
-      // The kernel never applies a default-action signal to a PID namespace's init (pid_namespaces(7)):
-      // `sleep` as PID 1 ignores SIGTERM, so the kubelet kills it after the grace period.
-      if (options.pid1) return;
-      controller.abort(new SignalAbort(signal));
-    },
-  };
+  return { exited, deliver };
 }

@@ -128,7 +128,7 @@ export class ShellInterpreter implements ExpandHost {
     this.budget = options.budget ?? new Budget();
     this.signal = options.signal ?? AbortSignal.any([ctx.signal, this.budget.controller.signal]);
     this.jobs = options.jobs ?? [];
-    this.pid = options.pid ?? (ctx.pid1 ? 1 : nextPid++);
+    this.pid = options.pid ?? ctx.process?.pid ?? (ctx.pid1 ? 1 : nextPid++);
     this.state = options.state ?? {
       vars: new Map(ctx.env),
       exported: new Set(ctx.env.keys()),
@@ -1245,12 +1245,14 @@ const REGULAR_BUILTINS: Record<string, Builtin> = {
     for (const p of args.slice(i)) {
       const pid = Number(p.replace(/^%/, ''));
       const job = sh.listJobs().find((j) => j.pid === pid) ?? (p.startsWith('%') ? sh.listJobs()[pid - 1] : undefined);
-      if (!job || job.status !== undefined) {
-        sh.error(`kill: can't kill pid ${p}: No such process`, io);
-        status = 1;
+      if (job && job.status === undefined) {
+        job.controller.abort(new SignalAbort(sig));
         continue;
       }
-      job.controller.abort(new SignalAbort(sig));
+      // Not a job of this shell: another process of the container (kill 1 signals the main process).
+      if (!p.startsWith('%') && Number.isInteger(pid) && sh.ctx.process?.kill(pid, sig) === 'ok') continue;
+      sh.error(`kill: can't kill pid ${p}: No such process`, io);
+      status = 1;
     }
     return status;
   },

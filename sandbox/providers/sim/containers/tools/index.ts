@@ -6,7 +6,7 @@
 import type { Program } from '../program.ts';
 import { cat, echo, printf, head, tail, wc, grep, tee, base64, seq, sort, uniq, cut, tr, basenameApplet, dirnameApplet, yes } from './text.ts';
 import { ls, mkdir, touch, rm, rmdir, cp, mv, find, stat, dd, chmod, chown, ln, du } from './files.ts';
-import { sleep, date, hostname, env, printenv, id, whoami, uname, df, mount, trueApplet, falseApplet, pwd, clear, which, nproc, sync, test, free } from './system.ts';
+import { sleep, date, hostname, env, printenv, id, whoami, uname, df, mount, trueApplet, falseApplet, pwd, clear, which, nproc, sync, test, free, ps, kill } from './system.ts';
 
 /** busyboxApplets: every modelled applet; `sh`/`ash` are added by the image (they need the shell module). */
 export const busyboxApplets: Readonly<Record<string, Program>> = {
@@ -33,6 +33,7 @@ export const busyboxApplets: Readonly<Record<string, Program>> = {
   head,
   hostname,
   id,
+  kill,
   ln,
   ls,
   mkdir,
@@ -41,6 +42,7 @@ export const busyboxApplets: Readonly<Record<string, Program>> = {
   nproc,
   printenv,
   printf,
+  ps,
   pwd,
   rm,
   rmdir,

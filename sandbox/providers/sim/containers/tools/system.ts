@@ -7,7 +7,7 @@
 import { errnoMessage } from '../fs/errors.ts';
 import { formatMountLine } from '../fs/mounts.ts';
 import { KERNEL_RELEASE } from '../fs/pseudo.ts';
-import type { Program, ProgramContext } from '../program.ts';
+import type { Program, ProgramContext, SignalName } from '../program.ts';
 import { fail, humanReadable, idNames, parseOptions, resolve, usageError } from './common.ts';
 
 /** parseDuration reads sleep's operands: 1, 0.5, 1s, 2m, 1h, 1d (summed, as busybox's FANCY_SLEEP). */
@@ -481,4 +481,46 @@ export const free: Program = async (ctx) => {
       `Swap:  ${f(0).padStart(12)}${f(0).padStart(12)}${f(0).padStart(12)}\n`,
   );
   return 0;
+};
+
+/** ps: busybox's default columns (`PID   USER     TIME  COMMAND`) over this container's process table. */
+export const ps: Program = async (ctx) => {
+  const users = idNames(ctx, '/etc/passwd');
+  ctx.stdout.write('PID   USER     TIME  COMMAND\n');
+  // TIME is CPU time; a simulated process uses almost none, so it reads 0:00 as a sleeping process would.
+  for (const p of ctx.process?.list() ?? []) {
+    const user = users.get(p.uid) ?? String(p.uid);
+    ctx.stdout.write(`${String(p.pid).padStart(5)} ${user.slice(0, 8).padEnd(8)} ${'0:00'.padStart(5)} ${p.argv.join(' ')}\n`);
+  }
+  return 0;
+};
+
+/** kill [-SIG] PID…: signals processes of this container. */
+export const kill: Program = async (ctx) => {
+  const args = ctx.argv.slice(1);
+  if (args[0] === '-l') {
+    ctx.stdout.write(' 1) HUP\n 2) INT\n 3) QUIT\n 9) KILL\n15) TERM\n');
+    return 0;
+  }
+  let signal: SignalName = 'TERM';
+  if (args[0]?.startsWith('-')) {
+    const s = args.shift()!.slice(1) || '';
+    const name = (s === 's' ? args.shift() ?? '' : s).replace(/^SIG/i, '').toUpperCase();
+    const byNumber: Record<string, SignalName> = { '1': 'HUP', '2': 'INT', '3': 'QUIT', '9': 'KILL', '15': 'TERM' };
+    const resolved = Object.hasOwn(byNumber, name) ? byNumber[name] : (['HUP', 'INT', 'QUIT', 'KILL', 'TERM'] as const).find((n) => n === name);
+    if (!resolved) {
+      fail(ctx, `bad signal name '${s}'`);
+      return 1;
+    }
+    signal = resolved;
+  }
+  let status = 0;
+  for (const a of args) {
+    const pid = Number(a);
+    if (!Number.isInteger(pid) || ctx.process?.kill(pid, signal) !== 'ok') {
+      fail(ctx, `can't kill pid ${a}: No such process`);
+      status = 1;
+    }
+  }
+  return status;
 };
