@@ -882,21 +882,43 @@ function compareForSort(a: Value, b: Value): number {
   return compare(a, b);
 }
 
-/** likeMatch implements LIKE: `%` any run, `_` one character, `\` escapes, case-insensitive. */
+/**
+ * likeMatch implements LIKE: `%` any run, `_` one character, `\\` escapes,
+ * case-insensitive. Two pointers with one backtrack point (O(n·m)), not a
+ * regular expression, so a pattern like '%a%a%a%…' cannot stall the server.
+ */
 export function likeMatch(value: string, pattern: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\' && i + 1 < pattern.length) re += escapeRe(pattern[++i]!);
-    else if (c === '%') re += '.*';
-    else if (c === '_') re += '.';
-    else re += escapeRe(c);
+  type Tok = { any: true } | { one: true } | { ch: string };
+  const toks: Tok[] = [];
+  const p = [...pattern];
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    if (c === '\\' && i + 1 < p.length) toks.push({ ch: p[++i]!.toLowerCase() });
+    else if (c === '%') {
+      if (!(toks.length && 'any' in toks[toks.length - 1]!)) toks.push({ any: true });
+    } else if (c === '_') toks.push({ one: true });
+    else toks.push({ ch: c.toLowerCase() });
   }
-  return new RegExp(`^${re}$`, 'isu').test(value);
-}
-
-function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const v = [...value.toLowerCase()];
+  let vi = 0;
+  let ti = 0;
+  let starT = -1;
+  let starV = 0;
+  while (vi < v.length) {
+    const t = toks[ti];
+    if (t && !('any' in t) && ('one' in t || t.ch === v[vi])) {
+      vi++;
+      ti++;
+    } else if (t && 'any' in t) {
+      starT = ti++;
+      starV = vi;
+    } else if (starT >= 0) {
+      ti = starT + 1;
+      vi = ++starV;
+    } else return false;
+  }
+  while (ti < toks.length && 'any' in toks[ti]!) ti++;
+  return ti === toks.length;
 }
 
 /** formatDateTime is MySQL's DATETIME text in the server's time zone (the container's UTC). */
