@@ -148,4 +148,27 @@ describe('attach/detach controller with the ceph-csi attacher', () => {
     expect(c.api.list(resources.volumeattachments, undefined).items).toEqual([]);
     expect(c.events('two')).toEqual([]);
   });
+  it('a CSI volume of a driver without an external-attacher stays unattached and reports the attach timeout every 2 minutes', async () => {
+    using c = storageCluster(controllers);
+    c.apply({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'csi-nfs' },
+      spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce', 'ReadWriteMany'], storageClassName: '', csi: { driver: 'nfs.csi.k8s.io', volumeHandle: 'nfs#exports#data##' } },
+    } as KObject);
+    c.apply(claimManifest('csi-nfs-claim', ''));
+    await c.settled();
+    c.apply(podOn('uses-csi-nfs', 'lab-worker', 'csi-nfs-claim'));
+    await c.settled();
+    const vas = c.api.list(resources.volumeattachments, undefined).items as any[];
+    expect(vas.map((v) => [v.spec.attacher, v.status?.attached ?? false])).toEqual([['nfs.csi.k8s.io', false]]);
+    await c.advance(100_000);
+    expect(c.events('uses-csi-nfs')).toEqual([]);
+    await c.advance(25_000);
+    const msg = 'AttachVolume.Attach failed for volume "csi-nfs" : timed out waiting for external-attacher of nfs.csi.k8s.io CSI driver to attach volume nfs#exports#data##';
+    expect(c.events('uses-csi-nfs').map((e) => [e.type, e.reason, e.message, e.count])).toEqual([['Warning', 'FailedAttachVolume', msg, 1]]);
+    await c.advance(121_000);
+    expect(c.events('uses-csi-nfs').map((e) => e.count)).toEqual([2]);
+  });
 });
+

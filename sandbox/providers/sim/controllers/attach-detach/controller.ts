@@ -29,6 +29,12 @@ import { attachmentName, desiredAttachments, isMultiAttachAllowed, multiAttachMe
 
 /** maxWaitForUnmountMs is the reconciler's maxWaitForUnmountDuration (6 min). */
 export const maxWaitForUnmountMs = 6 * 60_000;
+/**
+ * csiAttachTimeoutMs is how long the CSI attacher waits for a driver's
+ * external-attacher to mark a VolumeAttachment attached (pkg/volume/csi
+ * csiTimeout, 2 min) before the attach counts as failed and is retried.
+ */
+export const csiAttachTimeoutMs = 2 * 60_000;
 export const outOfServiceTaint = 'node.kubernetes.io/out-of-service';
 const reconcileKey = 'reconcile';
 
@@ -49,6 +55,9 @@ export class AttachDetachController implements Controller {
   private readonly attachReported = new Set<string>();
   /** undesiredSince: when each attached (pv, node) stopped being needed, for the force-detach timeout. */
   private readonly undesiredSince = new Map<string, number>();
+  /** attachWaitingSince / attachFailedAt: an attachment nobody marks attached (no external-attacher for its driver). */
+  private readonly attachWaitingSince = new Map<string, number>();
+  private readonly attachFailedAt = new Map<string, number>();
   private timer?: TimerHandle;
 
   start(ctx: ControllerContext): void {
@@ -87,6 +96,7 @@ export class AttachDetachController implements Controller {
     }
     for (const k of [...this.multiAttachReported]) if (!desiredKeys.has(k)) this.multiAttachReported.delete(k);
     for (const k of [...this.attachReported]) if (!desiredKeys.has(k)) this.attachReported.delete(k);
+    for (const m of [this.attachWaitingSince, this.attachFailedAt]) for (const k of [...m.keys()]) if (!desiredKeys.has(k)) m.delete(k);
 
     // Detach first (reconciler.go does too), so a volume freed on one node can attach elsewhere in the same pass.
     let nextCheck = Infinity;
@@ -114,7 +124,13 @@ export class AttachDetachController implements Controller {
       const key = pairKey(d.pvName, d.node);
       const onThisNode = (attachedByPv.get(d.pvName) ?? []).find((va) => specOf(va).nodeName === d.node);
       if (onThisNode) {
-        if (statusOf(onThisNode).attached === true && !onThisNode.metadata.deletionTimestamp) this.attached(d, key);
+        if (statusOf(onThisNode).attached === true && !onThisNode.metadata.deletionTimestamp) {
+          this.attachWaitingSince.delete(key);
+          this.attachFailedAt.delete(key);
+          this.attached(d, key);
+        } else if (!onThisNode.metadata.deletionTimestamp) {
+          nextCheck = Math.min(nextCheck, this.waitForAttacher(d, key));
+        }
         continue;
       }
       const elsewhere = (attachedByPv.get(d.pvName) ?? []).filter((va) => specOf(va).nodeName !== d.node);
@@ -159,6 +175,25 @@ export class AttachDetachController implements Controller {
     const ready = (statusOf(node).conditions ?? []).find((c: any) => c.type === 'Ready')?.status === 'True';
     if (ready) return Infinity;
     return Math.max(0, since + maxWaitForUnmountMs - now);
+  }
+
+  /**
+   * waitForAttacher reports an attachment that stays unattached for
+   * csiAttachTimeoutMs (a CSI driver whose external-attacher does not run),
+   * again every time the retried attach times out; it returns when to look
+   * next.
+   */
+  private waitForAttacher(d: DesiredAttachment, key: string): number {
+    const now = this.ctx.clock.now().getTime();
+    const since = this.attachWaitingSince.get(key) ?? now;
+    this.attachWaitingSince.set(key, since);
+    const last = this.attachFailedAt.get(key) ?? since;
+    const due = last + csiAttachTimeoutMs;
+    if (now < due) return due - now;
+    this.attachFailedAt.set(key, now);
+    const msg = `AttachVolume.Attach failed for volume "${d.pvName}" : timed out waiting for external-attacher of ${d.driver} CSI driver to attach volume ${d.volumeHandle}`;
+    for (const pod of d.pods) this.recorder.event(pod, 'Warning', 'FailedAttachVolume', msg);
+    return csiAttachTimeoutMs;
   }
 
   private attach(d: DesiredAttachment): void {

@@ -3,7 +3,7 @@
  * sidecars of the drivers the lab installs (ceph-csi RBD).
  */
 import { clusterShape } from '../../../cluster-shape.ts';
-export { AttachDetachController, maxWaitForUnmountMs, outOfServiceTaint } from './controller.ts';
+export { AttachDetachController, maxWaitForUnmountMs, csiAttachTimeoutMs, outOfServiceTaint } from './controller.ts';
 export { CsiAttacherController, attacherFinalizer } from './csi-attacher.ts';
 export {
   desiredAttachments,
