@@ -88,7 +88,7 @@ export class LiveSession {
         path: deps.kubectlPath,
         env: {
           // Only kubectl's own folder: kubectl finds no plugin and no other program.
-          PATH: join(deps.kubectlPath, '..'),
+          PATH: deps.kubectlPath ? join(deps.kubectlPath, '..') : '/nonexistent',
           KUBECONFIG: this.kubeconfigPath,
           KUBECACHEDIR: join(deps.dir, 'cache'),
           HOME: join(deps.dir, 'home'),

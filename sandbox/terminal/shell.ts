@@ -441,6 +441,10 @@ export class LearnerShell {
       io.stderr(policy.message + '\n');
       return Promise.resolve(1);
     }
+    if (!this.options.kubectl.path) {
+      io.stderr('kubectl: not installed on the machine running this sandbox (install kubectl there and restart kslab serve)\n');
+      return Promise.resolve(127);
+    }
     for (const note of policy.notes) io.stderr(note + '\n');
     const interactive = wantsStdin(policy.argv);
     return new Promise((resolve) => {

@@ -226,6 +226,15 @@ describe('LearnerShell while a command runs', () => {
   });
 });
 
+describe('LearnerShell without kubectl on the server', () => {
+  it('says kubectl is not installed instead of failing', async () => {
+    let out = '';
+    const s = new LearnerShell({ folder: () => ({ path: folder, label: 'x' }), kubectl: { path: '', env }, history: [], write: (t) => (out += t) });
+    await s.runLine('kubectl get nodes');
+    expect(out).toContain('kubectl: not installed on the machine running this sandbox');
+  });
+});
+
 describe('helpers', () => {
   it('toTerminal ends lines with CR LF', () => {
     expect(toTerminal('a\nb\r\nc')).toBe('a\r\nb\r\nc');
