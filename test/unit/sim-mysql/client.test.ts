@@ -98,6 +98,11 @@ describe('batch mode (-e, no terminal)', () => {
     expect(r.stderr).toBe(WARNING + "ERROR 1235 (42000) at line 1: This version of MySQL doesn't yet support 'joins (kslab's simulated MySQL models a subset of SQL)'\n");
   });
 
+  it('IF [NOT] EXISTS leaves a note that SHOW WARNINGS lists', async () => {
+    const r = await sql('CREATE DATABASE IF NOT EXISTS mysql; SHOW WARNINGS; DROP DATABASE IF EXISTS nope; SHOW WARNINGS');
+    expect(r.stdout).toBe("Level\tCode\tMessage\nNote\t1007\tCan't create database 'mysql'; database exists\nLevel\tCode\tMessage\nNote\t1008\tCan't drop database 'nope'; database doesn't exist\n");
+  });
+
   it('answers VERSION() and NOW()', async () => {
     expect((await sql('SELECT VERSION()')).stdout).toBe('VERSION()\n8.4.7\n');
     expect((await sql('SELECT NOW()')).stdout).toMatch(/^NOW\(\)\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\n$/);

@@ -31,6 +31,8 @@ export interface Session {
   host: string;
   db?: string;
   connectionId: number;
+  /** warnings of the last statement, for SHOW WARNINGS (Level, Code, Message). */
+  warnings?: { level: 'Note' | 'Warning'; code: number; message: string }[];
 }
 
 const MAX_IDENT = 64;
@@ -92,6 +94,19 @@ export class Engine {
   }
 
   execute(stmt: Statement, s: Session): Result {
+    if (stmt.k === 'showWarnings') {
+      const rows = (s.warnings ?? []).map((w) => [w.level, String(w.code), w.message]);
+      return { kind: 'rows', columns: [{ name: 'Level', numeric: false }, { name: 'Code', numeric: true }, { name: 'Message', numeric: false }], rows };
+    }
+    s.warnings = [];
+    return this.executeStatement(stmt, s);
+  }
+
+  private note(s: Session, e: MysqlError): void {
+    (s.warnings ??= []).push({ level: 'Note', code: e.code, message: e.message });
+  }
+
+  private executeStatement(stmt: Exclude<Statement, { k: 'showWarnings' }>, s: Session): Result {
     switch (stmt.k) {
       case 'createDb':
         return this.createDb(stmt.name, stmt.ifNotExists, s);
@@ -161,7 +176,10 @@ export class Engine {
     if (db === 'information_schema' || db === 'performance_schema') throw er.dbAccessDenied(s.user.user, s.host, db);
     if (!s.user.grants.includes('*') && !s.user.grants.includes(db)) throw er.dbAccessDenied(s.user.user, '%', db);
     if (this.databaseExists(db)) {
-      if (ifNotExists) return { kind: 'ok', affected: 1, warnings: 1 };
+      if (ifNotExists) {
+        this.note(s, er.dbCreateExists(db));
+        return { kind: 'ok', affected: 1, warnings: 1 };
+      }
       throw er.dbCreateExists(db);
     }
     const dict = this.dictionary();
@@ -177,7 +195,10 @@ export class Engine {
     if (!this.canUse(s.user, db)) throw er.dbAccessDenied(s.user.user, '%', db);
     const dict = this.dictionary();
     if (!dict.schemata.includes(db) && db !== 'sys') {
-      if (ifExists) return { kind: 'ok', affected: 0, warnings: 1 };
+      if (ifExists) {
+        this.note(s, er.dbDropExists(db));
+        return { kind: 'ok', affected: 0, warnings: 1 };
+      }
       throw er.dbDropExists(db);
     }
     const { tables, leftover } = this.dir.removeSchemaDir(db);
@@ -244,7 +265,10 @@ export class Engine {
     if (name === '' || name.endsWith(' ')) throw er.wrongTableName(name);
     if (name.length > MAX_IDENT) throw er.tooLongIdent(name);
     if (this.dir.readTable(db, name)) {
-      if (stmt.ifNotExists) return { kind: 'ok', affected: 0, warnings: 1 };
+      if (stmt.ifNotExists) {
+        this.note(s, er.tableExists(name));
+        return { kind: 'ok', affected: 0, warnings: 1 };
+      }
       throw er.tableExists(name);
     }
     if (stmt.columns.length === 0) throw er.tableMustHaveColumns();
@@ -277,6 +301,7 @@ export class Engine {
     }
     if (missing.length && !ifExists) throw er.badTable(missing.join(','));
     for (const t of found) this.dir.removeTable(t.db, t.name);
+    for (const m of missing) this.note(s, er.badTable(m));
     return { kind: 'ok', affected: 0, warnings: missing.length };
   }
 

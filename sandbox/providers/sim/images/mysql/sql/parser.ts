@@ -70,6 +70,7 @@ export type Statement =
   | { k: 'describe'; table: TableRef }
   | { k: 'showCreateTable'; table: TableRef }
   | { k: 'showVariables'; like?: string }
+  | { k: 'showWarnings' }
   | { k: 'set' };
 
 /** UNSUPPORTED are statements and clauses real MySQL has that this model refuses rather than fakes. */
@@ -413,6 +414,10 @@ class Parser {
       const like = this.likeClause();
       this.end();
       return { k: 'showTables', db, like };
+    }
+    if (this.acceptWord('WARNINGS')) {
+      this.end();
+      return { k: 'showWarnings' };
     }
     if (this.acceptWord('CREATE', 'TABLE')) {
       const table = this.tableRef();
