@@ -120,6 +120,8 @@ case hello.txt in *.md) echo md;; *.txt) echo txt;; esac`,
   it('supports functions, local positional parameters and return', async () => {
     const r = await sh(c, 'greet() { echo "hi $1"; return 4; }; greet there; echo $?; set -- a b c; echo $# "$@"; shift; echo $1');
     expect(r.stdout).toBe('hi there\n4\n3 a b c\nb\n');
+    const scoped = await sh(c, 'x=outer; f() { local x=inner; echo $x; }; f; echo $x; local y');
+    expect(scoped).toEqual({ stdout: 'inner\nouter\n', stderr: 'sh: local: not in a function\n', code: 2 });
   });
 
   it('supports here-documents', async () => {

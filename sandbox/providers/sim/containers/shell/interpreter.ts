@@ -108,6 +108,8 @@ export class ShellInterpreter implements ExpandHost {
   private budget: Budget;
   private readonly jobs: Job[];
   private functionDepth = 0;
+  /** localFrames hold, per function call, the values `local` shadowed (restored on return). */
+  private localFrames: Map<string, string | undefined>[] = [];
   private loopDepth = 0;
   /** signal stops the command now running (interactive Ctrl-C aborts a per-command signal). */
   signal: AbortSignal;
@@ -741,6 +743,7 @@ export class ShellInterpreter implements ExpandHost {
     this.state.positional = argv.slice(1);
     for (const [k, v] of assigns) this.setVar(k, v);
     this.functionDepth++;
+    this.localFrames.push(new Map());
     try {
       return await this.runCommand(body, io);
     } catch (err) {
@@ -749,6 +752,10 @@ export class ShellInterpreter implements ExpandHost {
     } finally {
       this.functionDepth--;
       this.state.positional = savedPositional;
+      for (const [name, value] of this.localFrames.pop()!) {
+        if (value === undefined) this.state.vars.delete(name);
+        else this.state.vars.set(name, value);
+      }
     }
   }
 
@@ -900,6 +907,14 @@ export class ShellInterpreter implements ExpandHost {
 
   get inFunction(): boolean {
     return this.functionDepth > 0;
+  }
+
+  /** makeLocal remembers a variable's value so the current function call restores it on return. */
+  makeLocal(name: string): boolean {
+    const frame = this.localFrames[this.localFrames.length - 1];
+    if (!frame) return false;
+    if (!frame.has(name)) frame.set(name, this.state.vars.get(name));
+    return true;
   }
 
   async readLineFrom(io: ShellIO): Promise<string | null> {
@@ -1259,10 +1274,15 @@ const REGULAR_BUILTINS: Record<string, Builtin> = {
   history: () => 0,
   hash: () => 0,
   alias: () => 0,
-  local: (sh, argv) => {
+  local: (sh, argv, io) => {
     for (const a of argv.slice(1)) {
       const eq = a.indexOf('=');
-      if (eq >= 0) sh.setVar(a.slice(0, eq), a.slice(eq + 1));
+      const name = eq < 0 ? a : a.slice(0, eq);
+      if (!sh.makeLocal(name)) {
+        sh.error('local: not in a function', io);
+        return 2;
+      }
+      if (eq >= 0) sh.setVar(name, a.slice(eq + 1));
     }
     return 0;
   },
