@@ -133,12 +133,13 @@ function specPart(o: KObject): Record<string, unknown> {
   return rest;
 }
 
-/** metaForCompare drops the fields a no-op check must ignore. */
-function comparable(o: KObject): unknown {
-  const c = clone(o);
-  delete c.metadata.resourceVersion;
-  delete c.metadata.managedFields;
-  return c;
+/** sameObject is the no-op check: equal apart from resourceVersion and managedFields (compared without copying). */
+function sameObject(a: KObject, b: KObject): boolean {
+  const { metadata: am, ...ar } = a;
+  const { metadata: bm, ...br } = b;
+  const { resourceVersion: _ar, managedFields: _af, ...amRest } = am;
+  const { resourceVersion: _br, managedFields: _bf, ...bmRest } = bm;
+  return deepEqual(amRest, bmRest) && deepEqual(ar, br);
 }
 
 export interface ClusterApiOptions {
@@ -522,7 +523,7 @@ export class ClusterApi {
     next = this.runAdmission(rt, 'UPDATE', namespace, name, next, current, !!opts.dryRun, warnings, sub);
     next.metadata.resourceVersion = cm.resourceVersion;
 
-    if (deepEqual(comparable(current), comparable(next))) {
+    if (sameObject(current, next)) {
       return { object: current, warnings };
     }
     const ns = rt.namespaced ? namespace : '';
