@@ -36,7 +36,7 @@ export interface ApiContext {
   lessons: LessonCatalog;
   providerInfo: { name: string; simulated: boolean; label: string };
   /** originAllowed says whether a browser Origin may use the API (CSRF guard for POST/DELETE). */
-  originAllowed: (origin: string) => boolean;
+  originAllowed: (origin: string, host: string | undefined) => boolean;
   /** secureCookies adds `Secure` (when served over HTTPS by a proxy). */
   secureCookies: boolean;
 }
@@ -155,7 +155,7 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     const path = url.pathname;
     if (method !== 'GET' && method !== 'HEAD') {
       const origin = req.headers.origin;
-      if (origin !== undefined && !ctx.originAllowed(origin)) {
+      if (origin !== undefined && !ctx.originAllowed(origin, req.headers.host)) {
         throw new ApiError(403, 'forbidden_origin', `requests from ${origin} are not allowed`);
       }
     }

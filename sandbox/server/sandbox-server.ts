@@ -74,7 +74,7 @@ export class SandboxServer {
       manager: this.manager,
       lessons: this.lessons,
       providerInfo: options.providerInfo,
-      originAllowed: (origin) => this.originAllowed(origin),
+      originAllowed: (origin, host) => this.originAllowed(origin, host),
       secureCookies: false,
     };
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: true });
@@ -126,8 +126,13 @@ export class SandboxServer {
     return `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${this.port}`;
   }
 
-  /** originAllowed: the server's own origin(s) plus --allow-origin. */
-  originAllowed(origin: string): boolean {
+  /**
+   * originAllowed: same origin (the page's Origin names the host and port the
+   * request was sent to, as its Host header says) or listed with --allow-origin.
+   * Comparing with Host works however the server is bound (127.0.0.1, a LAN
+   * address, a name); a page on another port of the same host is another origin.
+   */
+  originAllowed(origin: string, host: string | undefined): boolean {
     if (this.options.allowOrigins?.includes(origin)) return true;
     let u: URL;
     try {
@@ -136,11 +141,10 @@ export class SandboxServer {
       return false;
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
-    if (Number(u.port || (u.protocol === 'https:' ? 443 : 80)) !== this.port) return false;
-    const own = new Set([this.options.host, 'localhost', '127.0.0.1', '[::1]']);
-    const loopback = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(this.options.host);
-    // When bound to a public address, only that host name (and --allow-origin) counts.
-    return loopback ? own.has(u.hostname) : u.hostname === this.options.host;
+    if (!host || !this.hostAllowed(host)) return false;
+    const defaultPort = u.protocol === 'https:' ? '443' : '80';
+    const withPort = (h: string) => (/:\d+$/.test(h) && !h.endsWith(']') ? h : `${h}:${defaultPort}`);
+    return withPort(u.host).toLowerCase() === withPort(host).toLowerCase();
   }
 
   /**
@@ -175,7 +179,7 @@ export class SandboxServer {
     if (!this.hostAllowed(req.headers.host)) return reject(403, `this server answers only to its own address`);
     if (url.pathname !== '/api/terminal') return reject(404, `no WebSocket at ${url.pathname}`);
     const origin = req.headers.origin;
-    if (!origin || !this.originAllowed(origin)) return reject(403, `WebSocket connections from ${origin ?? 'an unknown origin'} are not allowed`);
+    if (!origin || !this.originAllowed(origin, req.headers.host)) return reject(403, `WebSocket connections from ${origin ?? 'an unknown origin'} are not allowed`);
     const session = this.manager.find(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
     if (!session) return reject(401, 'no session: load the lesson page (GET /api/session) first');
     const lesson = url.searchParams.get('lesson');

@@ -157,6 +157,12 @@ describe('kslab serve: the terminal', () => {
     await b.session();
     const evil = b.terminal('emptydir', 'https://evil.example');
     expect(await evil.unexpectedResponse).toBe(403);
+    // Another port of the same host is another origin (cookies do not care about ports; this check does).
+    const neighbour = b.terminal('emptydir', 'http://127.0.0.1:1');
+    expect(await neighbour.unexpectedResponse).toBe(403);
+    // The Origin must name the host the request went to (here 127.0.0.1), not another name for it.
+    const otherName = b.terminal('emptydir', `http://localhost:${s.port}`);
+    expect(await otherName.unexpectedResponse).toBe(403);
   });
 
   it('closes an oversized frame with 1009 and a message; the session goes on', async () => {
