@@ -95,7 +95,7 @@ export function parseVolumeHandle(handle: string): { clusterID: string; poolId: 
 
 const MiB = 1 << 20;
 
-/** quantityString is resource.NewQuantity(bytes, BinarySI).String() for the sizes ceph-csi returns (whole MiB). */
+/** binaryQuantity is resource.NewQuantity(bytes, BinarySI).String() for the sizes ceph-csi returns (whole MiB). */
 export function binaryQuantity(bytes: number): string {
   for (const [suffix, unit] of [['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
     if (bytes % unit === 0 && bytes >= unit) return `${bytes / unit}${suffix}`;

@@ -117,10 +117,10 @@ export class ExternalProvisionerController implements Controller {
     };
   }
 
-  /** retryLater requeues a key after the sidecar's exponential backoff. */
-  private retryLater(queue: WorkQueue, key: string): void {
-    const n = this.failures.get(key) ?? 0;
-    this.failures.set(key, n + 1);
+  /** retryLater requeues a key after the sidecar's exponential backoff (failures counted under failureKey). */
+  private retryLater(queue: WorkQueue, key: string, failureKey = key): void {
+    const n = this.failures.get(failureKey) ?? 0;
+    this.failures.set(failureKey, n + 1);
     queue.addAfter(key, Math.min(retryMaxMs, retryStartMs * 2 ** n));
   }
 
@@ -188,8 +188,7 @@ export class ExternalProvisionerController implements Controller {
     } catch (e) {
       if (!(e instanceof ProvisionFailure)) throw e;
       this.recorder.event(volume, 'Warning', 'VolumeFailedDelete', e.message);
-      this.retryLater(this.volumeQueue, name);
-      this.failures.set(`pv/${name}`, 1);
+      this.retryLater(this.volumeQueue, name, `pv/${name}`);
       return;
     }
     this.failures.delete(`pv/${name}`);
