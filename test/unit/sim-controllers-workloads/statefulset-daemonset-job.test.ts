@@ -84,6 +84,25 @@ describe('statefulset controller', () => {
   });
 });
 
+describe('statefulset claim retention on scale down', () => {
+  it('whenScaled: Delete hands the condemned ordinal claim to its pod, so it goes with the pod; Retain keeps it', async () => {
+    using c = testCluster([...all, 'persistentvolume-binder-controller', 'pvc-protection-controller']);
+    const claimsOf = () => (c.api.list(resources.persistentvolumeclaims, 'default').items as any[]).filter((x) => !x.metadata.deletionTimestamp).map((x) => x.metadata.name).sort();
+    c.api.create(resources.statefulsets, 'default', statefulSet({ replicas: 2, persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Delete' } }));
+    await c.manager.settled();
+    markReady(c, 'web-0');
+    await c.manager.settled();
+    markReady(c, 'web-1');
+    await c.manager.settled();
+    expect(claimsOf()).toEqual(['data-web-0', 'data-web-1']);
+    c.api.patch(resources.statefulsets, 'default', 'web', 'merge', { spec: { replicas: 1 } });
+    await c.manager.advance(5_000);
+    expect(c.pods().map((p) => p.metadata.name)).toEqual(['web-0']);
+    expect(claimsOf()).toEqual(['data-web-0']);
+    expect(c.events('web').map((e) => e.message)).toContain('delete Pod web-1 in StatefulSet web successful');
+  });
+});
+
 describe('daemonset controller', () => {
   it('runs one pod per worker (not the tainted control plane) pinned by node affinity, with daemon tolerations', async () => {
     using c = testCluster(all);
