@@ -109,6 +109,28 @@ describe('interactive shell over a tty', () => {
     await t.proc.exited;
   });
 
+  it('completes long paths with Tab, directories with a slash and no space', async () => {
+    c = makeContainer();
+    c.fs.mkdir('/tmp/pods');
+    c.fs.mkdir('/tmp/pods/7f3c9d2e-5b1a-4e8f-9c6d-2a4b8e1f0d37');
+    c.fs.mkdir('/tmp/pods/7f3c9d2e-5b1a-4e8f-9c6d-2a4b8e1f0d37/volumes');
+    c.fs.writeFile('/tmp/pods/7f3c9d2e-5b1a-4e8f-9c6d-2a4b8e1f0d37/volumes/hello', 'hello world\n');
+    const t = shell(c);
+    await t.waitFor('/ # ');
+    t.type('cat /tmp/po\t');
+    await t.waitFor('cat /tmp/pods/');
+    t.type('7\tv\th\t\r');
+    await t.waitFor('hello world\r\n/ # ');
+    expect(t.output).toContain('cat /tmp/pods/7f3c9d2e-5b1a-4e8f-9c6d-2a4b8e1f0d37/volumes/hello \r\n');
+    t.clear();
+    t.type('ec\t');
+    await t.waitFor('echo ');
+    t.type('done\r');
+    await t.waitFor('done\r\n/ # ');
+    t.type('exit\r');
+    await t.proc.exited;
+  });
+
   it('kubectl debug node: sh as PID 1 with a tty, attached, the node tree under /host', async () => {
     c = makeContainer();
     const node = path.join(c.base, 'node');

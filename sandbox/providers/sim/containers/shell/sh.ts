@@ -8,10 +8,11 @@
  * Ctrl-D on an empty line leaving the shell. While a command runs the tty is
  * cooked, as ash restores it before it forks.
  */
-import { LineEditor } from '../../../../terminal/line-editor.ts';
+import { LineEditor, type Completer } from '../../../../terminal/line-editor.ts';
+import { normalizePath } from '../fs/paths.ts';
 import { SignalAbort, type Program, type ProgramContext } from '../program.ts';
 import { LineReader, untilAborted } from '../streams.ts';
-import { ExitShell, ShellInterpreter, type ShellIO } from './interpreter.ts';
+import { ExitShell, isShellBuiltin, ShellInterpreter, type ShellIO } from './interpreter.ts';
 import { parseScript, ShellSyntaxError } from './parser.ts';
 import type { Script } from './ast.ts';
 
@@ -185,7 +186,7 @@ async function runFromStdin(ctx: ProgramContext, shell: ShellInterpreter, intera
 /** runInteractive is ash's interactive loop on a tty. */
 async function runInteractive(ctx: ProgramContext, shell: ShellInterpreter, options: ShellProgramOptions): Promise<number> {
   const history: string[] = [];
-  const editor = new LineEditor({ history, maxLine: 8192 });
+  const editor = new LineEditor({ history, maxLine: 8192, completer: shellCompleter(ctx, shell) });
   const decoder = new TextDecoder();
   let current: AbortController | undefined;
   // ash ignores SIGINT/SIGTERM/SIGQUIT while interactive; Ctrl-C stops the foreground command.
@@ -277,4 +278,58 @@ async function runInteractive(ctx: ProgramContext, shell: ShellInterpreter, opti
     throw err;
   }
   return finish(shell, shell.status);
+}
+
+/** MAX_COMPLETIONS bounds what one Tab lists (a directory of thousands of files). */
+const MAX_COMPLETIONS = 200;
+
+/**
+ * shellCompleter is ash's Tab completion: command names (builtins and PATH)
+ * in command position, else paths in the container. A single directory match
+ * completes to `dir/` without a space; the editor inserts a common prefix
+ * without one, so a directory is offered as two candidates sharing `dir/`.
+ */
+export function shellCompleter(ctx: ProgramContext, shell: ShellInterpreter): Completer {
+  return (line, cursor) => {
+    const before = line.slice(0, cursor);
+    const word = /[^\s;&|<>]*$/.exec(before)![0];
+    const start = cursor - word.length;
+    const head = before.slice(0, start);
+    const commandPosition = /(^|[;&|(]|&&|\|\|)\s*$/.test(head);
+    if (commandPosition && !word.includes('/')) {
+      const names = new Set<string>();
+      for (const dir of (shell.getVar('PATH') ?? '').split(':')) {
+        if (!dir) continue;
+        try {
+          for (const n of ctx.fs.readdir(normalizePath(dir))) if (n.startsWith(word)) names.add(n);
+        } catch {
+          continue;
+        }
+      }
+      for (const n of [...shell.functions.keys(), 'cd', 'export', 'exit', 'read', 'set', 'unset', 'wait', 'trap', 'type']) if (n.startsWith(word) && (isShellBuiltin(n) || shell.functions.has(n))) names.add(n);
+      return { start, candidates: [...names].sort().slice(0, MAX_COMPLETIONS) };
+    }
+    const slash = word.lastIndexOf('/');
+    const dirPart = slash >= 0 ? word.slice(0, slash + 1) : '';
+    const prefix = word.slice(slash + 1);
+    let names: string[];
+    const dir = normalizePath(dirPart === '' ? '.' : dirPart, shell.cwd);
+    try {
+      names = ctx.fs.readdir(dir).filter((n) => n.startsWith(prefix) && (prefix.startsWith('.') || !n.startsWith('.')));
+    } catch {
+      return undefined;
+    }
+    names.sort();
+    const candidates = names.slice(0, MAX_COMPLETIONS).map((n) => {
+      let isDir = false;
+      try {
+        isDir = ctx.fs.stat(normalizePath(n, dir)).type === 'dir';
+      } catch {
+        isDir = false;
+      }
+      return dirPart + n + (isDir ? '/' : '');
+    });
+    if (candidates.length === 1 && candidates[0]!.endsWith('/')) return { start, candidates: [candidates[0]!, candidates[0]! + '.'] };
+    return { start, candidates };
+  };
 }
