@@ -190,6 +190,11 @@ describe.skipIf(missing)('kubectl 1.33 against the simulated cluster', () => {
       "Error from server (BadRequest): error when creating "unknown.yaml": ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "bogus"
       "
     `);
+    const ssa = await c.kubectl(['apply', '--server-side', '-f', unknown]);
+    expect(ssa.stderr).toMatchInlineSnapshot(`
+      "Error from server: failed to create typed patch object (default/strict; /v1, Kind=ConfigMap): .bogus: field not declared in schema
+      "
+    `);
     const warn = await c.kubectl(['apply', '--validate=warn', '-f', unknown]);
     expect(warn.stderr).toMatchInlineSnapshot(`
       "Warning: unknown field "bogus"

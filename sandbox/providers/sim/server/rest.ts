@@ -268,9 +268,11 @@ export class ClusterApi {
     const meta = (path: string[]) => this.options.schema?.patchMetaAt(gvk, path) ?? {};
     if (type === 'apply') {
       const applied = this.checkApplyBody(rt, patch, name);
+      this.checkApplyFields(rt, namespace, name, applied, meta);
       const manager = opts.fieldManager ?? '';
       if (!current) {
-        const res = this.create(rt, namespace, clone(applied), { ...opts });
+        // Unknown fields were refused above; the create must not report them again.
+        const res = this.create(rt, namespace, clone(applied), { ...opts, fieldValidation: 'Ignore' });
         if (!opts.dryRun) this.rememberApplied(res.object.metadata.uid!, manager, applied);
         return res;
       }
@@ -279,7 +281,6 @@ export class ClusterApi {
       if (previous) removeDropped(base, previous, applied, [], meta);
       const next = strategicMergePatch(base, applied, meta) as KObject;
       const warnings: string[] = [];
-      this.checkUnknownFields(rt, applied, warnings, opts.fieldValidation);
       const res = this.writeUpdate(rt, namespace, current, next, opts, warnings);
       if (!opts.dryRun) this.rememberApplied(current.metadata.uid!, manager, applied);
       return res;
@@ -327,6 +328,30 @@ export class ClusterApi {
     const out = clone(p);
     out.metadata = { ...(out.metadata ?? {}), name };
     return out;
+  }
+
+  /**
+   * checkApplyFields refuses unknown fields in a server-side apply body
+   * whatever fieldValidation says: the typed conversion of the apply patch
+   * fails first (apiserver fieldmanager structuredmerge.go), with
+   * structured-merge-diff's paths (`.spec.containers[name="app"].imagee`)
+   * and no reason, so kubectl prints "Error from server: failed to create typed patch object …".
+   */
+  private checkApplyFields(rt: ResourceType, namespace: string, name: string, applied: KObject, meta: (path: string[]) => PatchMeta): void {
+    const schema = this.options.schema;
+    if (!schema) return;
+    let unknown: string[];
+    try {
+      unknown = schema.unknownFields({ group: rt.group, version: rt.version, kind: rt.kind }, applied);
+    } catch {
+      return;
+    }
+    if (!unknown.length) return;
+    const paths = unknown.map((f) => `${smdPath(applied, f, meta)}: field not declared in schema`);
+    const nn = `${rt.namespaced ? namespace : ''}/${name}`;
+    const gvk = `${rt.group}/${rt.version}, Kind=${rt.kind}`;
+    const detail = paths.length === 1 ? paths[0] : `errors:\n  ${paths.join('\n  ')}`;
+    throw new StatusError(500, '', `failed to create typed patch object (${nn}; ${gvk}): ${detail}`);
   }
 
   private rememberApplied(uid: string, manager: string, applied: KObject): void {
@@ -642,6 +667,34 @@ function stripPatchDirectives(o: any): any {
     if (k.startsWith('$')) continue;
     if (v === null) continue;
     out[k] = stripPatchDirectives(v);
+  }
+  return out;
+}
+
+/**
+ * smdPath rewrites a dotted field path (`spec.containers[0].imagee`) the way
+ * structured-merge-diff prints it: a leading dot, and list items of keyed
+ * lists named by their key (`.spec.containers[name="app"].imagee`).
+ */
+function smdPath(obj: unknown, dotted: string, meta: (path: string[]) => PatchMeta): string {
+  let out = '';
+  let cur: any = obj;
+  const fieldPath: string[] = [];
+  for (const seg of dotted.split('.')) {
+    const m = /^([^[]*)((\[\d+\])*)$/.exec(seg);
+    const field = m ? m[1]! : seg;
+    if (field) {
+      out += `.${field}`;
+      fieldPath.push(field);
+      cur = cur?.[field];
+    }
+    for (const idx of m ? m[2]!.matchAll(/\[(\d+)\]/g) : []) {
+      const i = Number(idx[1]);
+      const key = meta(fieldPath).mergeKey;
+      const item = cur?.[i];
+      out += key && item && typeof item === 'object' && item[key] !== undefined ? `[${key}=${JSON.stringify(item[key])}]` : `[${i}]`;
+      cur = item;
+    }
   }
   return out;
 }
