@@ -166,6 +166,17 @@ describe('deployment and replicaset controllers', () => {
     expect(deployOf(c).status.conditions.find((x: any) => x.type === 'Progressing')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${rs.metadata.name}" has timed out progressing.` });
   });
 
+  it('shows a ReplicaSet that cannot create pods as ReplicaFailure on the Deployment, with the FailedCreate event', async () => {
+    using c = testCluster(['deployment-controller', 'replicaset-controller']);
+    c.api.create(resources.deployments, 'default', deployment('web', 1, { template: { metadata: { labels: { app: 'web' } }, spec: { serviceAccountName: 'missing', containers: [{ name: 'web', image: 'nginx' }] } } }));
+    await c.manager.settled();
+    const rs = rsOf(c)[0];
+    const failed = c.events(rs.metadata.name).find((e) => e.reason === 'FailedCreate');
+    expect(failed.type).toBe('Warning');
+    expect(failed.message).toMatch(/^Error creating: pods "web-\w+-\w+" is forbidden: error looking up service account default\/missing: serviceaccount "missing" not found$/);
+    expect(deployOf(c).status.conditions.find((x: any) => x.type === 'ReplicaFailure')).toMatchObject({ status: 'True', reason: 'FailedCreate' });
+  });
+
   it('Recreate scales the old ReplicaSet to zero and creates the new one only after the old pods are gone', async () => {
     using c = testCluster(['deployment-controller', 'replicaset-controller']);
     c.api.create(resources.deployments, 'default', deployment('db', 2, { strategy: { type: 'Recreate' } }));

@@ -441,6 +441,10 @@ export class DeploymentController implements Controller {
         } else this.queue.addAfter(objectKeyOf(cur), from + deadline * 1000 - nowMs + 1000);
       }
     }
+    // getReplicaFailures: a ReplicaSet's ReplicaFailure (pods it cannot create) shows on the Deployment too.
+    const failure = [newRS, ...allRSs].filter(Boolean).map((rs) => (statusOf(rs!).conditions ?? []).find((c: any) => c.type === 'ReplicaFailure'))[0];
+    if (failure) st.conditions = mergeCondition(st.conditions, this.condition(cur, 'ReplicaFailure', failure.status, failure.reason, failure.message));
+    else st.conditions = (st.conditions ?? []).filter((c: any) => c.type !== 'ReplicaFailure');
     this.patchStatus(cur, st, true);
   }
 
