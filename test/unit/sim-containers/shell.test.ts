@@ -65,6 +65,7 @@ describe('shell', () => {
   it('runs command substitution, arithmetic and $?', async () => {
     const r = await sh(c, 'x=$(echo hi; echo there); echo "$x"; echo $((3 * (4 + 1))) $(( 7 / 2 )); false; echo $?; i=0; i=$((i+1)); echo $i');
     expect(r.stdout).toBe('hi\nthere\n15 3\n1\n1\n');
+    expect((await sh(c, 'a=1; a=$((a+1)) b=$a; echo $a $b; c=5 sh -c \'echo $c\'; echo "[$c]"')).stdout).toBe('2 2\n5\n[]\n');
   });
 
   it('runs && || ; pipelines and negation', async () => {

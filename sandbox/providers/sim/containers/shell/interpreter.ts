@@ -612,8 +612,13 @@ export class ShellInterpreter implements ExpandHost {
     let argv: string[];
     const assigns = new Map<string, string>();
     try {
-      for (const a of cmd.assigns) assigns.set(a.name, await expandWord(a.value, this));
       argv = await expandWords(cmd.words, this);
+      // Without a command, assignments happen left to right (`a=1 b=$a` sees the new a); before a command they only reach its environment.
+      for (const a of cmd.assigns) {
+        const value = await expandWord(a.value, this);
+        if (argv.length === 0) this.setVar(a.name, value);
+        assigns.set(a.name, value);
+      }
     } catch (err) {
       if (err instanceof ShellExpansionError || err instanceof ShellSyntaxError) {
         this.error(err.message, io);
@@ -624,16 +629,6 @@ export class ShellInterpreter implements ExpandHost {
     }
     if (argv.length === 0) {
       const statusFromSubst = cmd.words.length > 0 || cmd.assigns.some((a) => a.value.some((p) => p.kind === 'cmdsub')) ? this.state.status : 0;
-      for (const [k, v] of assigns) {
-        try {
-          this.setVar(k, v);
-        } catch (err) {
-          // ash treats a failed assignment as an error of the shell: a script stops.
-          this.error((err as Error).message, io);
-          if (!this.interactive) throw new ExitShell(2);
-          return (this.state.status = 1);
-        }
-      }
       const redirected = await this.applyRedirects(cmd.redirects, io);
       if (!redirected) return (this.state.status = 1);
       redirected.close();
