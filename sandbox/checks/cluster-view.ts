@@ -1,0 +1,370 @@
+/**
+ * ClusterView is everything a check may know about a cluster: typed reads
+ * through @kubernetes/client-node, the events of an object, exec in a pod,
+ * files on a node (through a reader pod with the node's root mounted, the
+ * way `kubectl debug node/...` reaches it), and server-side apply for solve
+ * steps. It is built from a kubeconfig alone, so the same checks grade the
+ * sim, a kind cluster, or any conformant cluster.
+ */
+import { PassThrough } from 'node:stream';
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  Exec,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  StorageV1Api,
+  type CoreV1Event,
+  type KubernetesObject,
+  type V1Pod,
+  type V1Status,
+} from '@kubernetes/client-node';
+
+/** ExecResult is what a command in a container printed and how it ended. */
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** code is the exit code; -1 when the exec could not start. */
+  code: number;
+}
+
+/** CephTool runs `rbd`/`ceph` against the lab's Ceph cluster; given by a caller that can reach it. */
+export type CephTool = (command: 'ceph' | 'rbd', argv: string[]) => Promise<ExecResult>;
+
+/** NODE_READER_NAMESPACE holds the check engine's node reader pods, out of the learner's way. */
+export const NODE_READER_NAMESPACE = 'kslab-checks';
+/** NODE_READER_IMAGE is the reader pods' image: a shell, cat, ls and test. */
+export const NODE_READER_IMAGE = 'busybox:1.36';
+
+export interface ClusterViewOptions {
+  /** ceph reaches the Ceph cluster, when the caller can (the sandbox server through the session's cluster). */
+  ceph?: CephTool;
+  /** sleep waits between polls; the proof suite moves a fake clock instead. */
+  sleep?: (ms: number) => Promise<void>;
+  /** execTimeoutMs bounds one exec (a hung container must not hang a check). */
+  execTimeoutMs?: number;
+}
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** isNotFound says whether a client-node error is a 404. */
+export function isNotFound(e: unknown): boolean {
+  return e instanceof ApiException && e.code === 404;
+}
+
+/** orUndefined turns a 404 into undefined and keeps every other error. */
+async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+export class ClusterView {
+  readonly core: CoreV1Api;
+  readonly apps: AppsV1Api;
+  readonly storage: StorageV1Api;
+  readonly objects: KubernetesObjectApi;
+  private readonly execer: Exec;
+  readonly sleep: (ms: number) => Promise<void>;
+  private readonly readers = new Map<string, Promise<string>>();
+
+  constructor(
+    readonly kubeconfig: KubeConfig,
+    private readonly options: ClusterViewOptions = {},
+  ) {
+    this.core = kubeconfig.makeApiClient(CoreV1Api);
+    this.apps = kubeconfig.makeApiClient(AppsV1Api);
+    this.storage = kubeconfig.makeApiClient(StorageV1Api);
+    this.objects = KubernetesObjectApi.makeApiClient(kubeconfig);
+    this.execer = new Exec(kubeconfig);
+    this.sleep = options.sleep ?? realSleep;
+  }
+
+  /** fromKubeconfigText builds a view from kubeconfig YAML. */
+  static fromKubeconfigText(text: string, options?: ClusterViewOptions): ClusterView {
+    const kc = new KubeConfig();
+    kc.loadFromString(text);
+    return new ClusterView(kc, options);
+  }
+
+  /** ceph is the caller's way to Ceph, if any. */
+  get ceph(): CephTool | undefined {
+    return this.options.ceph;
+  }
+
+  pod(namespace: string, name: string) {
+    return orUndefined(this.core.readNamespacedPod({ namespace, name }));
+  }
+  async pods(namespace: string, labelSelector?: string): Promise<V1Pod[]> {
+    return (await this.core.listNamespacedPod({ namespace, labelSelector })).items;
+  }
+  pv(name: string) {
+    return orUndefined(this.core.readPersistentVolume({ name }));
+  }
+  async pvs() {
+    return (await this.core.listPersistentVolume()).items;
+  }
+  pvc(namespace: string, name: string) {
+    return orUndefined(this.core.readNamespacedPersistentVolumeClaim({ namespace, name }));
+  }
+  deployment(namespace: string, name: string) {
+    return orUndefined(this.apps.readNamespacedDeployment({ namespace, name }));
+  }
+  node(name: string) {
+    return orUndefined(this.core.readNode({ name }));
+  }
+  async nodes() {
+    return (await this.core.listNode()).items;
+  }
+  storageClass(name: string) {
+    return orUndefined(this.storage.readStorageClass({ name }));
+  }
+  configMap(namespace: string, name: string) {
+    return orUndefined(this.core.readNamespacedConfigMap({ namespace, name }));
+  }
+  secret(namespace: string, name: string) {
+    return orUndefined(this.core.readNamespacedSecret({ namespace, name }));
+  }
+  async volumeAttachments() {
+    return (await this.storage.listVolumeAttachment()).items;
+  }
+
+  /** events lists the events of one object (by kind and name, and uid when given), oldest first. */
+  async events(namespace: string, kind: string, name: string, uid?: string): Promise<CoreV1Event[]> {
+    const selector = [`involvedObject.kind=${kind}`, `involvedObject.name=${name}`];
+    if (uid) selector.push(`involvedObject.uid=${uid}`);
+    const list = await this.core.listNamespacedEvent({ namespace, fieldSelector: selector.join(',') });
+    return list.items.filter((e) => e.involvedObject.kind === kind && e.involvedObject.name === name && (!uid || e.involvedObject.uid === uid)).sort(byTime);
+  }
+
+  /** namespaceEvents lists every event of a namespace, oldest first (for "which pods were ever scheduled where"). */
+  async namespaceEvents(namespace: string, reason?: string): Promise<CoreV1Event[]> {
+    const list = await this.core.listNamespacedEvent({ namespace, fieldSelector: reason ? `reason=${reason}` : undefined });
+    return list.items.filter((e) => !reason || e.reason === reason).sort(byTime);
+  }
+
+  /**
+   * scheduledPods reads the scheduler's `Scheduled` events ("Successfully
+   * assigned ns/name to node"): every pod of the namespace ever placed,
+   * with its uid and node, including pods that no longer exist.
+   */
+  async scheduledPods(namespace: string): Promise<{ name: string; uid: string; node: string; at: number }[]> {
+    const out: { name: string; uid: string; node: string; at: number }[] = [];
+    for (const e of await this.namespaceEvents(namespace, 'Scheduled')) {
+      const m = /Successfully assigned \S+\/\S+ to (\S+)/.exec(e.message ?? '');
+      if (!m || e.involvedObject.kind !== 'Pod') continue;
+      out.push({ name: e.involvedObject.name ?? '', uid: e.involvedObject.uid ?? '', node: m[1]!, at: eventTime(e) });
+    }
+    return out;
+  }
+
+  /** exec runs a command in a container and collects its output and exit code. */
+  async exec(namespace: string, pod: string, container: string | undefined, command: string[]): Promise<ExecResult> {
+    let stdout = '';
+    let stderr = '';
+    const out = new PassThrough();
+    const err = new PassThrough();
+    out.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    err.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const timeoutMs = this.options.execTimeoutMs ?? 30_000;
+    return new Promise<ExecResult>((resolve) => {
+      let settled = false;
+      const finish = (code: number) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        // Let the last frames reach the collectors before reporting.
+        setImmediate(() => resolve({ stdout, stderr, code }));
+      };
+      const timer = setTimeout(() => {
+        stderr += `\n(kslab: the command did not finish within ${timeoutMs / 1000} s)`;
+        finish(-1);
+      }, timeoutMs);
+      this.execer
+        .exec(namespace, pod, container ?? '', command, out, err, null, false, (status: V1Status) => {
+          if (status.status === 'Success') return finish(0);
+          const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+          if (cause) return finish(Number(cause.message));
+          stderr += status.message ?? '';
+          finish(-1);
+        })
+        .then((ws) => {
+          ws.on('close', () => setTimeout(() => finish(-1), 200));
+          ws.on('error', (e: Error) => {
+            stderr += e.message;
+            finish(-1);
+          });
+        })
+        .catch((e: unknown) => {
+          stderr += e instanceof Error ? e.message : String(e);
+          finish(-1);
+        });
+    });
+  }
+
+  /** sh runs a shell script in a container. */
+  sh(namespace: string, pod: string, container: string | undefined, script: string): Promise<ExecResult> {
+    return this.exec(namespace, pod, container, ['sh', '-c', script]);
+  }
+
+  /**
+   * nodeShell runs a script with the node's root filesystem at /host, in a
+   * reader pod pinned to the node (created on first use and reused, so
+   * repeated checks stay fast). It fails when the node is not Ready.
+   */
+  async nodeShell(node: string, script: string): Promise<ExecResult> {
+    const pod = await this.nodeReader(node);
+    return this.sh(NODE_READER_NAMESPACE, pod, 'reader', script);
+  }
+
+  /** nodePathExists says whether a path exists on a node. */
+  async nodePathExists(node: string, path: string): Promise<boolean> {
+    const r = await this.nodeShell(node, `test -e ${shellQuote('/host' + path)} && echo yes || echo no`);
+    if (r.code !== 0) throw new Error(`could not look at ${path} on ${node}: ${r.stderr.trim() || `exit ${r.code}`}`);
+    return r.stdout.trim() === 'yes';
+  }
+
+  /** nodeFile reads a file on a node; undefined when it does not exist. */
+  async nodeFile(node: string, path: string): Promise<string | undefined> {
+    const q = shellQuote('/host' + path);
+    const r = await this.nodeShell(node, `if [ -f ${q} ]; then echo -n F; cat ${q}; else echo -n N; fi`);
+    if (r.code !== 0) throw new Error(`could not read ${path} on ${node}: ${r.stderr.trim() || `exit ${r.code}`}`);
+    return r.stdout.startsWith('F') ? r.stdout.slice(1) : undefined;
+  }
+
+  /** nodeList lists the names in a directory on a node ([] when it does not exist). */
+  async nodeList(node: string, path: string): Promise<string[]> {
+    const q = shellQuote('/host' + path);
+    const r = await this.nodeShell(node, `if [ -d ${q} ]; then ls -1 ${q}; fi`);
+    if (r.code !== 0) throw new Error(`could not list ${path} on ${node}: ${r.stderr.trim() || `exit ${r.code}`}`);
+    return r.stdout.split('\n').filter(Boolean);
+  }
+
+  private nodeReader(node: string): Promise<string> {
+    let p = this.readers.get(node);
+    if (!p) {
+      p = this.ensureNodeReader(node);
+      this.readers.set(node, p);
+      p.catch(() => this.readers.delete(node));
+    }
+    return p.then(async (name) => {
+      // A reader on a node that lost power was evicted; make a new one.
+      const pod = await this.pod(NODE_READER_NAMESPACE, name);
+      if (pod?.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp) return name;
+      this.readers.delete(node);
+      const again = this.ensureNodeReader(node);
+      this.readers.set(node, again);
+      return again;
+    });
+  }
+
+  private async ensureNodeReader(node: string): Promise<string> {
+    const name = `node-reader-${node}`.slice(0, 63);
+    const ns = NODE_READER_NAMESPACE;
+    if (!(await orUndefined(this.core.readNamespace({ name: ns })))) {
+      try {
+        await this.core.createNamespace({ body: { metadata: { name: ns, labels: { 'app.kubernetes.io/managed-by': 'kslab-checks' } } } });
+      } catch (e) {
+        if (!(e instanceof ApiException && e.code === 409)) throw e;
+      }
+    }
+    let pod = await this.pod(ns, name);
+    if (pod && (pod.metadata?.deletionTimestamp || ['Succeeded', 'Failed'].includes(pod.status?.phase ?? ''))) {
+      await this.core.deleteNamespacedPod({ namespace: ns, name, gracePeriodSeconds: 0 }).catch(() => {});
+      for (let i = 0; i < 60 && (await this.pod(ns, name)); i++) await this.sleep(500);
+      pod = undefined;
+    }
+    if (!pod) {
+      const nodeObj = await this.node(node);
+      const ready = nodeObj?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+      if (!ready) throw new Error(`node ${node} is not Ready, so nothing on it can be read now`);
+      try {
+        await this.core.createNamespacedPod({
+          namespace: ns,
+          body: {
+            metadata: { name, labels: { 'app.kubernetes.io/name': 'kslab-node-reader' } },
+            spec: {
+              // nodeName bypasses the scheduler, like kubectl debug node/..., so a cordoned node can be read too.
+              nodeName: node,
+              terminationGracePeriodSeconds: 0,
+              tolerations: [{ operator: 'Exists' }],
+              containers: [
+                {
+                  name: 'reader',
+                  image: NODE_READER_IMAGE,
+                  command: ['sleep', '2147483647'],
+                  volumeMounts: [{ name: 'host', mountPath: '/host', readOnly: true }],
+                },
+              ],
+              volumes: [{ name: 'host', hostPath: { path: '/' } }],
+            },
+          },
+        });
+      } catch (e) {
+        if (!(e instanceof ApiException && e.code === 409)) throw e;
+      }
+    }
+    for (let i = 0; i < 120; i++) {
+      const p = await this.pod(ns, name);
+      if (p?.status?.phase === 'Running') return name;
+      await this.sleep(500);
+    }
+    throw new Error(`the node reader pod on ${node} did not start within a minute`);
+  }
+
+  /** apply server-side-applies one object (field manager kslab, conflicts forced), as `kubectl apply --server-side --force-conflicts`. */
+  async apply(object: KubernetesObject): Promise<KubernetesObject> {
+    const obj = { ...object, metadata: { ...object.metadata } };
+    if (!obj.metadata!.namespace && (await this.namespaced(obj))) obj.metadata!.namespace = 'default';
+    return this.objects.patch(obj, undefined, undefined, 'kslab', true, PatchStrategy.ServerSideApply);
+  }
+
+  /** delete removes one object; a missing object is fine. */
+  async delete(object: KubernetesObject, gracePeriodSeconds?: number): Promise<void> {
+    const obj = { ...object, metadata: { ...object.metadata } };
+    if (!obj.metadata!.namespace && (await this.namespaced(obj))) obj.metadata!.namespace = 'default';
+    try {
+      await this.objects.delete(obj, undefined, undefined, gracePeriodSeconds, undefined, 'Background');
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
+  private async namespaced(obj: KubernetesObject): Promise<boolean> {
+    const cluster = ['PersistentVolume', 'StorageClass', 'Node', 'Namespace', 'VolumeAttachment', 'CSIDriver', 'ClusterRole', 'ClusterRoleBinding'];
+    return !cluster.includes(obj.kind ?? '');
+  }
+}
+
+function eventTime(e: CoreV1Event): number {
+  const t = e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp;
+  return t ? new Date(t as unknown as string).getTime() : 0;
+}
+
+function byTime(a: CoreV1Event, b: CoreV1Event): number {
+  return eventTime(a) - eventTime(b);
+}
+
+/** shellQuote quotes a word for sh. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** TerminalTools is the shape of a cluster's terminal tools (argv in, exit code out), as a sandbox provider offers them. */
+export type TerminalTools = Record<string, (argv: string[], io: { stdout(t: string): void; stderr(t: string): void; signal: AbortSignal }) => Promise<number>>;
+
+/** cephFromTools adapts a cluster's `ceph`/`rbd` terminal tools into the CephTool a view uses. */
+export function cephFromTools(tools: TerminalTools | undefined): CephTool | undefined {
+  if (!tools?.rbd || !tools?.ceph) return undefined;
+  return async (command, argv) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await tools[command]!(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), signal: new AbortController().signal });
+    return { stdout, stderr, code };
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * The check helpers lessons use: types, outcome builders, solve steps, the
+ * ClusterView and the MySQL helper. lessons/*\/exercises.ts import from
+ * here and nowhere else in sandbox/ (DESIGN.md layering).
+ */
+export type { Check, CheckOutcome, CheckResult, CheckStatus, Exercise, LessonExercises, BrokenVariant, SolveContext, SolveStep } from './types.ts';
+export { ClusterView, NODE_READER_NAMESPACE, shellQuote, cephFromTools, type ExecResult, type CephTool, type TerminalTools } from './cluster-view.ts';
+export { check, pass, fail, compareFields, missing, show, quantityBytes, sameQuantity, type FieldRule } from './outcomes.ts';
+export { step, applyFile, applyYaml, deleteObject, until, waitFor, power, isReady, readyPod, execIn, execInPod, objectsOf } from './steps.ts';
+export { mysqlQuery, mysqlError, databases, MYSQL_ROOT_PASSWORD } from './mysql.ts';

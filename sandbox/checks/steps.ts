@@ -1,0 +1,127 @@
+/**
+ * Solve steps: the small actions a reference solution or a broken variant
+ * is made of (kind's create.go lists bring-up the same way). Each step
+ * fails unless it explicitly succeeds.
+ */
+import { parseAllDocuments } from 'yaml';
+import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import type { SolveContext, SolveStep } from './types.ts';
+import type { ClusterView, ExecResult } from './cluster-view.ts';
+
+/** step declares a step from a title and a function. */
+export function step(title: string, run: (ctx: SolveContext) => Promise<void>): SolveStep {
+  return { title, run };
+}
+
+/** objectsOf parses a multi-document YAML manifest. */
+export function objectsOf(yamlText: string): KubernetesObject[] {
+  return parseAllDocuments(yamlText)
+    .map((d) => d.toJS() as KubernetesObject | null)
+    .filter((o): o is KubernetesObject => !!o && typeof o === 'object' && !!o.kind);
+}
+
+/** applyFile applies a file of the lesson folder, e.g. "manifests/mysql-pv.yaml" or "variants/claim-rwx-against-rwo-volume.yaml". */
+export function applyFile(path: string): SolveStep {
+  return step(`apply ${path}`, async (ctx) => {
+    for (const obj of objectsOf(ctx.readLessonFile(path))) await ctx.view.apply(obj);
+  });
+}
+
+/** applyYaml applies inline YAML (for objects the lesson text builds with kubectl create). */
+export function applyYaml(title: string, yamlText: string | ((ctx: SolveContext) => Promise<string>)): SolveStep {
+  return step(title, async (ctx) => {
+    const text = typeof yamlText === 'string' ? yamlText : await yamlText(ctx);
+    for (const obj of objectsOf(text)) await ctx.view.apply(obj);
+  });
+}
+
+/** deleteObject deletes one object and waits until it is gone. */
+export function deleteObject(apiVersion: string, kind: string, name: string, namespace?: string, timeoutMs = 180_000): SolveStep {
+  return step(`delete ${kind.toLowerCase()} ${name}`, async (ctx) => {
+    const ref = { apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } };
+    await ctx.view.delete(ref);
+    await until(ctx, `${kind} ${name} is gone`, async () => !(await exists(ctx.view, ref)), timeoutMs);
+  });
+}
+
+async function exists(view: ClusterView, ref: KubernetesObject): Promise<boolean> {
+  try {
+    await view.objects.read(ref as never);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** until polls a condition every second of cluster time until it holds, or fails after timeoutMs. */
+export async function until(ctx: SolveContext, what: string, condition: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
+  for (let waited = 0; ; waited += 1000) {
+    if (await condition().catch(() => false)) return;
+    if (waited >= timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000} s waiting until ${what}`);
+    await ctx.sleep(1000);
+  }
+}
+
+/** waitFor is a step that waits for a condition. */
+export function waitFor(what: string, condition: (view: ClusterView) => Promise<boolean>, timeoutMs = 180_000): SolveStep {
+  return step(`wait until ${what}`, (ctx) => until(ctx, what, () => condition(ctx.view), timeoutMs));
+}
+
+/** power turns a node off or on through the caller; a caller that cannot says so. */
+export function power(node: string | ((view: ClusterView) => Promise<string>), on: boolean): SolveStep {
+  return step(`power ${typeof node === 'string' ? node : 'the node'} ${on ? 'on' : 'off'}`, async (ctx) => {
+    if (!ctx.power) {
+      throw new Error('this step powers a node off or on, which only the sandbox can do (the page\'s power buttons, or `kslab solve --sim-power URL`); on a real cluster do it yourself and check again');
+    }
+    await ctx.power(typeof node === 'string' ? node : await node(ctx.view), on);
+  });
+}
+
+/** isReady says whether a pod is Running with every container ready and not being deleted. */
+export function isReady(pod: V1Pod | undefined): boolean {
+  return (
+    !!pod &&
+    pod.status?.phase === 'Running' &&
+    !pod.metadata?.deletionTimestamp &&
+    (pod.status.containerStatuses ?? []).length > 0 &&
+    (pod.status.containerStatuses ?? []).every((c) => c.ready)
+  );
+}
+
+/** readyPod finds the ready pod of a label selector (the newest when several). */
+export async function readyPod(view: ClusterView, namespace: string, labelSelector: string): Promise<V1Pod | undefined> {
+  const pods = (await view.pods(namespace, labelSelector)).filter(isReady);
+  return pods.sort((a, b) => time(b.metadata?.creationTimestamp) - time(a.metadata?.creationTimestamp))[0];
+}
+
+function time(t: unknown): number {
+  return t ? new Date(t as string).getTime() : 0;
+}
+
+/** execIn runs a command in the ready pod of a selector, retrying while it fails (a server still starting). */
+export function execIn(namespace: string, labelSelector: string, command: string[], options: { retryMs?: number; container?: string } = {}): SolveStep {
+  return step(`run ${command.join(' ')} in ${labelSelector}`, async (ctx) => {
+    let last: ExecResult | undefined;
+    await until(
+      ctx,
+      `${command.join(' ')} succeeds`,
+      async () => {
+        const pod = await readyPod(ctx.view, namespace, labelSelector);
+        if (!pod) return false;
+        last = await ctx.view.exec(namespace, pod.metadata!.name!, options.container, command);
+        return last.code === 0;
+      },
+      options.retryMs ?? 300_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}${last ? ` (last exit ${last.code}: ${last.stderr.trim().slice(0, 300)})` : ''}`);
+    });
+  });
+}
+
+/** execInPod runs a command in a named pod. */
+export function execInPod(namespace: string, pod: string, command: string[], container?: string): SolveStep {
+  return step(`run ${command.join(' ')} in pod ${pod}`, async (ctx) => {
+    const r = await ctx.view.exec(namespace, pod, container, command);
+    if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr.trim().slice(0, 300)}`);
+  });
+}
