@@ -86,7 +86,7 @@ export interface PodRecord {
   startTime: string;
   volumes: Map<string, MountedVolume>;
   /** mountTrouble: per volume, when the first failing attempt began and the next retry delay. */
-  mountTrouble: Map<string, { since: number; retryMs: number; reported: boolean }>;
+  mountTrouble: Map<string, { since: number; retryMs: number; reported: boolean; nextAt?: number }>;
   slots: ContainerSlot[];
   terminating?: { killTimer?: TimerHandle; started: boolean };
   removed: boolean;
@@ -344,6 +344,11 @@ export class Kubelets implements Controller {
     for (const vol of (pod as any).spec?.volumes ?? []) {
       if (rec.volumes.has(vol.name)) continue;
       const trouble = rec.mountTrouble.get(vol.name);
+      // A failed volume is retried on its back-off schedule, not on every sync the pod's own status writes cause.
+      if (trouble?.nextAt !== undefined && nowMs < trouble.nextAt) {
+        all = false;
+        continue;
+      }
       const out = setUpVolume(env, pod, vol);
       if (out.kind === 'mounted') {
         rec.volumes.set(vol.name, out.volume);
@@ -368,6 +373,7 @@ export class Kubelets implements Controller {
       t.reported = true;
       if (out.hangMs) t.since = nowMs;
       // Volume operations back off 500 ms doubling to 2m2s (nestedpendingoperations).
+      t.nextAt = nowMs + t.retryMs;
       this.queue.addAfter(key, t.retryMs);
       t.retryMs = Math.min(122_000, t.retryMs * 2);
     }
