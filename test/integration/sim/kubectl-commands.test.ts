@@ -248,6 +248,9 @@ describe.skipIf(missing)('kubectl 1.33 against the simulated cluster', () => {
     const r = await c.kubectl(['get', '--raw', '/api/v1/namespaces/kube-system']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).metadata.name).toBe('kube-system');
+    const root = JSON.parse((await c.kubectl(['get', '--raw', '/'])).stdout);
+    expect(root.paths).toEqual(expect.arrayContaining(['/api/v1', '/apis/storage.k8s.io/v1', '/version', '/healthz']));
+    expect((await c.kubectl(['get', '--raw', '/readyz'])).stdout).toBe('ok');
   });
 
   it('answers auth can-i and whoami as for the kind admin user', async () => {

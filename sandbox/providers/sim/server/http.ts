@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KObject } from '../store/types.ts';
 import { apiVersionOf, findResource, type ResourceType } from '../api/resources.ts';
-import { discovery } from '../api/discovery.ts';
+import { discovery, groupVersionPaths } from '../api/discovery.ts';
 import { StatusError, badRequest, methodNotSupported, pageNotFound } from '../api/status.ts';
 import type { ClusterApi, DeleteOptions, FieldValidation, PatchType, WriteOptions } from './rest.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
@@ -188,6 +188,13 @@ export async function handleApiRequest(ctx: ClusterContext, req: IncomingMessage
   const method = req.method ?? 'GET';
   if (path === '/version' || path === '/version/') {
     sendJson(res, 200, versionInfo);
+    return;
+  }
+  if (path === '/' || path === '') {
+    // The root lists the served paths, like kube-apiserver's index (`kubectl get --raw /`).
+    const gv = groupVersionPaths();
+    const groups = [...new Set(gv.filter((p) => p.startsWith('/apis/')).map((p) => p.split('/').slice(0, 3).join('/')))];
+    sendJson(res, 200, { paths: ['/api', ...gv.filter((p) => p.startsWith('/api/')), '/apis', ...groups, ...gv.filter((p) => p.startsWith('/apis/')), '/healthz', '/livez', '/openapi/v2', '/openapi/v3', '/openapi/v3/', '/readyz', '/version'].sort() });
     return;
   }
   if (path === '/healthz' || path === '/livez' || path === '/readyz') {
