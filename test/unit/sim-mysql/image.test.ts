@@ -32,6 +32,10 @@ describe('mysql:8.4 entrypoint', () => {
     expect(logs).toContain('[Note] [Entrypoint]: Initializing database files');
     expect(logs).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z 0 \[System\] \[MY-010931\] \[Server\] \/usr\/sbin\/mysqld: ready for connections\. Version: '8\.4\.7'  socket: '\/var\/run\/mysqld\/mysqld\.sock'  port: 0  MySQL Community Server - GPL\.$/m);
     expect(logs).toContain('[Note] [Entrypoint]: MySQL init process done. Ready for start up.');
+    // Server log timestamps never go backwards, even within one millisecond.
+    const stamps = logs.split('\n').map((l) => /^(\d{4}-\d\d-\d\dT[\d:.]+Z) /.exec(l)?.[1]).filter((x): x is string => !!x);
+    expect(stamps.length).toBeGreaterThan(10);
+    expect([...stamps].sort()).toEqual(stamps);
     // Two ready lines: the temporary server (port 0), then the real one.
     expect(logs.split('\n').filter((l) => l.includes('[MY-010931]'))).toHaveLength(2);
     // Exactly what lesson 2's `ls /host/tmp/mysql` lists on a real node (before `inventory` exists).

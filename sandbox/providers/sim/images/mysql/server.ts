@@ -45,10 +45,19 @@ export async function pause(ctx: ProgramContext, ms: number): Promise<void> {
   if (mysqlTiming.scale > 0) await ctx.clock.sleep(ms * mysqlTiming.scale, ctx.signal);
 }
 
-/** logTime is the error log's timestamp: ISO 8601 UTC with microseconds. */
+let lastLogMicros = 0;
+
+/**
+ * logTime is the error log's timestamp: ISO 8601 UTC with microseconds. The
+ * clock has milliseconds; the microseconds only ever move forward, so lines
+ * written in one millisecond still sort in the order they were written.
+ */
 export function logTime(d: Date): string {
-  const micros = String((d.getTime() % 1000) * 1000 + Math.floor(Math.random() * 1000)).padStart(6, '0');
-  return d.toISOString().replace(/\.\d{3}Z$/, `.${micros}Z`);
+  let micros = d.getTime() * 1000 + 1 + Math.floor(Math.random() * 400);
+  if (micros <= lastLogMicros) micros = lastLogMicros + 1;
+  lastLogMicros = micros;
+  const ms = Math.floor(micros / 1000);
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, `.${String(micros % 1_000_000).padStart(6, '0')}Z`);
 }
 
 /** ServerLog writes error-log lines in the server's format. */
@@ -148,7 +157,8 @@ export class MysqldInstance {
         return false;
       }
       log.line(1, 'ERROR', 'MY-012574', 'InnoDB', 'Unable to lock ./ibdata1 error: 11');
-      log.line(1, 'Note', 'MY-012575', 'InnoDB', 'Check that you do not already have another mysqld process using the same InnoDB data or log files.');
+      // MySQL 8 logs the Note only at log_error_verbosity=3; the image's default (2) shows errors, warnings and system lines.
+      if (p.product === 'mariadb') log.line(0, 'Note', '', 'InnoDB', 'Check that you do not already have another mariadbd process using the same InnoDB data or log files.');
       await pause(this.ctx, LOCK_RETRY_MS);
       if (this.ctx.signal.aborted) return false;
     }
