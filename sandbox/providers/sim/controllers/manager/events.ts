@@ -69,6 +69,15 @@ const maxSimilarEvents = 10;
 const aggregateWindowMs = 600_000;
 /** seriesWindowMs: an events/v1 repeat within 6 minutes joins the series (tools/events isomorphic cache). */
 const seriesWindowMs = 6 * 60_000;
+/** maxLruEntries bounds the correlator's caches like client-go's (maxLruCacheEntries = 4096). */
+const maxLruEntries = 4096;
+
+/** touch moves a key to the young end of a Map used as an LRU, dropping the oldest beyond the bound. */
+function touch<V>(m: Map<string, V>, key: string, value: V): void {
+  m.delete(key);
+  m.set(key, value);
+  if (m.size > maxLruEntries) m.delete(m.keys().next().value as string);
+}
 
 interface LoggedEvent {
   namespace: string;
@@ -118,10 +127,8 @@ export class EventRecorder {
     // EventAggregator: too many different messages for one reason collapse into one key.
     const aggKey = `${src}\u0000${obj}\u0000${type}\u0000${reason}`;
     let agg = this.aggregates.get(aggKey);
-    if (!agg || nowMs - agg.lastMs > aggregateWindowMs) {
-      agg = { messages: new Set(), lastMs: nowMs };
-      this.aggregates.set(aggKey, agg);
-    }
+    if (!agg || nowMs - agg.lastMs > aggregateWindowMs) agg = { messages: new Set(), lastMs: nowMs };
+    touch(this.aggregates, aggKey, agg);
     agg.lastMs = nowMs;
     agg.messages.add(message);
     let key = `${aggKey}\u0000${message}`;
@@ -134,6 +141,7 @@ export class EventRecorder {
     const window = this.options.style === 'events/v1' ? seriesWindowMs : Infinity;
     if (prev && nowMs - prev.lastSeenMs <= window && this.bump(prev, now, message)) {
       prev.lastSeenMs = nowMs;
+      touch(this.logged, key, prev);
       return;
     }
     const name = `${ref.name}.${this.nanosHex(now)}`;
@@ -169,7 +177,7 @@ export class EventRecorder {
     }
     try {
       this.api().create(coreEvents, namespace, body as KObject);
-      this.logged.set(key, { namespace, name, count: 1, firstTimestamp: rfc3339(now), lastSeenMs: nowMs });
+      touch(this.logged, key, { namespace, name, count: 1, firstTimestamp: rfc3339(now), lastSeenMs: nowMs });
     } catch (e) {
       // Events are best effort (client-go drops them after retries): a namespace being deleted refuses them.
       if (!(e instanceof StatusError)) throw e;
