@@ -15,13 +15,23 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** MAX_TIMER_MS is the longest setTimeout delay Node honours (2^31-1 ms, ~24.8 days); longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** systemClock is wall-clock time. */
 export const systemClock: Clock = {
   now: () => new Date(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
       if (signal?.aborted) return resolve();
-      const timer = setTimeout(done, Math.max(0, ms));
+      // `sleep 3600000` (the lessons' "forever") is 41 days: wait in steps Node's timers can hold.
+      const until = Date.now() + Math.max(0, ms);
+      let timer = setTimeout(step, Math.min(MAX_TIMER_MS, Math.max(0, ms)));
+      function step(): void {
+        const left = until - Date.now();
+        if (left > 0) timer = setTimeout(step, Math.min(MAX_TIMER_MS, left));
+        else done();
+      }
       function done(): void {
         clearTimeout(timer);
         signal?.removeEventListener('abort', done);

@@ -177,6 +177,8 @@ export class ShellInterpreter implements ExpandHost {
   // ---- ExpandHost -------------------------------------------------------------
 
   getVar(name: string): string | undefined {
+    // ash's $RANDOM (FEATURE_SH_RANDOM_SUPPORT): a new number each time, until the script assigns it.
+    if (name === 'RANDOM' && !this.state.vars.has('RANDOM')) return String(Math.floor(Math.random() * 32768));
     return this.state.vars.get(name);
   }
 

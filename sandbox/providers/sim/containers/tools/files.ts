@@ -76,7 +76,7 @@ export const ls: Program = async (ctx) => {
     if (!long) return e.name + suffix(e);
     const owner = f.has('n') ? String(e.st.uid) : users.get(e.st.uid) ?? String(e.st.uid);
     const group = f.has('n') ? String(e.st.gid) : groups.get(e.st.gid) ?? String(e.st.gid);
-    const size = e.st.type === 'chardev' ? `${String(e.st.rdev![0]).padStart(4)}, ${String(e.st.rdev![1]).padStart(3)}` : f.has('h') ? humanReadable(e.st.size).padStart(9) : String(e.st.size).padStart(9);
+    const size = e.st.type === 'chardev' ? `${String(e.st.rdev![0]).padStart(4)}, ${String(e.st.rdev![1]).padStart(3)}` : f.has('h') ? humanReadable(e.st.size).padStart(7) : String(e.st.size).padStart(9);
     return `${modeString(e.st).padEnd(10)} ${String(e.st.nlink).padStart(4)} ${owner.slice(0, 8).padEnd(8)} ${group.slice(0, 8).padEnd(8)} ${size} ${lsTime(e.st.mtime, now)} ${e.name}${suffix(e)}`;
   };
   const print = (entries: Entry[]): void => {
