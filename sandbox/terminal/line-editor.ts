@@ -71,6 +71,11 @@ export class LineEditor {
     return prompt;
   }
 
+  /** setPrompt changes the prompt of the line being typed (the next redraw shows it). */
+  setPrompt(prompt: string): void {
+    this.prompt = prompt;
+  }
+
   /** current is the line so far (for redrawing after output arrives). */
   current(): { prompt: string; line: string; cursor: number } {
     return { prompt: this.prompt, line: this.line, cursor: this.cursor };

@@ -112,8 +112,9 @@ export class LearnerShell {
     return this.running ? '' : this.editor.redraw();
   }
 
-  /** notice prints a message above the line being typed (cluster events, warnings). */
+  /** notice prints a message above the line being typed (cluster events, warnings); the prompt is redrawn for the current folder. */
   notice(text: string): void {
+    if (!this.running) this.editor.setPrompt(this.prompt());
     if (this.running) {
       this.options.write(toTerminal(text + '\n'));
       return;

@@ -135,6 +135,23 @@ describe('kslab serve: the terminal', () => {
     expect(t.controls.find((c) => c.type === 'hello')).toMatchObject({ provider: { name: 'sim', simulated: true } });
   });
 
+  it('moves to the folder of the lesson being viewed, with its manifests', async () => {
+    const s = await server();
+    const b = new Browser(s.url);
+    await b.session();
+    const t = await openTerminal(b);
+    await t.run('echo mine > notes.txt');
+    const nfs = b.terminal('nfs');
+    cleanups.push(() => nfs.close());
+    await nfs.opened;
+    await nfs.waitFor(/now in ~\/nfs/);
+    const listing = await nfs.run('ls');
+    expect(listing).toMatch(/mysql-pvc\.yaml/);
+    expect(listing).not.toMatch(/notes\.txt/);
+    expect(await nfs.run('pwd')).toMatch(/~\/nfs/);
+    expect((await b.session('nfs')).body.progress.map((p: { lesson: string }) => p.lesson)).toEqual(['emptydir', 'nfs']);
+  });
+
   it('refuses injection attempts with a message and keeps working', async () => {
     const s = await server();
     const b = new Browser(s.url);

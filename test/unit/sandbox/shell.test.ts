@@ -226,6 +226,20 @@ describe('LearnerShell while a command runs', () => {
   });
 });
 
+describe('LearnerShell notices', () => {
+  it('print above the line being typed and redraw the prompt for the current folder', () => {
+    let label = 'emptydir';
+    let out = '';
+    const s = new LearnerShell({ folder: () => ({ path: folder, label }), kubectl: { path: '/x', env }, history: [], write: (t) => (out += t) });
+    s.start();
+    s.input('kubectl get');
+    label = 'nfs';
+    out = '';
+    s.notice('(now in ~/nfs)');
+    expect(out).toBe('\r\x1b[K(now in ~/nfs)\r\n\r\x1b[K\x1b[1;34m~/nfs\x1b[0m $ kubectl get');
+  });
+});
+
 describe('LearnerShell without kubectl on the server', () => {
   it('says kubectl is not installed instead of failing', async () => {
     let out = '';
