@@ -97,6 +97,19 @@ for (const minor of availableMinors([33, 30])) {
       }
     });
 
+    it('set image makes revision 2; rollout history lists both; rollout undo brings the first template back as revision 3', async () => {
+      const c = await harness.cluster(minor);
+      await ok(c, ['apply', '-f', '-'], minor, deployment('web', 1));
+      await until(c, minor, ['get', 'rs', '-l', 'app=web', '-o', 'name'], (o) => o.trim().split('\n').length === 1);
+      await ok(c, ['set', 'image', 'deploy/web', 'web=nginx:1.28'], minor);
+      await until(c, minor, ['get', 'deploy', 'web', '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}'], (o) => o === '2');
+      const history = await ok(c, ['rollout', 'history', 'deploy/web'], minor);
+      expect(history).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+      expect(await ok(c, ['rollout', 'undo', 'deploy/web'], minor)).toContain('deployment.apps/web rolled back');
+      await until(c, minor, ['get', 'deploy', 'web', '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision} {.spec.template.spec.containers[0].image}'], (o) => o === '3 nginx:1.27');
+      expect((await ok(c, ['get', 'rs', '-l', 'app=web', '-o', 'name'], minor)).trim().split('\n')).toHaveLength(2);
+    });
+
     it('scale up and down through kubectl scale', async () => {
       const c = await harness.cluster(minor);
       await ok(c, ['apply', '-f', '-'], minor, deployment('web', 1));
