@@ -216,4 +216,28 @@ describe('simulated API server protocol', () => {
       expect(JSON.parse((e as k8s.ApiException<string>).body).message).toBe('configmaps "inf" not found');
     }
   });
+
+  it('client-node KubernetesObjectApi creates, reads, server-side applies and deletes generic objects', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(b.kubeconfig());
+    const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+    const sc = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, provisioner: 'rbd.csi.ceph.com', parameters: { pool: 'rbd' } };
+    const created = await objects.create(sc);
+    expect(created.metadata?.uid).toBeTruthy();
+    const read = await objects.read({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' } });
+    expect((read as any).provisioner).toBe('rbd.csi.ceph.com');
+    const applied = await objects.patch(
+      { ...sc, metadata: { name: 'fast', labels: { tier: 'ssd' } } },
+      undefined,
+      undefined,
+      'checks',
+      true,
+      k8s.PatchStrategy.ServerSideApply,
+    );
+    expect(applied.metadata?.labels).toEqual({ tier: 'ssd' });
+    // StorageClass parameters are immutable, and the refusal comes back as the apiserver words it.
+    await expect(objects.patch({ ...sc, parameters: { pool: 'other' } }, undefined, undefined, 'checks', true, k8s.PatchStrategy.ServerSideApply)).rejects.toMatchObject({ code: 422 });
+    await objects.delete({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' } });
+    await expect(objects.read({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' } })).rejects.toMatchObject({ code: 404 });
+  });
 });
