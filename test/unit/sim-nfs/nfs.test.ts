@@ -145,3 +145,17 @@ describe('one server per export tree', () => {
     expect(seen).toEqual([false, true]);
   });
 });
+
+describe('the nfs-browser pod sleeps "forever"', () => {
+  it('a sleep longer than Node timers can hold (sleep 3600000) does not end at once', async () => {
+    const { systemClock } = await import('../../../sandbox/providers/sim/containers/program.ts');
+    const ac = new AbortController();
+    let ended = false;
+    const p = systemClock.sleep(3_600_000_000, ac.signal).then(() => (ended = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ended).toBe(false);
+    ac.abort();
+    await p;
+    expect(ended).toBe(true);
+  });
+});
