@@ -184,6 +184,13 @@ describe.skipIf(missing)('kubectl 1.33 against the simulated cluster', () => {
       "The PersistentVolumeClaim "data" is invalid: spec.resources[storage]: Required value
       "
     `);
+    const inv2 = c.write('inv2.yaml', 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data2\nspec:\n  storageClassName: standard\n');
+    expect((await c.kubectl(['create', '-f', inv2])).stderr).toMatchInlineSnapshot(`
+      "The PersistentVolumeClaim "data2" is invalid: 
+      * spec.accessModes: Required value: at least 1 access mode is required
+      * spec.resources[storage]: Required value
+      "
+    `);
     const unknown = c.write('unknown.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: strict\nbogus: 1\n');
     const st = await c.kubectl(['apply', '-f', unknown]);
     expect(st.stderr).toMatchInlineSnapshot(`
