@@ -165,6 +165,21 @@ describe('simulated API server protocol', () => {
     expect(old.events[0].object.message).toMatch(new RegExp(`^too old resource version: ${rv} \\(\\d+\\)$`));
   });
 
+  it('a label-selector watch reports objects entering the selection as ADDED and leaving it as DELETED', async () => {
+    await call(server, a, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm('mover') });
+    const w = openWatch(server, a, '/api/v1/namespaces/default/configmaps?watch=true&labelSelector=tier%3Dfront');
+    await new Promise((r) => setTimeout(r, 100));
+    const label = (v: string | null) => call(server, a, 'PATCH', '/api/v1/namespaces/default/configmaps/mover', { body: { metadata: { labels: { tier: v } } }, contentType: 'application/merge-patch+json' });
+    await label('front');
+    await call(server, a, 'PATCH', '/api/v1/namespaces/default/configmaps/mover', { body: { data: { x: '1' } }, contentType: 'application/merge-patch+json' });
+    await label('back');
+    await label(null);
+    await waitFor(() => w.events.length >= 3);
+    await new Promise((r) => setTimeout(r, 100));
+    w.close();
+    expect(w.events.map((e) => `${e.type} ${e.object.metadata.labels?.tier}`)).toEqual(['ADDED front', 'MODIFIED front', 'DELETED back']);
+  });
+
   it('the watch-list form sends the current objects, then the initial-events-end bookmark, then bookmarks', async () => {
     const w = openWatch(server, a, '/api/v1/namespaces/kube-system/configmaps?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true');
     await waitFor(() => w.events.filter((e) => e.type === 'BOOKMARK').length >= 2);
