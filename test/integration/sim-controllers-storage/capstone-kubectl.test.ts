@@ -47,6 +47,52 @@ describe.skipIf(availableMinors([33]).length === 0)('capstone storage through ku
     await waitFor(async () => (await podNodes('app-nfs')).filter((l) => l.split(' ')[1]).length === 2, 15_000);
   });
 
+  it('a StatefulSet gets one local-path volume per replica, each on the node its pod runs on', async () => {
+    const c = await harness.cluster(33);
+    c.write('sts.yaml', `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: web
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: app
+        image: busybox:1.36
+        command: [sleep, "86400"]
+        volumeMounts:
+        - {name: data, mountPath: /data}
+  volumeClaimTemplates:
+  - metadata:
+      name: data
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests:
+          storage: 1Gi
+`);
+    expect((await c.kubectl(['apply', '-f', 'sts.yaml'])).code).toBe(0);
+    const rows = (await waitFor(async () => {
+      const r = await c.kubectl(['get', 'pvc', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.status.phase} {.spec.storageClassName} {.metadata.annotations.volume\\.kubernetes\\.io/selected-node}{"\\n"}{end}']);
+      const lines = r.stdout.trim().split('\n').filter(Boolean);
+      return lines.length === 2 && lines.every((l) => l.split(' ')[1] === 'Bound') ? lines : undefined;
+    }, 20_000))!;
+    expect(rows.map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual(['data-web-0 Bound standard', 'data-web-1 Bound standard']);
+    for (const line of rows) {
+      const [claim, , , node] = line.split(' ');
+      const pod = claim!.replace('data-', '');
+      expect((await c.kubectl(['get', 'pod', pod, '-o', 'jsonpath={.spec.nodeName}'])).stdout).toBe(node);
+      const pvName = (await c.kubectl(['get', 'pvc', claim!, '-o', 'jsonpath={.spec.volumeName}'])).stdout;
+      expect((await c.kubectl(['get', 'pv', pvName, '-o', 'jsonpath={.spec.hostPath.path}'])).stdout).toBe(`/var/local-path-provisioner/${pvName}_default_${claim}`);
+    }
+  });
+
   it('kubectl prints the Recycle deprecation warning and the volume still recycles', async () => {
     const c = await harness.cluster(33);
     c.write('pv.yaml', 'apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: old-style\nspec:\n  capacity:\n    storage: 1Gi\n  accessModes: [ReadWriteMany]\n  persistentVolumeReclaimPolicy: Recycle\n  storageClassName: ""\n  nfs:\n    server: nfs\n    path: /exports/data\n');
