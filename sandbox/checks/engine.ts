@@ -79,3 +79,13 @@ export function stepsUpTo(lesson: LessonExercises, exerciseId: string, inclusive
   }
   throw new Error(`lesson "${lesson.lesson}" has no exercise "${exerciseId}"`);
 }
+
+/** gradeExercises checks each exercise in turn and reports per exercise. */
+export async function gradeExercises(lesson: LessonExercises, exercises: Exercise[], view: ClusterView): Promise<ExerciseReport[]> {
+  const reports = [];
+  for (const ex of exercises) {
+    const results = await runChecks(ex, view);
+    reports.push({ lesson: lesson.lesson, exercise: ex.id, title: ex.title, passed: passed(results), results });
+  }
+  return reports;
+}

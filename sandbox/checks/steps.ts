@@ -71,7 +71,7 @@ export function waitFor(what: string, condition: (view: ClusterView) => Promise<
 export function power(node: string | ((view: ClusterView) => Promise<string>), on: boolean): SolveStep {
   return step(`power ${typeof node === 'string' ? node : 'the node'} ${on ? 'on' : 'off'}`, async (ctx) => {
     if (!ctx.power) {
-      throw new Error('this step powers a node off or on, which only the sandbox can do (the page\'s power buttons, or `kslab solve --sim-power URL`); on a real cluster do it yourself and check again');
+      throw new Error(`this step powers node(s) off or on, which only the sandbox can do (the power buttons in the lesson page's terminal pane); from the command line, power the node off yourself and run the check again`);
     }
     await ctx.power(typeof node === 'string' ? node : await node(ctx.view), on);
   });

@@ -1,0 +1,67 @@
+/**
+ * `kslab solve LESSON/EXERCISE [--kubeconfig FILE] [--from-start]` applies
+ * an exercise's reference solution (with --from-start, the solutions of the
+ * lesson's earlier exercises first: "set up from here"). Steps that power a
+ * node off or on are refused with a message: only the sandbox has the
+ * power buttons; on a real cluster you do that part yourself.
+ */
+import type { Command } from '../main.ts';
+import { parseFlags } from './cli-flags.ts';
+
+const help = `usage: kslab solve LESSON/EXERCISE [--kubeconfig FILE] [--from-start]
+
+Applies the reference solution of one exercise to the cluster in the
+kubeconfig (default as kubectl: --kubeconfig, $KUBECONFIG, ~/.kube/config).
+
+  --kubeconfig FILE   kubeconfig to use
+  --from-start        first replay the lesson's earlier exercises' solutions
+`;
+
+export const summary = 'apply the reference solution of an exercise';
+
+export async function run(argv: string[]): Promise<number> {
+  let address: string;
+  let kubeconfigFlag: string | undefined;
+  let fromStart = false;
+  try {
+    const { flags, positional } = parseFlags(argv, ['--kubeconfig'], ['--help', '-h', '--from-start']);
+    if (flags['--help'] || flags['-h']) {
+      process.stdout.write(help);
+      return 0;
+    }
+    if (positional.length !== 1 || !positional[0]!.includes('/')) throw new Error('give one LESSON/EXERCISE (see `kslab list`)');
+    address = positional[0]!;
+    kubeconfigFlag = flags['--kubeconfig'] as string | undefined;
+    fromStart = flags['--from-start'] === true;
+  } catch (e) {
+    process.stderr.write(`kslab solve: ${(e as Error).message}\n\n${help}`);
+    return 2;
+  }
+  const { selectExercises } = await import('../../checks/course.ts');
+  const { resolveKubeconfig } = await import('../../checks/kubeconfig.ts');
+  let selection;
+  let kc;
+  try {
+    selection = await selectExercises(address);
+    kc = resolveKubeconfig(kubeconfigFlag).kubeconfig;
+  } catch (e) {
+    process.stderr.write(`kslab solve: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const { ClusterView } = await import('../../checks/cluster-view.ts');
+  const { runSteps, solveContext, stepsUpTo } = await import('../../checks/engine.ts');
+  const exercise = selection.exercises[0]!;
+  const steps = fromStart ? stepsUpTo(selection.lesson, exercise.id, true) : exercise.solve;
+  const ctx = solveContext(selection.lesson, { view: new ClusterView(kc), log: (line) => process.stdout.write(`kslab solve: ${line}\n`) });
+  try {
+    await runSteps(steps, ctx);
+  } catch (e) {
+    process.stderr.write(`kslab solve: ${(e as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(`kslab solve: ${selection.lesson.lesson}/${exercise.id} solved; run \`kslab check ${selection.lesson.lesson}/${exercise.id}\` to see it pass\n`);
+  return 0;
+}
+
+const command: Command = { summary, run };
+export default command;
