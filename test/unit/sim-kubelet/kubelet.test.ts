@@ -75,6 +75,11 @@ describe('kubelet: pod lifecycle', () => {
     expect(cs.restartCount).toBe(2);
     expect(cs.state.waiting.message).toMatch(/^back-off 20s/);
     expect(await c.logs('crash', { previous: true })).toBe('boom\n');
+    // The kubelet's CRI log files on the node: one per run.
+    const p = c.pod('crash');
+    const logDir = c.storage.dataRoot.nodePath(p.spec.nodeName, `/var/log/pods/default_crash_${p.metadata.uid}/main`);
+    expect(readFileSync(`${logDir}/0.log`, 'utf8')).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z stdout F boom\n$/);
+    expect(existsSync(`${logDir}/1.log`)).toBe(true);
   });
 
   it('Job-style pods end Succeeded or Failed with restartPolicy Never', async () => {
@@ -228,5 +233,7 @@ describe('kubelet: volumes', () => {
     await c.advance(2000);
     const r = await c.exec('node-debugger', ['sh', '-c', `cat /host/var/lib/kubelet/pods/${uid}/volumes/kubernetes.io~empty-dir/e/f; ls /host/var/lib/kubelet/pods/${uid}/volumes/kubernetes.io~nfs/n; hostname`]);
     expect(r.stdout).toBe('hi\non-nfs\nlab-worker\n');
+    const top = await c.exec('node-debugger', ['sh', '-c', 'ls /host; cat /host/etc/hostname']);
+    expect(top.stdout).toBe('etc\nhome\nmnt\nopt\nroot\nsrv\ntmp\nusr\nvar\nlab-worker\n');
   });
 });

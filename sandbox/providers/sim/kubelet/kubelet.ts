@@ -21,7 +21,7 @@
  * containers (restartPolicy Always in initContainers), image pull secrets.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KObject } from '../store/types.ts';
 import type { Controller, ControllerContext } from '../controllers/manager/manager.ts';
@@ -34,7 +34,7 @@ import { rfc3339 } from '../controllers/manager/events.ts';
 import { StatusError } from '../api/status.ts';
 import { storageBackendsOf, type StorageBackends } from '../dataroot/storage-backends.ts';
 import type { NodeAgents } from '../controllers/node-lifecycle/node-agent.ts';
-import { ContainerFs, mountSource, startContainer, ContainerStartError, type ContainerProcess, type VolumeMount, type Clock as ContainerClock } from '../containers/index.ts';
+import { ContainerFs, mountSource, startContainer, formatCriLogLine, ContainerStartError, type ContainerProcess, type ContainerLogLine, type VolumeMount, type Clock as ContainerClock } from '../containers/index.ts';
 import { resolveImage, imagePullError } from '../containers/images/catalogue.ts';
 import '../images/mysql/index.ts';
 import { parseQuantity } from '../admission/validation/quantity.ts';
@@ -137,6 +137,7 @@ export class Kubelets implements Controller {
       for (const n of this.nodes.list()) if (!agents.isPoweredOn(n.metadata.name!)) this.off.add(n.metadata.name!);
       this.unsubscribe.push(agents.onPowerChange((node, on) => (on ? this.powerOn(node) : this.powerOff(node))));
     }
+    this.nodes.addHandler({ add: (n) => this.layOutNode(n.metadata.name!) });
     this.pods.addHandler({
       add: (p) => this.enqueue(p),
       update: (_o, p) => this.enqueue(p),
@@ -174,6 +175,26 @@ export class Kubelets implements Controller {
 
   get clock(): ControllerContext['clock'] {
     return this.ctx.clock;
+  }
+
+  /**
+   * layOutNode gives a node's tree the top-level layout of a kind node's
+   * root filesystem (Debian 12), so `kubectl debug node` shows a plausible
+   * `/host`; only the kubelet's and the provisioners' directories hold data.
+   */
+  private layOutNode(node: string): void {
+    const dr = this.storage.dataRoot;
+    if (dr.isDestroyed) return;
+    try {
+      for (const d of ['etc/kubernetes/manifests', 'home', 'mnt', 'opt', 'root', 'srv', 'tmp', 'usr/local/bin', 'var/lib/kubelet/pods', 'var/lib/containerd', 'var/log/pods', 'var/log/containers']) {
+        dr.ensureNodeDir(node, `/${d}`, d === 'tmp' ? 0o1777 : 0o755);
+      }
+      const etc = dr.nodePath(node, '/etc');
+      writeIfMissing(join(etc, 'hostname'), `${node}\n`);
+      writeIfMissing(join(etc, 'os-release'), 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n');
+    } catch {
+      // A node name the data root refuses has no tree to lay out.
+    }
   }
 
   private enqueue(p: KObject): void {
@@ -535,6 +556,7 @@ export class Kubelets implements Controller {
         tty: !!s.spec.tty,
         user: sc.runAsUser !== undefined ? { uid: sc.runAsUser, gid: sc.runAsGroup } : undefined,
         clock: this.containerClock(),
+        onLogLine: this.logFileWriter(rec, s),
       });
     } catch (e) {
       const message = (e as Error).message;
@@ -562,6 +584,28 @@ export class Kubelets implements Controller {
       run.reason = code === 0 ? 'Completed' : 'Error';
       if (!this.off.has(rec.node)) this.queue.add(key);
     });
+  }
+
+  /**
+   * logFileWriter appends a container's output to the file the kubelet
+   * keeps for it, `/var/log/pods/<ns>_<pod>_<uid>/<container>/<restart>.log`
+   * in CRI format, so the node's tree shows what `kubectl logs` reads.
+   */
+  private logFileWriter(rec: PodRecord, s: ContainerSlot): ((line: ContainerLogLine) => void) | undefined {
+    const dr = this.storage.dataRoot;
+    try {
+      const dir = dr.ensureNodeDir(rec.node, `/var/log/pods/${rec.namespace}_${rec.name}_${rec.uid}/${s.name}`, 0o755);
+      const file = join(dir, `${s.current ? s.restartCount + 1 : s.restartCount}.log`);
+      return (line) => {
+        try {
+          appendFileSync(file, `${formatCriLogLine(line)}\n`);
+        } catch {
+          // The pod's log directory is gone (pod removed); the line stays in memory for kubectl logs.
+        }
+      };
+    } catch {
+      return undefined;
+    }
   }
 
   /** rotate makes a new run current; the one before becomes lastState (and `logs --previous`). */
@@ -762,6 +806,11 @@ export class Kubelets implements Controller {
     const dr = this.storage.dataRoot;
     if (!dr.isDestroyed) {
       removePodDir(dr, rec.node, rec.uid);
+      try {
+        rmSync(dr.nodePath(rec.node, `/var/log/pods/${rec.namespace}_${rec.name}_${rec.uid}`), { recursive: true, force: true });
+      } catch {
+        // nothing logged, nothing to remove
+      }
       for (const s of rec.slots) {
         for (const run of [s.current, s.previous]) {
           if (!run) continue;
@@ -920,4 +969,8 @@ export class Kubelets implements Controller {
       tokenKeyPem: (this.ctx.options as { tokenKeyPem?: string }).tokenKeyPem,
     };
   }
+}
+
+function writeIfMissing(file: string, content: string): void {
+  if (!existsSync(file)) writeFileSync(file, content, { mode: 0o644 });
 }
