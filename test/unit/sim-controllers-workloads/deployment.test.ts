@@ -177,6 +177,24 @@ describe('deployment and replicaset controllers', () => {
     expect(deployOf(c).status.conditions.find((x: any) => x.type === 'ReplicaFailure')).toMatchObject({ status: 'True', reason: 'FailedCreate' });
   });
 
+  it('scales a stuck rollout proportionally, as the Kubernetes docs example shows (8+5 of 10 → 11+7 of 15)', async () => {
+    using c = testCluster(['deployment-controller', 'replicaset-controller']);
+    c.api.create(resources.deployments, 'default', deployment('nginx-deployment', 10, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }));
+    await c.manager.settled();
+    for (const p of c.pods()) markReady(c, p.metadata.name);
+    await c.manager.settled();
+    const d = deployOf(c, 'nginx-deployment');
+    d.spec.template.spec.containers[0].image = 'nginx:sometag';
+    c.api.update(resources.deployments, 'default', 'nginx-deployment', d);
+    await c.manager.settled();
+    const sizes = () => rsOf(c).sort((a, b) => Number(a.metadata.annotations['deployment.kubernetes.io/revision']) - Number(b.metadata.annotations['deployment.kubernetes.io/revision'])).map((r) => r.spec.replicas);
+    expect(sizes()).toEqual([8, 5]);
+    c.api.patch(resources.deployments, 'default', 'nginx-deployment', 'merge', { spec: { replicas: 15 } });
+    await c.manager.settled();
+    expect(sizes()).toEqual([11, 7]);
+    expect(rsOf(c).every((r) => r.metadata.annotations['deployment.kubernetes.io/desired-replicas'] === '15' && r.metadata.annotations['deployment.kubernetes.io/max-replicas'] === '18')).toBe(true);
+  });
+
   it('Recreate scales the old ReplicaSet to zero and creates the new one only after the old pods are gone', async () => {
     using c = testCluster(['deployment-controller', 'replicaset-controller']);
     c.api.create(resources.deployments, 'default', deployment('db', 2, { strategy: { type: 'Recreate' } }));

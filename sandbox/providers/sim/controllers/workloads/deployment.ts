@@ -14,9 +14,10 @@
  * Available is False and a rollout waits — which is what a real cluster
  * whose pods never start shows.
  *
- * Not modelled: proportional scaling of several active ReplicaSets during a
- * rollout (a scale mid-rollout resizes the newest ReplicaSet), hash
- * collisions, rollback via spec.rollbackTo (removed from apps/v1 anyway).
+ * A replicas change during a rollout is spread over the active ReplicaSets
+ * in proportion to their size (proportional scaling). Not modelled: hash
+ * collisions beyond bumping collisionCount, spec.rollbackTo (gone from
+ * apps/v1; kubectl rollout undo patches the template instead).
  */
 import type { KObject } from '../../store/types.ts';
 import type { Controller, ControllerContext } from '../manager/manager.ts';
@@ -111,6 +112,14 @@ export class DeploymentController implements Controller {
     // A resumed Deployment says so before it goes on (sync.go checkPausedConditions).
     const prog = ((d as any).status?.conditions ?? []).find((c: any) => c.type === 'Progressing');
     if (prog?.reason === 'DeploymentPaused') this.setCondition(d, 'Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed');
+    // A replicas change while ReplicaSets are active is a scaling event, handled before any rollout step.
+    if (this.isScalingEvent(d, owned)) {
+      const newRS = this.findNewReplicaSet(d, owned);
+      const oldRSs = owned.filter((rs) => rs !== newRS);
+      this.scale(d, newRS, oldRSs);
+      this.syncRolloutStatus(d, newRS && this.refresh(newRS), owned.map((rs) => this.refresh(rs)));
+      return;
+    }
     if (s.strategy?.type === 'Recreate') this.rolloutRecreate(d, owned);
     else this.rolloutRolling(d, owned);
   }
@@ -252,6 +261,62 @@ export class DeploymentController implements Controller {
 
   private refresh(rs: KObject): KObject {
     return this.replicaSets.get(rs.metadata.namespace!, rs.metadata.name!) ?? rs;
+  }
+
+  /** isScalingEvent: an active ReplicaSet was sized for a different spec.replicas (desired-replicas annotation). */
+  private isScalingEvent(d: KObject, owned: KObject[]): boolean {
+    return owned.some((rs) => {
+      const desired = rs.metadata.annotations?.[desiredReplicasAnnotation];
+      return replicasOf(rs) > 0 && desired !== undefined && Number(desired) !== replicasOf(d);
+    });
+  }
+
+  /**
+   * scale is sync.go scale(): one active ReplicaSet takes the new size; a
+   * saturated new one lets the old ones go to zero; otherwise (a rollout in
+   * progress) the change is spread over the active ReplicaSets in proportion
+   * to their size (GetProportion), leftovers to the largest.
+   */
+  private scale(d: KObject, newRS: KObject | undefined, oldRSs: KObject[]): void {
+    const want = replicasOf(d);
+    const active = [...oldRSs, ...(newRS ? [newRS] : [])].filter((rs) => replicasOf(rs) > 0);
+    if (active.length <= 1) {
+      const target = active[0] ?? newRS ?? [...oldRSs].sort((a, b) => (a.metadata.creationTimestamp! < b.metadata.creationTimestamp! ? 1 : -1))[0];
+      if (target) this.scaleReplicaSet(target, want, d);
+      return;
+    }
+    if (newRS && replicasOf(newRS) === want && Number(newRS.metadata.annotations?.[desiredReplicasAnnotation]) === want && (statusOf(newRS).availableReplicas ?? 0) === want) {
+      for (const rs of oldRSs) if (replicasOf(rs) > 0) this.scaleReplicaSet(rs, 0, d);
+      return;
+    }
+    if (spec(d).strategy?.type === 'Recreate') return;
+    const { maxSurge } = resolveFenceposts(d);
+    const allowed = want > 0 ? want + maxSurge : 0;
+    const toAdd = allowed - active.reduce((n, rs) => n + replicasOf(rs), 0);
+    const newer = (a: KObject, b: KObject) => (a.metadata.creationTimestamp! > b.metadata.creationTimestamp! ? -1 : 1);
+    // Largest first; ties go to the newer ReplicaSet when growing, the older when shrinking.
+    active.sort((a, b) => replicasOf(b) - replicasOf(a) || (toAdd > 0 ? newer(a, b) : -newer(a, b)));
+    let added = 0;
+    const size = new Map<string, number>();
+    for (const rs of active) {
+      let proportion = 0;
+      if (toAdd !== 0 && toAdd !== added) {
+        let fraction: number;
+        if (want === 0) fraction = -replicasOf(rs);
+        else {
+          const before = Number(rs.metadata.annotations?.[maxReplicasAnnotation] ?? 0) || (statusOf(d).replicas ?? 0);
+          fraction = before ? Math.round((replicasOf(rs) * allowed) / before) - replicasOf(rs) : 0;
+        }
+        proportion = toAdd > 0 ? Math.min(fraction, toAdd - added) : Math.max(fraction, toAdd - added);
+      }
+      size.set(rs.metadata.name!, replicasOf(rs) + proportion);
+      added += proportion;
+    }
+    active.forEach((rs, i) => {
+      let n = size.get(rs.metadata.name!)!;
+      if (i === 0 && toAdd !== 0) n = Math.max(0, n + toAdd - added);
+      this.scaleReplicaSet(rs, n, d);
+    });
   }
 
   /** rolloutRolling is rolling.go: scale the new ReplicaSet up within maxSurge, then old ones down within maxUnavailable. */
