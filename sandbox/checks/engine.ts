@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Check, CheckResult, Exercise, LessonExercises, SolveContext, SolveStep } from './types.ts';
 import type { ClusterView } from './cluster-view.ts';
+import type { ExerciseReport } from './report.ts';
 
 /** runCheck runs one check; a check that throws is an `error` result, never a crash of the grader. */
 export async function runCheck(check: Check, view: ClusterView): Promise<CheckResult> {
