@@ -27,6 +27,41 @@ describe('shell parser', () => {
     expect(syntaxError(':(){ :|:& };:')).toBe('syntax error: bad function name');
   });
 
+  it('parses redirections with and without spaces, io numbers and here-documents', () => {
+    const script = parseScript('echo a>/tmp/x 2>&1 3<in;cat<<-END\n\tbody\nEND\n');
+    const [first, second] = script.items.map((i) => i.andOr.first.commands[0]!);
+    expect(first).toMatchObject({
+      type: 'simple',
+      words: [[{ kind: 'lit', text: 'echo' }], [{ kind: 'lit', text: 'a' }]],
+      redirects: [
+        { fd: 1, op: '>', target: [{ kind: 'lit', text: '/tmp/x' }] },
+        { fd: 2, op: '>&', target: [{ kind: 'lit', text: '1' }] },
+        { fd: 3, op: '<', target: [{ kind: 'lit', text: 'in' }] },
+      ],
+    });
+    expect(second).toMatchObject({ type: 'simple', redirects: [{ fd: 0, op: '<<-', heredoc: { body: 'body\n', quoted: false } }] });
+  });
+
+  it('keeps quoting in the tree: quoted text is never split or globbed', () => {
+    const [cmd] = parseScript(String.raw`echo "a $B" 'c*' d\ e $(echo "x)")`).items.map((i) => i.andOr.first.commands[0]!);
+    expect(cmd).toMatchObject({
+      words: [
+        [{ kind: 'lit', text: 'echo', quoted: false }],
+        [
+          { kind: 'lit', text: 'a ', quoted: true },
+          { kind: 'param', name: 'B', quoted: true },
+        ],
+        [{ kind: 'lit', text: 'c*', quoted: true }],
+        [
+          { kind: 'lit', text: 'd', quoted: false },
+          { kind: 'lit', text: ' ', quoted: true },
+          { kind: 'lit', text: 'e', quoted: false },
+        ],
+        [{ kind: 'cmdsub', quoted: false }],
+      ],
+    });
+  });
+
   it('says when more input could complete the script (PS2)', () => {
     for (const s of ['if true; then', 'echo "a', 'for i in 1 2; do', 'echo a &&', 'echo $(ls']) {
       try {

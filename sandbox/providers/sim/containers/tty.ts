@@ -156,9 +156,4 @@ export class Tty implements InputStream {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
-
-  /** interruptRead wakes a pending read (used when the program reading is stopped). */
-  interruptRead(): void {
-    this.wake();
-  }
 }

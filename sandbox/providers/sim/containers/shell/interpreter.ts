@@ -11,7 +11,7 @@
  * input; function recursion, background jobs and nesting are capped; the
  * interpreter yields to the event loop regularly.
  */
-import type { Command, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast.ts';
+import type { Command, Pipeline, Redirect, Script, SimpleCommand } from './ast.ts';
 import { expandPattern, expandWord, expandWords, matchPattern, patternRegex, ShellExpansionError, type ExpandHost, type GlobSegment } from './expand.ts';
 import { parseScript, parseWordText, ShellSyntaxError } from './parser.ts';
 import { FsError, errnoMessage } from '../fs/errors.ts';
@@ -1317,4 +1317,3 @@ export function isShellBuiltin(name: string): boolean {
   return !!(own(SPECIAL_BUILTINS, name) || own(REGULAR_BUILTINS, name) || own(builtinApplets, name));
 }
 
-export type { Word };

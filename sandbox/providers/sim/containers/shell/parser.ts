@@ -59,10 +59,6 @@ class Parser {
     this.pos = start;
   }
 
-  get position(): number {
-    return this.peeked ? this.peekedStart : this.pos;
-  }
-  private peekedStart = 0;
 
   // ---- lexer ----------------------------------------------------------------
 
@@ -86,7 +82,6 @@ class Parser {
   peek(): Token {
     if (!this.peeked) {
       this.skipBlanks();
-      this.peekedStart = this.pos;
       this.peeked = this.lex();
     }
     return this.peeked;
