@@ -31,6 +31,14 @@ import {
 
 export const errUnboundImmediate = 'pod has unbound immediate PersistentVolumeClaims';
 export const errReasonBindConflict = "node(s) didn't find available persistent volumes to bind";
+/**
+ * errReasonNodeConflict: kubernetes/kubernetes#129887 (merged 2025) rewords
+ * this as "node(s) didn't match PersistentVolume's node affinity", and
+ * #129145 rewords the ReadWriteOncePod reason below as "node(s) unavailable
+ * due to PersistentVolumeClaim with ReadWriteOncePod access mode already
+ * in-use by another pod". Which release first ships them is not verified;
+ * the lessons teach the older wording (and name the newer), so it stays here.
+ */
 export const errReasonNodeConflict = 'node(s) had volume node affinity conflict';
 export const errReasonPVNotExist = 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)';
 export const errReasonReadWriteOncePodConflict = 'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode';
