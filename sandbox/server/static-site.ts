@@ -5,7 +5,8 @@
  * for Astro's content-hashed `/_astro/` assets. Paths are resolved inside
  * the root and nothing outside it is ever read.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { extname, join, resolve, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -102,16 +103,55 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
   sendFile(req, res, 200, resolved.path, resolved.contentType, resolved.immutable);
 }
 
+/**
+ * contentSecurityPolicy allows the page's own scripts (files, and inline ones
+ * by hash), its own styles (xterm.js sets inline styles), images and the
+ * sandbox API/WebSocket on the same host — nothing from elsewhere. Terminal
+ * output is untrusted text; this keeps a mistake in the page from becoming a
+ * way to load or send anything off-site (wetty's helmet CSP does the same).
+ */
+export function contentSecurityPolicy(html: string, host: string | undefined): string {
+  const hashes = new Set<string>();
+  for (const m of html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)) {
+    hashes.add(`'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
+  }
+  const sockets = host ? ` ws://${host} wss://${host}` : '';
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${[...hashes].join(' ')}`.trim(),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `connect-src 'self'${sockets}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
+
 function sendFile(req: IncomingMessage, res: ServerResponse, status: number, path: string, contentType: string, immutable: boolean): void {
   const st = statSync(path);
+  if (contentType.startsWith('text/html')) {
+    const html = readFileSync(path);
+    res.writeHead(status, {
+      'Content-Type': contentType,
+      'Content-Length': html.length,
+      'Last-Modified': st.mtime.toUTCString(),
+      'Cache-Control': 'no-cache',
+      'Content-Security-Policy': contentSecurityPolicy(html.toString('utf8'), req.headers.host),
+      // The page's sandbox client looks for this entry to know a sandbox is behind it
+      // (the same pages served as plain static files keep the copy-only pane).
+      'Server-Timing': 'kslab;desc="sandbox"',
+    });
+    res.end(req.method === 'HEAD' ? undefined : html);
+    return;
+  }
   res.writeHead(status, {
     'Content-Type': contentType,
     'Content-Length': st.size,
     'Last-Modified': st.mtime.toUTCString(),
     'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    // The page's sandbox client looks for this entry to know a sandbox is behind it
-    // (the same pages served as plain static files keep the copy-only pane).
-    ...(contentType.startsWith('text/html') ? { 'Server-Timing': 'kslab;desc="sandbox"' } : {}),
   });
   if (req.method === 'HEAD') {
     res.end();

@@ -90,6 +90,8 @@ describe('lesson page terminal', () => {
     expect(text).toMatch(/lab-worker\s/);
     firstId = await sessionId(page);
     await page.screenshot({ path: `${screens}/sandbox-get-nodes.png` });
+    // Nothing on the page broke (a Content-Security-Policy violation would show here).
+    expect(errors).toEqual([]);
   });
 
   it('applies the lesson manifest from the working folder and shows the pod in the live view', async () => {

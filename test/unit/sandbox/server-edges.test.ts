@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveStatic } from '../../../sandbox/server/static-site.ts';
+import { createHash } from 'node:crypto';
+import { contentSecurityPolicy, resolveStatic } from '../../../sandbox/server/static-site.ts';
 import { parseCookies, sessionCookie } from '../../../sandbox/server/api.ts';
 import { defaultDataDir } from '../../../sandbox/server/sandbox-server.ts';
 import { openapiDocument } from '../../../sandbox/server/openapi.ts';
@@ -36,6 +37,16 @@ describe('resolveStatic', () => {
   });
   it('says not found for what is not there', () => {
     expect(resolveStatic(root, '/lessons/nope/')).toEqual({ kind: 'not-found' });
+  });
+});
+
+describe('contentSecurityPolicy', () => {
+  it('allows inline scripts by hash only, and sockets to the same host', () => {
+    const csp = contentSecurityPolicy('<script type="module">run()</script><script src="/a.js"></script>', '127.0.0.1:4321');
+    expect(csp).toContain(`script-src 'self' 'sha256-${createHash('sha256').update('run()').digest('base64')}'`);
+    expect(csp).toContain("connect-src 'self' ws://127.0.0.1:4321 wss://127.0.0.1:4321");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).not.toContain('unsafe-eval');
   });
 });
 
