@@ -25,6 +25,20 @@ export class DataRootError extends Error {
 }
 
 const nodeNamePattern = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/**
+ * liveTempRoots are the default (os.tmpdir()) roots this process made and
+ * has not destroyed yet; they are removed when the process exits, so a
+ * test or server that never destroys its clusters leaves nothing behind.
+ * Roots under an explicit dataDir are the caller's and are left alone.
+ */
+const liveTempRoots = new Set<string>();
+let exitHookInstalled = false;
+
+function removeLiveTempRoots(): void {
+  for (const r of liveTempRoots) rmSync(r, { recursive: true, force: true });
+  liveTempRoots.clear();
+}
 const segmentPattern = /^[^/\0]+$/;
 
 export interface DataRootOptions {
@@ -57,6 +71,13 @@ export class DataRoot {
       root = mkdtempSync(join(parent, `${options.clusterId}-`));
     }
     const dr = new DataRoot(realpathSync(root));
+    if (!options.dataDir) {
+      liveTempRoots.add(dr.root);
+      if (!exitHookInstalled) {
+        exitHookInstalled = true;
+        process.once('exit', removeLiveTempRoots);
+      }
+    }
     const nodes = options.nodes ?? [clusterShape.nodes.controlPlane, ...clusterShape.nodes.workers];
     for (const n of nodes) dr.ensureNode(n);
     mkdirSync(join(dr.root, 'nfs'), { recursive: true });
@@ -163,6 +184,7 @@ export class DataRoot {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    liveTempRoots.delete(this.root);
     rmSync(this.root, { recursive: true, force: true });
   }
 
