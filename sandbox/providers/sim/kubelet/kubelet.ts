@@ -246,6 +246,7 @@ export class Kubelets implements Controller {
    */
   private powerOn(node: string): void {
     this.off.delete(node);
+    this.syncNodeStatus(node);
     for (const r of this.records.values()) {
       if (r.node !== node) continue;
       for (const s of r.slots) {
@@ -374,6 +375,7 @@ export class Kubelets implements Controller {
       if (out.kind === 'mounted') {
         rec.volumes.set(vol.name, out.volume);
         rec.mountTrouble.delete(vol.name);
+        if (out.volume.uniqueName) this.syncNodeStatus(rec.node);
         continue;
       }
       all = false;
@@ -511,6 +513,7 @@ export class Kubelets implements Controller {
       s.pullFailures = 0;
       s.pullBackoffUntil = undefined;
       have.add(resolved.ref.canonical);
+      this.syncNodeStatus(rec.node);
       rc.event(live, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${formatGoDuration(ms)} (${formatGoDuration(ms)} including waiting). Image size: ${size} bytes.`);
       this.create(live, rec, s);
       this.queue.add(key);
@@ -802,7 +805,9 @@ export class Kubelets implements Controller {
         // Ceph/NFS state that is already gone needs no unmount.
       }
     }
+    const hadAttachable = [...rec.volumes.values()].some((v) => v.uniqueName);
     rec.volumes.clear();
+    if (hadAttachable) this.syncNodeStatus(rec.node);
     const dr = this.storage.dataRoot;
     if (!dr.isDestroyed) {
       removePodDir(dr, rec.node, rec.uid);
@@ -914,6 +919,37 @@ export class Kubelets implements Controller {
       if (!(e instanceof StatusError)) throw e;
       // A conflict means a newer pod is in the informer already; it queues another sync.
       if (e.code !== 409 && e.code !== 404) throw e;
+    }
+  }
+
+  /**
+   * syncNodeStatus is the kubelet's part of the node status: volumesInUse
+   * (attachable volumes mounted here — the attach/detach controller will not
+   * detach them until they are gone, pkg/kubelet/nodestatus VolumesInUse)
+   * and images (the images pulled on the node, newest first).
+   */
+  private syncNodeStatus(node: string): void {
+    if (this.off.has(node)) return;
+    const n: any = this.nodes.get('', node);
+    if (!n) return;
+    const inUse = new Set<string>();
+    for (const r of this.records.values()) {
+      if (r.node !== node || r.removed) continue;
+      for (const v of r.volumes.values()) if (v.uniqueName) inUse.add(v.uniqueName);
+    }
+    const images = [...this.pulledOn(node)].reverse().map((ref) => {
+      const img = resolveImage(ref);
+      const digest = img ? `${img.ref.registry}/${img.ref.path}@sha256:${createHash('sha256').update(img.ref.canonical).digest('hex')}` : ref;
+      return { names: [digest, ref], sizeBytes: img?.image.sizeBytes ?? 0 };
+    });
+    const want = { volumesInUse: [...inUse].sort(), images };
+    const have = { volumesInUse: n.status?.volumesInUse ?? [], images: n.status?.images ?? [] };
+    if (JSON.stringify(want) === JSON.stringify(have)) return;
+    const patch: any = { status: { images: images.length ? images : null, volumesInUse: want.volumesInUse.length ? want.volumesInUse : null } };
+    try {
+      this.ctx.api.patch(resources.nodes, '', node, 'merge', patch, { subresource: 'status' });
+    } catch (e) {
+      if (!(e instanceof StatusError)) throw e;
     }
   }
 

@@ -53,6 +53,8 @@ export interface MountedVolume {
   nodePath?: string;
   /** nodeTreePath is the volume's path inside the node's tree when its data is there (hostPath, emptyDir, local). */
   nodeTreePath?: string;
+  /** uniqueName is the volume's name in node.status.volumesInUse (attachable volumes only). */
+  uniqueName?: string;
   /** teardown unmounts (NFS mount table, RBD watcher); data removal is the pod directory's. */
   teardown?: () => void;
 }
@@ -260,6 +262,7 @@ function rbd(env: VolumeEnvironment, uid: string, pv: KObject, readOnly: boolean
       capacityBytes: image.sizeBytes,
       readOnly,
       nodePath: target,
+      uniqueName: `kubernetes.io/csi/${(pv as any).spec.csi.driver}^${(pv as any).spec.csi.volumeHandle}`,
       teardown: () => ceph.removeWatchers(pool, imageName, env.nodeIP),
     },
   };
