@@ -4,7 +4,7 @@
  * fails unless it explicitly succeeds.
  */
 import { parseAllDocuments } from 'yaml';
-import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import { PatchStrategy, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import type { SolveContext, SolveStep } from './types.ts';
 import type { ClusterView, ExecResult } from './cluster-view.ts';
 
@@ -124,4 +124,33 @@ export function execInPod(namespace: string, pod: string, command: string[], con
     const r = await ctx.view.exec(namespace, pod, container, command);
     if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr.trim().slice(0, 300)}`);
   });
+}
+
+/** setUnschedulable cordons (true) or uncordons (false) a node, as `kubectl cordon|uncordon` does (a merge patch of spec.unschedulable). */
+export async function setUnschedulable(view: ClusterView, node: string, unschedulable: boolean): Promise<void> {
+  await view.objects.patch({ apiVersion: 'v1', kind: 'Node', metadata: { name: node }, spec: { unschedulable } } as KubernetesObject, undefined, undefined, 'kslab', undefined, PatchStrategy.MergePatch);
+}
+
+/** cordon is a step that cordons or uncordons a node (given or computed from the cluster). */
+export function cordon(node: string | ((view: ClusterView) => Promise<string>), unschedulable = true): SolveStep {
+  return step(`${unschedulable ? 'cordon' : 'uncordon'} ${typeof node === 'string' ? node : 'the node'}`, async (ctx) => {
+    await setUnschedulable(ctx.view, typeof node === 'string' ? node : await node(ctx.view), unschedulable);
+  });
+}
+
+/** deletePod deletes a pod (by name or computed) and waits until it is gone. */
+export function deletePod(namespace: string, pod: string | ((view: ClusterView) => Promise<string>)): SolveStep {
+  return step(`delete pod ${typeof pod === 'string' ? pod : ''}`.trim(), async (ctx) => {
+    const name = typeof pod === 'string' ? pod : await pod(ctx.view);
+    ctx.log(`deleting pod ${name}`);
+    await deleteObject('v1', 'Pod', name, namespace).run(ctx);
+  });
+}
+
+/** WORKERS are the cluster shape's worker nodes (DESIGN.md). */
+export const WORKERS = ['lab-worker', 'lab-worker2'] as const;
+
+/** otherWorker is the worker that is not `node`. */
+export function otherWorker(node: string): string {
+  return node === 'lab-worker' ? 'lab-worker2' : 'lab-worker';
 }
