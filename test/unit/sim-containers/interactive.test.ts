@@ -153,6 +153,15 @@ describe('interactive shell over a tty', () => {
     expect(debug.running).toBe(false);
   });
 
+  it('an attach session ends when the client leaves, and the container keeps running', async () => {
+    c = makeContainer();
+    const controller = new AbortController();
+    const session = attachToContainer(c.container, { stdin: false, tty: false, stdout: () => {}, stderr: () => {}, signal: controller.signal });
+    controller.abort();
+    expect(await session.exited).toBe(0);
+    expect(c.container.running).toBe(true);
+  });
+
   it('exec -i without a tty reads commands from stdin, no prompt', async () => {
     c = makeContainer();
     let out = '';

@@ -191,6 +191,10 @@ class RunningContainer implements ContainerProcess {
   readonly stdinPipe: Pipe | undefined;
   readonly tty: Tty | undefined;
   readonly stdinOnce: boolean;
+  /** execs are the running exec sessions; they end with the container. */
+  readonly execs = new Set<SpawnedProcess>();
+  /** exitWaiters are attach sessions waiting for the main process to end. */
+  readonly exitWaiters = new Set<(code: number) => void>();
 
   constructor(
     readonly image: ResolvedImage,
@@ -266,6 +270,10 @@ class RunningContainer implements ContainerProcess {
       this.running = false;
       this.exitCode = code;
       this.logs.end();
+      // The container stopping takes its exec'd processes with it.
+      for (const e of this.execs) e.deliver('KILL');
+      for (const w of this.exitWaiters) w(code);
+      this.exitWaiters.clear();
       return code;
     });
   }
@@ -383,9 +391,11 @@ export function execInContainer(container: ContainerProcess, argv: string[], opt
   const running = proc;
   const onAbort = (): void => running.deliver('KILL');
   options.signal.addEventListener('abort', onAbort, { once: true });
-  // The container stopping takes its exec'd processes with it.
-  void c.exited.then(() => running.deliver('KILL'));
-  const exited = running.exited.finally(() => options.signal.removeEventListener('abort', onAbort));
+  c.execs.add(running);
+  const exited = running.exited.finally(() => {
+    options.signal.removeEventListener('abort', onAbort);
+    c.execs.delete(running);
+  });
   return {
     write: (data) => {
       if (streams.tty) streams.tty.input(data);
@@ -418,11 +428,18 @@ export function attachToContainer(container: ContainerProcess, options: ExecOpti
     },
   };
   c.attachers.add(attacher);
-  const detach = (): void => {
+  let finish!: (code: number) => void;
+  const exited = new Promise<number>((resolve) => (finish = resolve));
+  // The session ends when the main process exits, or when the client goes away (then nothing of it is kept).
+  const done = (code: number): void => {
     c.attachers.delete(attacher);
+    c.exitWaiters.delete(done);
+    options.signal.removeEventListener('abort', onAbort);
+    finish(code);
   };
-  options.signal.addEventListener('abort', detach, { once: true });
-  const exited = c.exited.finally(detach);
+  const onAbort = (): void => done(0);
+  c.exitWaiters.add(done);
+  options.signal.addEventListener('abort', onAbort, { once: true });
   return {
     write: (data) => {
       if (!options.stdin) return;
