@@ -86,7 +86,11 @@ export async function run(argv: string[]): Promise<number> {
   const cluster = server.createCluster({ id: args.id });
   const file = resolve(args.kubeconfig);
   writeFileSync(file, cluster.kubeconfig(), { mode: 0o600 });
-  process.stdout.write(`kslab sim: simulated cluster "${cluster.id}" ready at ${cluster.url}\nkslab sim: kubeconfig written to ${file}\n`);
+  process.stdout.write(
+    `kslab sim: simulated cluster "${cluster.id}" ready at ${cluster.url}\n` +
+      `kslab sim: kubeconfig written to ${file}\n` +
+      `kslab sim: try  KUBECONFIG=${file} kubectl get nodes   (Ctrl-C stops the cluster)\n`,
+  );
   await new Promise<void>((done) => {
     const stop = (signal: string) => {
       process.stdout.write(`kslab sim: ${signal} received, stopping\n`);
