@@ -110,6 +110,16 @@ for (const minor of availableMinors([33, 30])) {
       expect((await ok(c, ['get', 'rs', '-l', 'app=web', '-o', 'name'], minor)).trim().split('\n')).toHaveLength(2);
     });
 
+    it("lesson 2's DaemonSet runs one pod on each worker, none on the tainted control plane", async () => {
+      const c = await harness.cluster(minor);
+      await ok(c, ['apply', '-f', c.write('pod-log-reader.yaml', readFileSync(join(lessons, '02-hostpath', 'manifests', 'pod-log-reader.yaml'), 'utf8'))], minor);
+      const nodes = await until(c, minor, ['get', 'pods', '-l', 'app=pod-log-reader', '-o', 'jsonpath={.items[*].spec.nodeName}'], (o) => o.split(' ').filter(Boolean).length === 2);
+      expect(nodes.split(' ').sort()).toEqual(['lab-worker', 'lab-worker2']);
+      const ds = await until(c, minor, ['get', 'ds', 'pod-log-reader', '--no-headers'], (o) => /^pod-log-reader\s+2\s+2\s/.test(o));
+      expect(ds).toMatch(/^pod-log-reader\s+2\s+2\s+\d\s+\d\s+\d\s+<none>\s/);
+      expect(await ok(c, ['rollout', 'history', 'ds/pod-log-reader'], minor)).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>/);
+    });
+
     it('scale up and down through kubectl scale', async () => {
       const c = await harness.cluster(minor);
       await ok(c, ['apply', '-f', '-'], minor, deployment('web', 1));
