@@ -131,6 +131,26 @@ describe('busybox applets', () => {
     expect(r.stderr).toBe('grep: /nope: No such file or directory\n');
   });
 
+  it('sed substitutes, prints, deletes and edits files in place', async () => {
+    c = makeContainer();
+    const r = await sh(
+      c,
+      [
+        'printf "one\\ntwo\\nthree\\n" > /tmp/t',
+        "sed 's/o/0/g' /tmp/t",
+        "sed -n '2p' /tmp/t",
+        "sed '/two/d' /tmp/t",
+        "sed -n '$p' /tmp/t",
+        "echo hello world | sed 's/\\(hello\\) \\(world\\)/\\2 \\1/'",
+        "echo abc | sed -E 's/(b+)/[&]/'",
+        "sed -i 's/three/3/' /tmp/t && cat /tmp/t",
+        "sed -n '1,2p' /tmp/t",
+      ].join('\n'),
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('0ne\ntw0\nthree\ntwo\none\nthree\nthree\nworld hello\na[b]c\none\ntwo\n3\none\ntwo\n');
+  });
+
   it('id, whoami, hostname, uname and env describe the container', async () => {
     c = makeContainer({ hostname: 'scratch-6c9d5b7f4-k2v8q' });
     const r = await sh(c, 'id; whoami; hostname; uname; env | grep -E "^(HOSTNAME|HOME|PATH)=" | sort');

@@ -417,7 +417,7 @@ export const wc: Program = async (ctx) => {
 };
 
 /** bre converts a POSIX basic regular expression to a JavaScript one (\( \) \{ \} \| are the specials; + ? ( ) { } | literal). */
-function bre(pattern: string): string {
+export function bre(pattern: string): string {
   let out = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -457,7 +457,7 @@ function bracket(expr: string): string {
     .replace(/\[:xdigit:\]/g, '0-9A-Fa-f');
 }
 
-function ere(pattern: string): string {
+export function ere(pattern: string): string {
   return pattern.replace(/\[[^\]]*\]/g, (m) => bracket(m)).replace(/\\([<>])/g, '\\b');
 }
 
