@@ -104,7 +104,7 @@ const generationKinds = new Set([
   'ReplicationController', 'Pod',
 ]);
 
-/** scaleKinds have a `scale` subresource whose replicas map to spec.replicas. */
+/** nameChars is the alphabet of generated name suffixes (no vowels, so no words; apiserver names/generate.go). */
 const nameChars = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** generateNameSuffix is apiserver's SimpleNameGenerator: 5 random chars from a vowel-free alphabet. */
@@ -127,7 +127,7 @@ function clone<T>(v: T): T {
   return structuredClone(v);
 }
 
-/** specOf is everything a generation bump looks at: the object minus type/object meta and status. */
+/** specPart is everything a generation bump looks at: the object minus type/object meta and status. */
 function specPart(o: KObject): Record<string, unknown> {
   const { apiVersion: _a, kind: _k, metadata: _m, status: _s, ...rest } = o;
   return rest;
