@@ -151,6 +151,12 @@ describe('busybox applets', () => {
     expect(r.stdout).toBe('0ne\ntw0\nthree\ntwo\none\nthree\nthree\nworld hello\na[b]c\none\ntwo\n3\none\ntwo\n');
   });
 
+  it('xargs runs a command with the words it reads', async () => {
+    c = makeContainer();
+    const r = await sh(c, 'touch /tmp/a.log /tmp/b.log /tmp/keep; find /tmp -name "*.log" | xargs rm; ls /tmp; echo 1 2 3 | xargs -n 1 echo n; printf "x\\ny\\n" | xargs -I {} echo "<{}>"');
+    expect(r).toEqual({ stdout: 'keep\nn 1\nn 2\nn 3\n<x>\n<y>\n', stderr: '', code: 0 });
+  });
+
   it('id, whoami, hostname, uname and env describe the container', async () => {
     c = makeContainer({ hostname: 'scratch-6c9d5b7f4-k2v8q' });
     const r = await sh(c, 'id; whoami; hostname; uname; env | grep -E "^(HOSTNAME|HOME|PATH)=" | sort');

@@ -524,3 +524,52 @@ export const kill: Program = async (ctx) => {
   }
   return status;
 };
+
+/** xargs [-n N] [-I REPL] [COMMAND [ARG…]]: runs COMMAND (default echo) with words read from stdin. */
+export const xargs: Program = async (ctx) => {
+  const args = ctx.argv.slice(1);
+  let perCall = Infinity;
+  let replace: string | undefined;
+  while (args.length > 0 && args[0]!.startsWith('-')) {
+    const a = args.shift()!;
+    if (a === '-n') perCall = Math.max(1, Number(args.shift()));
+    else if (a.startsWith('-n')) perCall = Math.max(1, Number(a.slice(2)));
+    else if (a === '-I') replace = args.shift();
+    else if (a === '-r' || a === '--no-run-if-empty' || a === '-t') continue;
+    else if (a === '--') break;
+    else {
+      fail(ctx, `unrecognized option: ${a}`);
+      return 1;
+    }
+  }
+  const command = args.length > 0 ? args : ['echo'];
+  let input = '';
+  for (;;) {
+    const chunk = await ctx.stdin.read();
+    if (chunk === null) break;
+    input += Buffer.from(chunk).toString('utf8');
+    if (input.length > 1 << 20) break;
+  }
+  const items = replace !== undefined ? input.split('\n').filter((l) => l !== '') : (input.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^(["'])(.*)\1$/, '$2'));
+  if (items.length === 0 && replace !== undefined) return 0;
+  let status = 0;
+  const calls: string[][] = [];
+  if (replace !== undefined) {
+    for (const item of items) calls.push(command.map((w) => w.split(replace!).join(item)));
+  } else {
+    if (items.length === 0) calls.push([...command]);
+    for (let i = 0; i < items.length; i += perCall === Infinity ? items.length : perCall) calls.push([...command, ...items.slice(i, i + (perCall === Infinity ? items.length : perCall))]);
+  }
+  for (const argv of calls) {
+    if (ctx.signal.aborted) break;
+    try {
+      const code = await ctx.run(argv);
+      if (code === 255) return 124;
+      if (code !== 0) status = 123;
+    } catch {
+      fail(ctx, `${argv[0]}: No such file or directory`);
+      return 127;
+    }
+  }
+  return status;
+};
