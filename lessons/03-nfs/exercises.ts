@@ -21,6 +21,7 @@ import {
   step,
   until,
   waitFor,
+  waitForMySQL,
   type ClusterView,
   type LessonExercises,
 } from '../../sandbox/checks/index.ts';
@@ -36,7 +37,7 @@ const mysqlStatements = [
 ];
 
 /** storeBook runs the lesson's three statements in the MySQL pod (retrying until the server accepts connections). */
-const storeBook = mysqlStatements.map((sql) => execIn(NS, MYSQL, ['mysql', '-uroot', '-ppassword', '-e', sql]));
+const storeBook = [waitForMySQL(NS, MYSQL), ...mysqlStatements.map((sql) => execIn(NS, MYSQL, ['mysql', '-uroot', '-ppassword', '-e', sql]))];
 
 /** mysqlReadyPod is the ready MySQL pod of Deployment mysql. */
 const mysqlReadyPod = (view: ClusterView) => readyPod(view, NS, MYSQL);
@@ -274,7 +275,7 @@ const failover = [
       return !!p && p.spec!.nodeName !== node;
     }, 600_000);
   }),
-  execIn(NS, MYSQL, ['mysql', '-uroot', '-ppassword', '-e', 'SELECT 1']),
+  waitForMySQL(NS, MYSQL),
 ];
 
 const lesson: LessonExercises = {
@@ -328,7 +329,7 @@ const lesson: LessonExercises = {
         { name: 'mysql-default-tolerations', steps: [applyFile('variants/mysql-default-tolerations.yaml'), ...storeBook], fails: { 'tolerations-short': /tolerationSeconds: 300 from the DefaultTolerationSeconds admission plugin/ } },
         {
           name: 'book-never-inserted',
-          steps: [applyFile('manifests/mysql-nfs.yaml'), ...storeBook.slice(0, 2)],
+          steps: [applyFile('manifests/mysql-nfs.yaml'), ...storeBook.slice(0, 3)],
           fails: { 'book-stored': /has no row with title 'The Phoenix Project'/ },
         },
       ],

@@ -30,3 +30,13 @@ export async function databases(view: ClusterView, namespace: string, pod: strin
   if (result.code !== 0) return { error: mysqlError(result) };
   return rows.map((r) => r[0]!);
 }
+
+/**
+ * mysqlServes says whether the ready pod's MySQL has finished its entrypoint:
+ * the image first runs a temporary server without networking (its log says
+ * "port: 0") and only then the real one ("ready for connections ... port: 3306").
+ */
+export async function mysqlServes(view: ClusterView, namespace: string, pod: string): Promise<boolean> {
+  const log = await view.core.readNamespacedPodLog({ namespace, name: pod }).catch(() => '');
+  return /ready for connections.*port: 3306/.test(log);
+}

@@ -6,6 +6,7 @@
 import { parseAllDocuments } from 'yaml';
 import { PatchStrategy, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import type { SolveContext, SolveStep } from './types.ts';
+import { mysqlServes } from './mysql.ts';
 import type { ClusterView, ExecResult } from './cluster-view.ts';
 
 /** step declares a step from a title and a function. */
@@ -153,4 +154,12 @@ export const WORKERS = ['lab-worker', 'lab-worker2'] as const;
 /** otherWorker is the worker that is not `node`. */
 export function otherWorker(node: string): string {
   return node === 'lab-worker' ? 'lab-worker2' : 'lab-worker';
+}
+
+/** waitForMySQL waits until the ready pod of a selector runs the real MySQL server (not the entrypoint's temporary one). */
+export function waitForMySQL(namespace: string, labelSelector: string, timeoutMs = 300_000): SolveStep {
+  return waitFor(`MySQL (${labelSelector}) is ready for connections on port 3306`, async (view) => {
+    const pod = await readyPod(view, namespace, labelSelector);
+    return !!pod && (await mysqlServes(view, namespace, pod.metadata!.name!));
+  }, timeoutMs);
 }
