@@ -171,6 +171,33 @@ describe('kubelet: volumes', () => {
     expect(readFileSync(c.storage.dataRoot.nodePath('lab-worker2', '/tmp/mysql/f'), 'utf8')).toBe('data\n');
   });
 
+  it('emptyDir medium Memory: a tmpfs of min(sizeLimit, memory limit) that refuses writes beyond it', async () => {
+    using c = kubeletCluster();
+    const { parse } = await import('yaml');
+    c.apply({ ...parse(readFileSync('lessons/01-emptydir/manifests/ram-cache.yaml', 'utf8')), metadata: { name: 'ram-cache', namespace: 'default' } } as KObject);
+    c.apply(busyboxPod('small', 'sleep 3600', { resources: { limits: { memory: '1Mi' } }, volumeMounts: [{ name: 'm', mountPath: '/m' }] }, { volumes: [{ name: 'm', emptyDir: { medium: 'Memory' } }] }));
+    await c.advance(2000);
+    expect((await c.exec('ram-cache', ['df', '-h', '/cache'])).stdout).toMatch(/tmpfs\s+64\.0M\s+0\s+64\.0M\s+0% \/cache/);
+    const r = await c.exec('small', ['sh', '-c', 'dd if=/dev/zero of=/m/big bs=512k count=4']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('No space left on device');
+  });
+
+  it('a disk emptyDir over its sizeLimit gets the pod evicted with the kubelet message', async () => {
+    using c = kubeletCluster();
+    c.apply(busyboxPod('filler', 'sleep 3600', { volumeMounts: [{ name: 'cache', mountPath: '/cache' }] }, { volumes: [{ name: 'cache', emptyDir: { sizeLimit: '1Mi' } }] }));
+    await c.advance(2000);
+    const p = c.pod('filler');
+    const dir = c.storage.dataRoot.nodePath(p.spec.nodeName, `/var/lib/kubelet/pods/${p.metadata.uid}/volumes/kubernetes.io~empty-dir/cache`);
+    const r = await c.exec('filler', ['sh', '-c', 'dd if=/dev/zero of=/cache/big bs=1024k count=2']);
+    expect(r.code).toBe(0);
+    await c.advance(11_000);
+    const after = c.pod('filler');
+    expect(after.status).toMatchObject({ phase: 'Failed', reason: 'Evicted', message: 'Usage of EmptyDir volume "cache" exceeds the limit "1Mi". ' });
+    expect(messages(c, 'filler')).toContain('Evicted: Usage of EmptyDir volume "cache" exceeds the limit "1Mi". ');
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('configMap, secret and the service-account projected volume are files', async () => {
     using c = kubeletCluster();
     c.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'default' }, data: { 'app.conf': 'mode=lab\n' } } as KObject);

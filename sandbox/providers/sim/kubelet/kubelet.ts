@@ -21,7 +21,7 @@
  * containers (restartPolicy Always in initContainers), image pull secrets.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync, rmSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { KObject } from '../store/types.ts';
 import type { Controller, ControllerContext } from '../controllers/manager/manager.ts';
@@ -89,6 +89,8 @@ export interface PodRecord {
   mountTrouble: Map<string, { since: number; retryMs: number; reported: boolean; nextAt?: number }>;
   slots: ContainerSlot[];
   terminating?: { killTimer?: TimerHandle; started: boolean };
+  /** evicted is the eviction message once the kubelet evicted the pod (emptyDir over its sizeLimit). */
+  evicted?: string;
   removed: boolean;
 }
 
@@ -341,15 +343,54 @@ export class Kubelets implements Controller {
   private syncPod(pod: KObject, rec: PodRecord): void {
     const spec = (pod as any).spec ?? {};
     const restartPolicy: string = spec.restartPolicy ?? 'Always';
+    if (rec.evicted) {
+      this.writeStatus(pod, rec, { phase: 'Failed', reason: 'Evicted', message: rec.evicted });
+      if (!rec.slots.some((s) => s.current?.process?.running)) this.cleanUp(rec);
+      return;
+    }
     const done = this.finished(rec, restartPolicy);
     if (!done) {
       const mounted = this.mountVolumes(pod, rec);
       if (mounted) {
         if (!rec.podIP) rec.podIP = spec.hostNetwork ? this.nodeIP(rec.node) : this.allocateIP(rec.node);
         this.runContainers(pod, rec, restartPolicy);
+        if (this.checkEmptyDirLimits(pod, rec)) return;
       }
     }
     this.writeStatus(pod, rec);
+  }
+
+  /**
+   * checkEmptyDirLimits is the eviction manager's local-storage check
+   * (pkg/kubelet/eviction emptyDirLimitEviction): a disk-backed emptyDir
+   * with a sizeLimit is measured every 10 s (housekeeping interval) and the
+   * pod is evicted once it holds more. Returns true when it evicted.
+   */
+  private checkEmptyDirLimits(pod: KObject, rec: PodRecord): boolean {
+    let limited = false;
+    for (const vol of (pod as any).spec?.volumes ?? []) {
+      const ed = vol.emptyDir;
+      if (!ed || ed.medium === 'Memory' || !ed.sizeLimit) continue;
+      const limit = parseQuantity(ed.sizeLimit);
+      const mounted = rec.volumes.get(vol.name);
+      if (!limit || !mounted) continue;
+      limited = true;
+      if (usageBytes(mounted.hostPath) > limit) {
+        const message = `Usage of EmptyDir volume "${vol.name}" exceeds the limit "${ed.sizeLimit}". `;
+        rec.evicted = message;
+        const rc = this.recorder(rec.node);
+        rc.event(pod, 'Warning', 'Evicted', message);
+        for (const s of rec.slots) {
+          if (!s.current?.process?.running) continue;
+          rc.event(pod, 'Normal', 'Killing', `Stopping container ${s.name}`);
+          s.current.process.kill('KILL');
+        }
+        this.writeStatus(pod, rec, { phase: 'Failed', reason: 'Evicted', message });
+        return true;
+      }
+    }
+    if (limited) this.queue.addAfter(`${rec.namespace}/${rec.name}`, 10_000);
+    return false;
   }
 
   /** finished: the pod reached Succeeded/Failed and nothing restarts any more. */
@@ -868,7 +909,7 @@ export class Kubelets implements Controller {
     return { name: s.name, state, lastState: last, ready, raw: cur };
   }
 
-  private writeStatus(pod: KObject, rec: PodRecord): void {
+  private writeStatus(pod: KObject, rec: PodRecord, terminal?: { phase: 'Failed'; reason: string; message: string }): void {
     const spec = (pod as any).spec ?? {};
     const restartPolicy = spec.restartPolicy ?? 'Always';
     const now = rfc3339(this.ctx.clock.now());
@@ -877,7 +918,7 @@ export class Kubelets implements Controller {
     // Main containers wait with PodInitializing while init containers run.
     const initDone = initViews.every(({ v }) => v.state.terminated?.exitCode === 0);
     if (!initDone) for (const { s, v } of mainViews) if (!s.current && v.state.waiting?.reason === 'ContainerCreating') v.state = { waiting: { reason: 'PodInitializing' } };
-    const phase = podPhase(restartPolicy, initViews.map((x) => x.v), mainViews.map((x) => x.v));
+    const phase = terminal?.phase ?? podPhase(restartPolicy, initViews.map((x) => x.v), mainViews.map((x) => x.v));
     const sandboxReady = rec.podIP !== undefined && phase !== 'Succeeded' && phase !== 'Failed';
     const conditions = mergeConditions((pod as any).status?.conditions, podConditions({ sandboxReady, init: initViews.map((x) => x.v), main: mainViews.map((x) => x.v), phase }), now);
     const status = (x: { s: ContainerSlot; v: ContainerStatusView & { raw: any } }) => {
@@ -908,6 +949,10 @@ export class Kubelets implements Controller {
       containerStatuses: mainViews.map(status),
     };
     if (initViews.length) next.initContainerStatuses = initViews.map(status);
+    if (terminal) {
+      next.reason = terminal.reason;
+      next.message = terminal.message;
+    }
     if (rec.podIP) {
       next.podIP = rec.podIP;
       next.podIPs = [{ ip: rec.podIP }];
@@ -1009,4 +1054,27 @@ export class Kubelets implements Controller {
 
 function writeIfMissing(file: string, content: string): void {
   if (!existsSync(file)) writeFileSync(file, content, { mode: 0o644 });
+}
+
+/** usageBytes is what the eviction manager's du sees: the bytes of every file below a directory. */
+function usageBytes(dir: string): number {
+  let total = 0;
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) total += usageBytes(p);
+    else if (e.isFile()) {
+      try {
+        total += statSync(p).size;
+      } catch {
+        // removed meanwhile
+      }
+    }
+  }
+  return total;
 }

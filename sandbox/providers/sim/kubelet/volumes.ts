@@ -112,7 +112,7 @@ function setUp(env: VolumeEnvironment, pod: KObject, vol: any): VolumeOutcome {
   const uid = pod.metadata.uid!;
   const ns = pod.metadata.namespace!;
   const name: string = vol.name;
-  if (vol.emptyDir) return emptyDir(env, uid, name, vol.emptyDir);
+  if (vol.emptyDir) return emptyDir(env, pod, name, vol.emptyDir);
   if (vol.hostPath) return hostPath(env, name, vol.hostPath.path, vol.hostPath.type ?? '');
   if (vol.nfs) return nfs(env, uid, name, vol.nfs.server, vol.nfs.path, !!vol.nfs.readOnly);
   if (vol.persistentVolumeClaim) {
@@ -134,14 +134,18 @@ function setUp(env: VolumeEnvironment, pod: KObject, vol: any): VolumeOutcome {
   return { kind: 'failed', message: `MountVolume.SetUp failed for volume "${name}" : the ${kind} volume type is not modelled by this simulated cluster (kslab-sim)` };
 }
 
-function emptyDir(env: VolumeEnvironment, uid: string, name: string, spec: any): VolumeOutcome {
-  const path = pluginDir(uid, 'empty-dir', name);
+function emptyDir(env: VolumeEnvironment, pod: KObject, name: string, spec: any): VolumeOutcome {
+  const path = pluginDir(pod.metadata.uid!, 'empty-dir', name);
   const hostPath = env.dataRoot.ensureNodeDir(env.node, path, 0o777);
   chmodSync(hostPath, 0o777);
   if (spec.medium === 'Memory') {
-    // pkg/volume/emptydir: tmpfs sized by sizeLimit, else the kernel's default of half the node's memory.
+    // pkg/volume/emptydir calculateEmptyDirMemorySize: the node's allocatable memory, lowered to the pod's
+    // memory limit (when every container has one) and to sizeLimit.
+    let size = env.nodeMemoryBytes;
+    const limits = ((pod as any).spec?.containers ?? []).map((c: any) => (c.resources?.limits?.memory ? parseQuantity(c.resources.limits.memory) : undefined));
+    if (limits.length && limits.every((l: number | undefined) => l !== undefined && l > 0)) size = Math.min(size, limits.reduce((a: number, b: number) => a + b, 0));
     const limit = spec.sizeLimit ? parseQuantity(spec.sizeLimit) : undefined;
-    const size = limit && limit > 0 ? limit : Math.floor(env.nodeMemoryBytes / 2);
+    if (limit && limit > 0) size = Math.min(size, limit);
     return { kind: 'mounted', volume: { name, hostPath, source: mountSource.tmpfs(size), capacityBytes: size, readOnly: false, nodeTreePath: path } };
   }
   return { kind: 'mounted', volume: { name, hostPath, source: mountSource.nodeDisk(), readOnly: false, nodeTreePath: path } };
