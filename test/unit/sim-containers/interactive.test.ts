@@ -153,6 +153,27 @@ describe('interactive shell over a tty', () => {
     expect(debug.running).toBe(false);
   });
 
+  it('alpine and nginx shells answer with their own prompts', async () => {
+    c = makeContainer({ image: 'alpine:3.21' });
+    const t = shell(c);
+    await t.waitFor('/ # ');
+    t.type('cat /etc/alpine-release\r');
+    await t.waitFor('3.21.0\r\n/ # ');
+    t.type('exit\r');
+    await t.proc.exited;
+    const web = makeContainer({ image: 'nginx' });
+    try {
+      const w = shell(web);
+      await w.waitFor('# ');
+      w.type('ls /usr/share/nginx/html\r');
+      await w.waitFor('50x.html    index.html\r\n# ');
+      w.type('exit\r');
+      await w.proc.exited;
+    } finally {
+      web.cleanup();
+    }
+  });
+
   it('an attach session ends when the client leaves, and the container keeps running', async () => {
     c = makeContainer();
     const controller = new AbortController();

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mountSource } from '../../../sandbox/providers/sim/containers/fs/mounts.ts';
+import { execInContainer } from '../../../sandbox/providers/sim/containers/process.ts';
 import { exec, ManualClock, makeContainer, sh, type TestContainer } from './harness.ts';
 
 const MiB = 1024 * 1024;
@@ -171,6 +172,20 @@ describe('busybox applets', () => {
     expect((await exec(c, ['date', '+%Y-%m-%d %H:%M'])).stdout).toBe('2026-11-25 09:05\n');
   });
 
+  it('tail -f follows a growing file until it is interrupted', async () => {
+    c = makeContainer();
+    await sh(c, 'echo first > /tmp/log');
+    let out = '';
+    const controller = new AbortController();
+    const p = execInContainer(c.container, ['tail', '-f', '/tmp/log'], { stdin: false, tty: false, stdout: (d) => (out += Buffer.from(d)), stderr: () => {}, signal: controller.signal });
+    await waitUntil(() => out === 'first\n');
+    await sh(c, 'echo second >> /tmp/log');
+    c.clock.advance(1000);
+    await waitUntil(() => out === 'first\nsecond\n');
+    controller.abort();
+    expect(await p.exited).toBe(137);
+  });
+
   it('stops cat /dev/zero piped into head without hanging', async () => {
     c = makeContainer();
     const r = await sh(c, 'cat /dev/zero | head -c 5 | wc -c');
@@ -215,4 +230,12 @@ function mkdir(base: string, name: string): string {
   const p = path.join(base, name);
   fs.mkdirSync(p, { recursive: true });
   return p;
+}
+
+async function waitUntil(done: () => boolean): Promise<void> {
+  const start = Date.now();
+  while (!done()) {
+    if (Date.now() - start > 3000) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }
