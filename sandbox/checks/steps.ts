@@ -163,3 +163,36 @@ export function waitForMySQL(namespace: string, labelSelector: string, timeoutMs
     return !!pod && (await mysqlServes(view, namespace, pod.metadata!.name!));
   }, timeoutMs);
 }
+
+/**
+ * onNode runs a script on a node with its root filesystem at /host (read-
+ * write), in a one-shot pod pinned to the node, like `kubectl debug
+ * node/NODE -- sh -c SCRIPT`; it waits for the pod to succeed and deletes it.
+ */
+export function onNode(node: string, script: string): SolveStep {
+  return step(`on ${node}: ${script}`, async (ctx) => {
+    const name = `kslab-node-task-${Math.random().toString(16).slice(2, 8)}`;
+    const ns = 'default';
+    await ctx.view.core.createNamespacedPod({
+      namespace: ns,
+      body: {
+        metadata: { name },
+        spec: {
+          nodeName: node,
+          restartPolicy: 'Never',
+          terminationGracePeriodSeconds: 0,
+          tolerations: [{ operator: 'Exists' }],
+          containers: [{ name: 'task', image: 'busybox:1.36', command: ['sh', '-c', script], volumeMounts: [{ name: 'host', mountPath: '/host' }] }],
+          volumes: [{ name: 'host', hostPath: { path: '/' } }],
+        },
+      },
+    });
+    let phase = '';
+    await until(ctx, `the task pod on ${node} finishes`, async () => {
+      phase = (await ctx.view.pod(ns, name))?.status?.phase ?? '';
+      return phase === 'Succeeded' || phase === 'Failed';
+    }, 120_000);
+    await deleteObject('v1', 'Pod', name, ns).run(ctx);
+    if (phase !== 'Succeeded') throw new Error(`the script failed on ${node}`);
+  });
+}

@@ -1,0 +1,211 @@
+/**
+ * Lesson 5 exercises: a local PersistentVolume on lab-worker2, its
+ * WaitForFirstConsumer class, a claim that waits, and a pod that follows
+ * the volume to its node. The checks read the directory and the file on
+ * the node itself.
+ */
+import {
+  applyFile,
+  check,
+  compareFields,
+  fail,
+  isReady,
+  missing,
+  onNode,
+  pass,
+  sameQuantity,
+  show,
+  waitFor,
+  type ClusterView,
+  type LessonExercises,
+} from '../../sandbox/checks/index.ts';
+
+const NS = 'default';
+const DIR = '/mnt/disks/vol1';
+const TEXT = 'hello from a local volume';
+
+async function isDirOn(view: ClusterView, node: string): Promise<boolean> {
+  const r = await view.nodeShell(node, `test -d /host${DIR} && echo yes || echo no`);
+  if (r.code !== 0) throw new Error(`could not look at ${DIR} on ${node}: ${r.stderr.trim()}`);
+  return r.stdout.trim() === 'yes';
+}
+
+const dirOnWorker2 = check('directory-on-lab-worker2', `${DIR} is a directory on lab-worker2`, async (view) => {
+  if (await isDirOn(view, 'lab-worker2')) return pass(`${DIR} exists on lab-worker2`);
+  return fail(`${DIR} does not exist on lab-worker2`, `Create it on the node: kubectl debug node/lab-worker2 -it --image=busybox, then mkdir -p /host${DIR}.`, { [`lab-worker2:${DIR}`]: 'directory' }, { [`lab-worker2:${DIR}`]: 'missing' });
+});
+
+const dirOnlyThere = check('directory-only-on-lab-worker2', `${DIR} exists only on lab-worker2`, async (view) => {
+  if (!(await isDirOn(view, 'lab-worker2'))) return fail(`${DIR} is not on lab-worker2`, 'Create the directory on lab-worker2 first.');
+  if (await isDirOn(view, 'lab-worker')) {
+    return fail(`${DIR} also exists on lab-worker`, `A local volume is one disk on one node: remove ${DIR} from lab-worker (kubectl debug node/lab-worker, then rmdir /host${DIR}) so it is clear where the data lives.`, { 'lab-worker': 'no directory' }, { 'lab-worker': 'directory' });
+  }
+  return pass(`${DIR} is on lab-worker2 and not on lab-worker`);
+});
+
+const storageClass = check('storageclass', 'local-storage: no-provisioner, WaitForFirstConsumer', async (view) => {
+  const sc = await view.storageClass('local-storage');
+  if (!sc) return missing('StorageClass local-storage', 'Create it with `kubectl apply -f local-storage-class.yaml`.');
+  return compareFields('StorageClass local-storage', [
+    { field: 'provisioner', expected: 'kubernetes.io/no-provisioner', actual: sc.provisioner, hint: 'Local volumes are not provisioned dynamically: the provisioner must be kubernetes.io/no-provisioner.' },
+    {
+      field: 'volumeBindingMode',
+      expected: 'WaitForFirstConsumer',
+      actual: sc.volumeBindingMode ?? 'Immediate',
+      hint: 'With Immediate binding a claim binds before any pod exists, so the volume\'s node could clash with where the pod must run; use volumeBindingMode: WaitForFirstConsumer.',
+    },
+  ]);
+});
+
+function hostnames(pv: { spec?: { nodeAffinity?: { required?: { nodeSelectorTerms?: { matchExpressions?: { key: string; operator: string; values?: string[] }[] }[] } } } }): string | undefined {
+  const exprs = pv.spec?.nodeAffinity?.required?.nodeSelectorTerms?.flatMap((t) => t.matchExpressions ?? []) ?? [];
+  const e = exprs.find((x) => x.key === 'kubernetes.io/hostname' && x.operator === 'In');
+  return e ? show(e.values) : undefined;
+}
+
+const pvSpec = check('local-pv-spec', 'local-pv: local /mnt/disks/vol1, 5Gi, RWO, Filesystem, local-storage, Retain, pinned to lab-worker2', async (view) => {
+  const pv = await view.pv('local-pv');
+  if (!pv) return missing('PersistentVolume local-pv', 'Create it with `kubectl apply -f local-pv.yaml`.');
+  const s = pv.spec!;
+  return compareFields('local-pv', [
+    { field: 'local.path', expected: DIR, actual: s.local?.path, hint: s.local ? `The volume points at ${show(s.local.path)}; the directory you made is ${DIR}.` : 'The volume must be a local volume (spec.local.path).' },
+    { field: 'capacity', expected: '5Gi', actual: s.capacity?.storage as string, matches: (a) => sameQuantity(a, '5Gi'), hint: 'Offer 5Gi (capacity.storage: 5Gi).' },
+    { field: 'accessModes', expected: 'ReadWriteOnce', actual: show(s.accessModes), hint: 'A local disk is ReadWriteOnce.' },
+    { field: 'volumeMode', expected: 'Filesystem', actual: s.volumeMode ?? 'Filesystem', hint: 'volumeMode Block would hand the pod a raw device and only match Block claims; this volume is a directory, so Filesystem.' },
+    { field: 'storageClassName', expected: 'local-storage', actual: s.storageClassName, hint: 'Put the volume in class local-storage.' },
+    { field: 'persistentVolumeReclaimPolicy', expected: 'Retain', actual: s.persistentVolumeReclaimPolicy, hint: 'Use Retain: nothing can delete a local disk for you.' },
+    { field: 'node affinity kubernetes.io/hostname', expected: 'lab-worker2', actual: hostnames(pv), hint: `The volume is pinned to ${show(hostnames(pv))}, but its directory is on lab-worker2: the required node affinity must say kubernetes.io/hostname In lab-worker2.` },
+  ]);
+});
+
+const pvAvailable = check('local-pv-available', 'local-pv is Available', async (view) => {
+  const pv = await view.pv('local-pv');
+  if (!pv) return missing('PersistentVolume local-pv', 'Create it with `kubectl apply -f local-pv.yaml`.');
+  if (pv.status?.phase === 'Available' || pv.status?.phase === 'Bound') return pass(`local-pv is ${pv.status.phase}`);
+  return fail(`local-pv is ${show(pv.status?.phase)}`, '`kubectl describe pv local-pv` says why it is not Available.', { phase: 'Available' }, { phase: show(pv.status?.phase) });
+});
+
+const claimSpec = check('local-pvc-spec', 'local-pvc asks for local-storage, 5Gi, RWO, Filesystem', async (view) => {
+  const pvc = await view.pvc(NS, 'local-pvc');
+  if (!pvc) return missing('PersistentVolumeClaim default/local-pvc', 'Create it with `kubectl apply -f local-pvc.yaml`.');
+  const s = pvc.spec!;
+  return compareFields('local-pvc', [
+    {
+      field: 'storageClassName',
+      expected: 'local-storage',
+      actual: s.storageClassName,
+      hint: s.storageClassName === 'standard' ? 'The claim is in class standard (the local-path provisioner, maybe filled in as the default), so it would get a new directory, not local-pv: write storageClassName: local-storage.' : `The claim asks for class ${show(s.storageClassName)}; local-pv is in class local-storage.`,
+    },
+    { field: 'request', expected: '5Gi', actual: s.resources?.requests?.storage as string, matches: (a) => sameQuantity(a, '5Gi'), hint: 'Request 5Gi.' },
+    { field: 'accessModes', expected: 'ReadWriteOnce', actual: show(s.accessModes), hint: 'Ask for ReadWriteOnce; a local volume offers nothing else.' },
+    { field: 'volumeMode', expected: 'Filesystem', actual: s.volumeMode ?? 'Filesystem', hint: 'Ask for volumeMode Filesystem, like the volume.' },
+  ]);
+});
+
+const claimWaiting = check('local-pvc-waiting', 'local-pvc is Pending with a WaitForFirstConsumer event', async (view) => {
+  const pvc = await view.pvc(NS, 'local-pvc');
+  if (!pvc) return missing('PersistentVolumeClaim default/local-pvc', 'Create it with `kubectl apply -f local-pvc.yaml`.');
+  if (pvc.status?.phase !== 'Pending') {
+    return fail(`local-pvc is ${show(pvc.status?.phase)}${pvc.spec?.volumeName ? ` to ${pvc.spec.volumeName}` : ''}`, 'The claim is already bound: a pod uses it, or the class binds Immediately. Leave it waiting: no pod yet, and a WaitForFirstConsumer class.', { phase: 'Pending' }, { phase: show(pvc.status?.phase) });
+  }
+  const events = await view.events(NS, 'PersistentVolumeClaim', 'local-pvc', pvc.metadata?.uid);
+  if (events.some((e) => e.reason === 'WaitForFirstConsumer')) return pass('local-pvc is Pending: waiting for first consumer to be created before binding');
+  return fail('local-pvc is Pending without a WaitForFirstConsumer event', 'The claim is Pending for another reason; `kubectl describe pvc local-pvc` shows its events (its class must be local-storage with WaitForFirstConsumer).', { event: 'WaitForFirstConsumer' }, { event: show(events.map((e) => e.reason)) });
+});
+
+const pvStillAvailable = check('local-pv-still-available', 'local-pv is still Available', async (view) => {
+  const pv = await view.pv('local-pv');
+  if (!pv) return missing('PersistentVolume local-pv', 'Create the volume first (previous exercise).');
+  if (pv.status?.phase === 'Available') return pass('local-pv is Available');
+  return fail(`local-pv is ${show(pv.status?.phase)}`, 'local-pv is already taken; it must wait for the first pod using local-pvc.', { phase: 'Available' }, { phase: show(pv.status?.phase) });
+});
+
+const podOnWorker2 = check('local-pod-on-lab-worker2', 'local-pod is Running on lab-worker2', async (view) => {
+  const pod = await view.pod(NS, 'local-pod');
+  if (!pod) return missing('pod local-pod', 'Create it with `kubectl apply -f local-pod.yaml`.');
+  if (isReady(pod) && pod.spec?.nodeName === 'lab-worker2') return pass('local-pod is Running on lab-worker2');
+  const named = pod.spec?.nodeName && !pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'True');
+  return fail(
+    `local-pod is ${show(pod.status?.phase)} on ${show(pod.spec?.nodeName)}`,
+    named || (pod.spec?.nodeName && pod.spec.nodeName !== 'lab-worker2')
+      ? `The pod names node ${pod.spec!.nodeName} itself, so the scheduler never chose the volume's node: remove nodeName and let the scheduler follow local-pv to lab-worker2.`
+      : 'Wait until the pod is Running; `kubectl describe pod local-pod` says what it waits for.',
+    { node: 'lab-worker2 (Running)' },
+    { node: `${show(pod.spec?.nodeName)} (${show(pod.status?.phase)})` },
+  );
+});
+
+const claimBound = check('local-pvc-bound', 'local-pvc is Bound to local-pv', async (view) => {
+  const pvc = await view.pvc(NS, 'local-pvc');
+  if (!pvc) return missing('PersistentVolumeClaim default/local-pvc', 'Create the claim first.');
+  if (pvc.status?.phase === 'Bound' && pvc.spec?.volumeName === 'local-pv') return pass('local-pvc is Bound to local-pv');
+  return fail(`local-pvc is ${show(pvc.status?.phase)}${pvc.spec?.volumeName ? ` to ${pvc.spec.volumeName}` : ''}`, 'The claim binds when the scheduler picks a node for its first pod; a pod that names its node itself skips that, so the claim stays Pending.', { claim: 'Bound to local-pv' }, { claim: show(pvc.status?.phase) });
+});
+
+const fileOnNode = check('file-on-lab-worker2', `${DIR}/hello on lab-worker2 contains "${TEXT}"`, async (view) => {
+  const text = await view.nodeFile('lab-worker2', `${DIR}/hello`);
+  if (text?.trim() === TEXT) return pass(`${DIR}/hello on lab-worker2: ${TEXT}`);
+  return fail(`${DIR}/hello on lab-worker2 is ${text === undefined ? 'missing' : `"${text.trim()}"`}`, 'The pod writes the file when it runs on lab-worker2 with local-pvc mounted at /data; get it running there first.', { content: TEXT }, { content: text === undefined ? 'missing' : text.trim() });
+});
+
+const lesson: LessonExercises = {
+  lesson: 'local-pv',
+  folder: new URL('./', import.meta.url),
+  exercises: [
+    {
+      id: 'local-pv-prepare-directory',
+      title: 'Create the volume\'s directory on lab-worker2',
+      solve: [onNode('lab-worker2', `mkdir -p /host${DIR}`)],
+      checks: [dirOnWorker2, dirOnlyThere],
+      variants: [
+        { name: 'directory-on-both-workers', steps: [onNode('lab-worker2', `mkdir -p /host${DIR}`), onNode('lab-worker', `mkdir -p /host${DIR}`)], fails: { 'directory-only-on-lab-worker2': /remove \/mnt\/disks\/vol1 from lab-worker/ } },
+        { name: 'directory-on-lab-worker-instead', steps: [onNode('lab-worker', `mkdir -p /host${DIR}`)], fails: { 'directory-on-lab-worker2': /Create it on the node/, 'directory-only-on-lab-worker2': /Create the directory on lab-worker2 first/ } },
+      ],
+    },
+    {
+      id: 'local-pv-storageclass',
+      title: 'Create the local-storage StorageClass',
+      solve: [applyFile('manifests/local-storage-class.yaml')],
+      checks: [storageClass],
+      variants: [{ name: 'storageclass-immediate-binding', steps: [applyFile('variants/storageclass-immediate-binding.yaml')], fails: { storageclass: /use volumeBindingMode: WaitForFirstConsumer/ } }],
+    },
+    {
+      id: 'local-pv-pin-volume',
+      title: 'Create a local PV pinned to lab-worker2',
+      solve: [applyFile('manifests/local-pv.yaml')],
+      checks: [pvSpec, pvAvailable],
+      variants: [
+        { name: 'pv-pinned-to-lab-worker', steps: [applyFile('variants/pv-pinned-to-lab-worker.yaml')], fails: { 'local-pv-spec': /pinned to lab-worker, but its directory is on lab-worker2/ } },
+        { name: 'pv-block-mode', steps: [applyFile('variants/pv-block-mode.yaml')], fails: { 'local-pv-spec': /volumeMode Block would hand the pod a raw device/ } },
+      ],
+    },
+    {
+      id: 'local-pv-claim-waits',
+      title: 'Leave a claim waiting for its first consumer',
+      solve: [applyFile('manifests/local-pvc.yaml'), waitFor('local-pvc has a WaitForFirstConsumer event', async (v) => (await v.events(NS, 'PersistentVolumeClaim', 'local-pvc')).some((e) => e.reason === 'WaitForFirstConsumer'), 60_000)],
+      checks: [claimSpec, claimWaiting, pvStillAvailable],
+      variants: [
+        {
+          name: 'claim-default-class',
+          steps: [applyFile('variants/claim-default-class.yaml'), waitFor('local-pvc has an event', async (v) => (await v.events(NS, 'PersistentVolumeClaim', 'local-pvc')).length > 0, 60_000)],
+          fails: { 'local-pvc-spec': /The claim is in class standard/ },
+        },
+      ],
+    },
+    {
+      id: 'local-pv-pod-follows',
+      title: 'Run a pod that follows the volume to lab-worker2',
+      solve: [applyFile('manifests/local-pod.yaml'), waitFor('local-pod is Running', async (v) => isReady(await v.pod(NS, 'local-pod')))],
+      checks: [podOnWorker2, claimBound, fileOnNode],
+      variants: [
+        {
+          name: 'pod-pinned-to-lab-worker',
+          steps: [applyFile('variants/pod-pinned-to-lab-worker.yaml'), waitFor('local-pod has been seen by the kubelet', async (v) => !!(await v.pod(NS, 'local-pod'))?.status?.phase, 30_000)],
+          fails: { 'local-pod-on-lab-worker2': /names node lab-worker itself/, 'local-pvc-bound': /a pod that names its node itself skips that/, 'file-on-lab-worker2': /get it running there first/ },
+        },
+      ],
+    },
+  ],
+};
+
+export default lesson;
