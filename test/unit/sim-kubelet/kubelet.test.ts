@@ -48,6 +48,8 @@ describe('kubelet: pod lifecycle', () => {
     const p = c.pod('producer-consumer');
     const dir = c.storage.dataRoot.nodePath(p.spec.nodeName, `/var/lib/kubelet/pods/${p.metadata.uid}/volumes/kubernetes.io~empty-dir/shared-volume`);
     expect(readFileSync(`${dir}/hello`, 'utf8')).toBe('hello world\n');
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(`${dir}/../..`).sort()).toEqual(['kubernetes.io~empty-dir', 'kubernetes.io~projected']);
     c.api.delete(resources.pods, 'default', 'producer-consumer');
     await c.advance(1000);
     // sleep as PID 1 ignores SIGTERM: still Terminating until the 5 s grace period ends.

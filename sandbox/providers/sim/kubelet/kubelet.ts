@@ -719,16 +719,18 @@ export class Kubelets implements Controller {
       ? `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${this.nodeIP(rec.node)}\t${rec.node}\n`
       : `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${ip}\t${hostname}\n`;
     writeFileSync(join(pd, 'etc-hosts'), hosts, { mode: 0o644 });
-    writeFileSync(join(pd, 'etc-hostname'), `${hostname}\n`, { mode: 0o644 });
+    // hostname and resolv.conf live in containerd's sandbox directory, not the kubelet's pod directory.
+    const sandbox = dr.ensureNodeDir(rec.node, sandboxDir(rec.uid), 0o755);
+    writeFileSync(join(sandbox, 'hostname'), `${hostname}\n`, { mode: 0o644 });
     const ns = rec.namespace;
-    writeFileSync(join(pd, 'resolv.conf'), spec.hostNetwork && spec.dnsPolicy !== 'ClusterFirstWithHostNet' ? 'nameserver 172.18.0.1\noptions edns0 trust-ad ndots:0\n' : `search ${ns}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`, { mode: 0o644 });
+    writeFileSync(join(sandbox, 'resolv.conf'), spec.hostNetwork && spec.dnsPolicy !== 'ClusterFirstWithHostNet' ? 'nameserver 172.18.0.1\noptions edns0 trust-ad ndots:0\n' : `search ${ns}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`, { mode: 0o644 });
     const cdir = join(pd, 'containers', s.name);
     mkdirSync(cdir, { recursive: true });
     const termLog = join(cdir, id.slice(0, 8));
     writeFileSync(termLog, '', { mode: 0o666 });
     const disk = mountSource.nodeDisk();
     const taken = new Set(mounts.map((m) => m.containerPath.replace(/\/$/, '')));
-    for (const [point, file] of [['/etc/hosts', join(pd, 'etc-hosts')], ['/etc/hostname', join(pd, 'etc-hostname')], ['/etc/resolv.conf', join(pd, 'resolv.conf')], [s.spec.terminationMessagePath ?? '/dev/termination-log', termLog]] as const) {
+    for (const [point, file] of [['/etc/hosts', join(pd, 'etc-hosts')], ['/etc/hostname', join(sandbox, 'hostname')], ['/etc/resolv.conf', join(sandbox, 'resolv.conf')], [s.spec.terminationMessagePath ?? '/dev/termination-log', termLog]] as const) {
       if (!taken.has(point)) mounts.push({ containerPath: point, hostPath: file, source: disk });
     }
     const rootfs = dr.nodePath(rec.node, `/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/${id.slice(0, 12)}/fs`);
@@ -854,6 +856,7 @@ export class Kubelets implements Controller {
       removePodDir(dr, rec.node, rec.uid);
       try {
         rmSync(dr.nodePath(rec.node, `/var/log/pods/${rec.namespace}_${rec.name}_${rec.uid}`), { recursive: true, force: true });
+        rmSync(dr.nodePath(rec.node, sandboxDir(rec.uid)), { recursive: true, force: true });
       } catch {
         // nothing logged, nothing to remove
       }
@@ -1077,4 +1080,9 @@ function usageBytes(dir: string): number {
     }
   }
   return total;
+}
+
+/** sandboxDir is containerd's directory of the pod sandbox (its id derived from the pod uid). */
+function sandboxDir(uid: string): string {
+  return `/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/${createHash('sha256').update(uid).digest('hex')}`;
 }
