@@ -138,6 +138,33 @@ describe('kubelet: pod lifecycle', () => {
     expect(() => c.runtime.exec(c.pod('done'), 'main', ['ls'], { stdin: false, tty: false, stdout: () => {}, stderr: () => {}, signal: new AbortController().signal })).toThrow(/container not found \("main"\)/);
   });
 
+  it('logs -f follows new lines; exec -t gives the busybox prompt over a tty', async () => {
+    using c = kubeletCluster();
+    c.apply(busyboxPod('ticker', 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done'));
+    await c.advance(2500);
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const l of c.runtime.logs(c.pod('ticker'), 'main', { follow: true, previous: false, tailLines: 1, signal: ac.signal })) {
+        seen.push(l.text);
+        if (seen.length === 3) ac.abort();
+      }
+    })();
+    await c.advance(3000);
+    await reading;
+    expect(seen).toHaveLength(3);
+    const n = Number(seen[0]!.split(' ')[1]);
+    expect(seen).toEqual([`tick ${n}`, `tick ${n + 1}`, `tick ${n + 2}`]);
+
+    let out = '';
+    const proc = c.runtime.exec(c.pod('ticker'), 'main', ['sh'], { stdin: true, tty: true, stdout: (d) => (out += Buffer.from(d).toString()), stderr: () => {}, signal: new AbortController().signal });
+    proc.write(Buffer.from('echo $((6*7))\r'));
+    for (let i = 0; i < 50 && !out.includes('42'); i++) await new Promise((r) => setImmediate(r));
+    proc.write(Buffer.from('exit 5\r'));
+    expect(await proc.exited).toBe(5);
+    expect(out).toMatch(/^\/ # echo \$\(\(6\*7\)\)\r\n42\r\n\/ # /);
+  });
+
   it('a powered-off node runs nothing and writes nothing; on power on deleted pods go and the others restart', async () => {
     using c = kubeletCluster();
     c.apply(busyboxPod('a', 'echo up; sleep 3600', {}, { nodeName: 'lab-worker', terminationGracePeriodSeconds: 1 }));
