@@ -92,6 +92,29 @@ describe('interactive shell over a tty', () => {
     expect(await t.proc.exited).toBe(4);
   });
 
+  it('input typed after Ctrl-C stopped a reading command goes to the shell, not the stopped reader', async () => {
+    c = makeContainer();
+    const t = shell(c);
+    await t.waitFor('/ # ');
+    t.type('cat > /tmp/typed\r');
+    await t.waitFor('cat > /tmp/typed\r\n');
+    t.type('kept line\r');
+    await t.waitFor('kept line\r\n');
+    t.type('\x03');
+    await t.waitFor('^C\r\n/ # ');
+    t.clear();
+    t.type('echo ok; cat /tmp/typed\r');
+    await t.waitFor('ok\r\nkept line\r\n/ # ');
+    t.clear();
+    t.type('cat > /tmp/eof\r');
+    t.type('abc\r\x04');
+    await t.waitFor('/ # ');
+    t.type('cat /tmp/eof\r');
+    await t.waitFor('abc\r\n/ # ');
+    t.type('exit\r');
+    await t.proc.exited;
+  });
+
   it('Ctrl-C at the prompt abandons the line; a continuation line gets the > prompt', async () => {
     c = makeContainer();
     const t = shell(c);

@@ -52,8 +52,12 @@ export interface OutputStream {
 
 /** InputStream is what a program reads (a pipe, a file, the exec stdin). */
 export interface InputStream {
-  /** read resolves with the next chunk, or null at end of input. */
-  read(): Promise<Uint8Array | null>;
+  /**
+   * read resolves with the next chunk, or null at end of input. With a
+   * signal, it resolves null once the signal aborts, without taking any input
+   * (a reader stopped by Ctrl-C must not swallow what is typed next).
+   */
+  read(signal?: AbortSignal): Promise<Uint8Array | null>;
 }
 
 /** SignalName is the signals the simulation delivers. */

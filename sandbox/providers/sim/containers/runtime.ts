@@ -7,6 +7,7 @@
 import type { ContainerFs } from './fs/container-fs.ts';
 import { FsError } from './fs/errors.ts';
 import { normalizePath } from './fs/paths.ts';
+import { boundInput } from './streams.ts';
 import type { Image, ImageUser } from './images/registry.ts';
 import {
   CommandNotExecutableError,
@@ -173,7 +174,7 @@ export function spawnProgram(setup: ContainerSetup, options: SpawnOptions): Spaw
     env: options.env,
     cwd: options.cwd,
     fs: user.uid === 0 && user.gid === 0 ? setup.fs : setup.fs.as({ uid: user.uid, gid: user.gid }),
-    stdin: options.stdin,
+    stdin: boundInput(options.stdin, controller.signal),
     stdout: options.stdout,
     stderr: options.stderr,
     tty: options.tty,

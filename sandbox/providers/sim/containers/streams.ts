@@ -57,11 +57,12 @@ export class Pipe implements OutputStream, InputStream {
     this.wakeDrain();
   }
 
-  async read(): Promise<Uint8Array | null> {
+  async read(signal?: AbortSignal): Promise<Uint8Array | null> {
     while (this.chunks.length === 0) {
-      if (this.ended || this.readerGone) return null;
-      await new Promise<void>((resolve) => this.readWaiters.push(resolve));
+      if (this.ended || this.readerGone || signal?.aborted) return null;
+      await waitFor(this.readWaiters, signal);
     }
+    if (signal?.aborted) return null;
     const chunk = this.chunks.shift()!;
     this.buffered -= chunk.length;
     if (this.buffered < PIPE_BUFFER_BYTES) this.wakeDrain();
@@ -79,6 +80,25 @@ export class Pipe implements OutputStream, InputStream {
     this.drainWaiters = [];
     for (const w of ws) w();
   }
+}
+
+/** waitFor parks a reader until woken (through the waiters list) or until signal aborts. */
+export function waitFor(waiters: (() => void)[], signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      signal?.removeEventListener('abort', done);
+      const i = waiters.indexOf(done);
+      if (i >= 0) waiters.splice(i, 1);
+      resolve();
+    };
+    waiters.push(done);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** boundInput gives a process its own view of a shared input: its reads end (taking nothing) when it stops. */
+export function boundInput(input: InputStream, signal: AbortSignal): InputStream {
+  return { read: (s) => input.read(s ?? signal) };
 }
 
 /** emptyInput is /dev/null as stdin. */
@@ -144,8 +164,8 @@ export class LineReader {
   private readonly decoder = new TextDecoder();
   constructor(private readonly input: InputStream) {}
 
-  /** readLine resolves with the next line, or null at end of input. `terminated` says whether it ended with \n. */
-  async readLine(): Promise<{ line: string; terminated: boolean } | null> {
+  /** readLine resolves with the next line, or null at end of input (or when signal aborts). `terminated` says whether it ended with \n. */
+  async readLine(signal?: AbortSignal): Promise<{ line: string; terminated: boolean } | null> {
     for (;;) {
       const nl = this.buffer.indexOf('\n');
       if (nl >= 0) {
@@ -159,8 +179,10 @@ export class LineReader {
         this.buffer = '';
         return { line, terminated: false };
       }
-      const chunk = await this.input.read();
+      const chunk = await this.input.read(signal);
       if (chunk === null) {
+        // A stopped reader is not the end of the input: the next reader goes on.
+        if (signal?.aborted) return null;
         this.eof = true;
         this.buffer += this.decoder.decode();
       } else {

@@ -8,7 +8,7 @@
  * as `^C` (ECHOCTL).
  */
 import type { InputStream, OutputStream, SignalName, TerminalInfo } from './program.ts';
-import { toBytes } from './streams.ts';
+import { toBytes, waitFor } from './streams.ts';
 
 /** MAX_CANON is Linux's cooked line limit (4096). */
 const MAX_CANON = 4096;
@@ -140,8 +140,9 @@ export class Tty implements InputStream {
     for (const w of ws) w();
   }
 
-  async read(): Promise<Uint8Array | null> {
+  async read(signal?: AbortSignal): Promise<Uint8Array | null> {
     for (;;) {
+      if (signal?.aborted) return null;
       if (this.raw && this.rawQueue.length > 0) return this.rawQueue.shift()!;
       if (!this.raw && this.rawQueue.length > 0) {
         const typedAhead = this.rawQueue;
@@ -153,7 +154,7 @@ export class Tty implements InputStream {
         return next;
       }
       if (this.inputClosed) return null;
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      await waitFor(this.waiters, signal);
     }
   }
 }

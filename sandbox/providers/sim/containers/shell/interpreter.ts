@@ -918,7 +918,7 @@ export class ShellInterpreter implements ExpandHost {
     // read(1) reads byte by byte so the rest of the input stays for the next reader; we read a chunk per call and keep the rest.
     const reader = lineReaders.get(io.stdin) ?? new LineReader(io.stdin);
     lineReaders.set(io.stdin, reader);
-    const r = await untilAborted(reader.readLine(), this.signal);
+    const r = await reader.readLine(this.signal);
     this.waited();
     return r === null ? null : r.terminated ? r.line : r.line + '\u0000';
   }
