@@ -253,7 +253,7 @@ describe('kubelet: volumes', () => {
   });
 
   it('NFS: a wrong path fails with mount.nfs output; a stopped server hangs the mount for 2 minutes, then Connection timed out', async () => {
-    const { nfsServerOf } = await import('../../../sandbox/providers/sim/kubelet/index.ts');
+    const { nfsServerFor } = await import('../../../sandbox/providers/sim/nfs/index.ts');
     using c = kubeletCluster();
     c.apply(busyboxPod('bad', 'sleep 3600', { volumeMounts: [{ name: 'n', mountPath: '/n' }] }, { volumes: [{ name: 'n', nfs: { server: 'nfs', path: '/exports/nope' } }] }));
     await c.advance(1000);
@@ -261,7 +261,7 @@ describe('kubelet: volumes', () => {
     expect(c.events('bad').find((e: any) => e.reason === 'FailedMount').message).toBe(
       `MountVolume.SetUp failed for volume "n" : mount failed: exit status 32\nMounting command: mount\nMounting arguments: -t nfs nfs:/exports/nope /var/lib/kubelet/pods/${uid}/volumes/kubernetes.io~nfs/n\nOutput: mount.nfs: access denied by server while mounting nfs:/exports/nope`,
     );
-    const nfs = nfsServerOf(c.storage.dataRoot);
+    const nfs = nfsServerFor(c.storage.dataRoot);
     nfs.stop();
     c.apply(busyboxPod('hang', 'sleep 3600', { volumeMounts: [{ name: 'n', mountPath: '/n' }] }, { volumes: [{ name: 'n', nfs: { server: 'nfs', path: '/exports/data' } }] }));
     await c.advance(60_000, 5000);

@@ -11,7 +11,7 @@ import { KubeletRuntime } from './runtime.ts';
 
 export { Kubelets, KUBELET_CONTROLLER, type PodRecord, type ContainerSlot, type RunRecord, type KubeletOptions } from './kubelet.ts';
 export { KubeletRuntime } from './runtime.ts';
-export { nfsServerOf, setUpVolume, podDir, pluginDir, type MountedVolume, type VolumeOutcome } from './volumes.ts';
+export { setUpVolume, podDir, pluginDir, type MountedVolume, type VolumeOutcome } from './volumes.ts';
 export { podPhase, podConditions, backoffMs, formatGoDuration } from './status.ts';
 
 /**

@@ -38,7 +38,8 @@ import { ContainerFs, mountSource, startContainer, formatCriLogLine, ContainerSt
 import { resolveImage, imagePullError } from '../containers/images/catalogue.ts';
 import '../images/mysql/index.ts';
 import { parseQuantity } from '../admission/validation/quantity.ts';
-import { setUpVolume, removePodDir, nfsServerOf, podDir, type MountedVolume, type VolumeEnvironment } from './volumes.ts';
+import { nfsServerFor } from '../nfs/server.ts';
+import { setUpVolume, removePodDir, podDir, type MountedVolume, type VolumeEnvironment } from './volumes.ts';
 import { podPhase, podConditions, mergeConditions, backoffMs, formatGoDuration, type ContainerState, type ContainerStatusView } from './status.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -150,7 +151,7 @@ export class Kubelets implements Controller {
       update: (_o, va) => this.enqueueNode((va as any).spec?.nodeName),
       add: (va) => this.enqueueNode((va as any).spec?.nodeName),
     });
-    const nfs = nfsServerOf(this.storage.dataRoot);
+    const nfs = nfsServerFor(this.storage.dataRoot);
     this.unsubscribe.push(nfs.onStateChange(() => {
       for (const r of this.records.values()) this.queue.add(`${r.namespace}/${r.name}`);
     }));
@@ -841,7 +842,14 @@ export class Kubelets implements Controller {
   private cleanUp(rec: PodRecord): void {
     if (rec.removed) return;
     rec.removed = true;
+    const heldElsewhere = new Set<string>();
+    for (const other of this.records.values()) {
+      if (other === rec || other.removed || other.node !== rec.node) continue;
+      for (const v of other.volumes.values()) if (v.shareKey) heldElsewhere.add(v.shareKey);
+    }
     for (const v of rec.volumes.values()) {
+      // The node keeps an export mounted or an image mapped while another of its pods uses it.
+      if (v.shareKey && heldElsewhere.has(v.shareKey)) continue;
       try {
         v.teardown?.();
       } catch {
@@ -1042,7 +1050,7 @@ export class Kubelets implements Controller {
       nodeMemoryBytes: this.nodeMemory(node),
       dataRoot: this.storage.dataRoot,
       ceph: this.storage.ceph,
-      nfs: nfsServerOf(this.storage.dataRoot),
+      nfs: nfsServerFor(this.storage.dataRoot),
       claim: (ns, n) => this.claims.get(ns, n),
       volume: (n) => this.volumes.get('', n),
       configMap: (ns, n) => this.configMaps.get(ns, n),

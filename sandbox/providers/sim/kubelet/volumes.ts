@@ -30,11 +30,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { KObject } from '../store/types.ts';
 import type { DataRoot } from '../dataroot/dataroot.ts';
 import type { CephCluster } from '../ceph/ceph-cluster.ts';
-import { NfsServer, formatNfsMountFailure } from '../nfs/server.ts';
+import { formatNfsMountFailure, type NfsServer } from '../nfs/server.ts';
 import { mountSource, type MountSource } from '../containers/fs/mounts.ts';
 import type { Errno } from '../containers/fs/errors.ts';
 import { parseQuantity } from '../admission/validation/quantity.ts';
 import { issueServiceAccountToken } from '../server/tokens.ts';
+import { mapImageOnNode, unmapImageOnNode } from '../ceph/tools/index.ts';
 import { clusterShape } from '../../cluster-shape.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -55,6 +56,8 @@ export interface MountedVolume {
   nodeTreePath?: string;
   /** uniqueName is the volume's name in node.status.volumesInUse (attachable volumes only). */
   uniqueName?: string;
+  /** shareKey names what teardown releases on the node (an NFS export, an RBD image): other pods on the node may still hold it. */
+  shareKey?: string;
   /** teardown unmounts (NFS mount table, RBD watcher); data removal is the pod directory's. */
   teardown?: () => void;
 }
@@ -204,6 +207,7 @@ function nfs(env: VolumeEnvironment, uid: string, name: string, server: string, 
       health: () => nfsServer.mountHealth(),
       readOnly,
       nodePath: target,
+      shareKey: `nfs:${r.exportPath}`,
       teardown: () => nfsServer.unmount(env.nodeIP, r.exportPath),
     },
   };
@@ -255,7 +259,7 @@ function rbd(env: VolumeEnvironment, uid: string, pv: KObject, readOnly: boolean
   mkdirSync(dir, { recursive: true });
   const target = `${pluginDir(uid, 'csi', name)}/mount`;
   env.dataRoot.ensureNodeDir(env.node, target, 0o750);
-  env.ceph.addWatcher(pool, imageName, env.nodeIP);
+  mapImageOnNode(env.ceph, pool, imageName, env.nodeIP);
   const ceph = env.ceph;
   return {
     kind: 'mounted',
@@ -267,7 +271,8 @@ function rbd(env: VolumeEnvironment, uid: string, pv: KObject, readOnly: boolean
       readOnly,
       nodePath: target,
       uniqueName: `kubernetes.io/csi/${(pv as any).spec.csi.driver}^${(pv as any).spec.csi.volumeHandle}`,
-      teardown: () => ceph.removeWatchers(pool, imageName, env.nodeIP),
+      shareKey: `rbd:${pool}/${imageName}`,
+      teardown: () => unmapImageOnNode(ceph, pool, imageName, env.nodeIP),
     },
   };
 }
@@ -427,16 +432,4 @@ function statOf(p: string) {
   } catch {
     return undefined;
   }
-}
-
-const nfsServers = new WeakMap<DataRoot, NfsServer>();
-
-/**
- * nfsServerOf is the cluster's NFS server `nfs`, one per data root, shared by
- * every kubelet and whatever stops/starts it (the sandbox, showmount).
- */
-export function nfsServerOf(dataRoot: DataRoot): NfsServer {
-  let s = nfsServers.get(dataRoot);
-  if (!s) nfsServers.set(dataRoot, (s = NfsServer.forDataRoot(dataRoot)));
-  return s;
 }

@@ -31,7 +31,7 @@ import { ClusterStartError } from '../../types.ts';
 import type { CephState } from '../ceph/ceph-cluster.ts';
 import { startControlPlane, type ControlPlaneOptions } from '../controllers/manager/index.ts';
 import { isPoweredOn, powerOff } from '../controllers/node-lifecycle/index.ts';
-import { nfsServerOf } from '../kubelet/volumes.ts';
+import { nfsServerFor } from '../nfs/server.ts';
 
 /** SNAPSHOT_FILE is the file a snapshot folder holds. */
 export const SNAPSHOT_FILE = 'sim-cluster.json';
@@ -72,7 +72,7 @@ export function snapshotOf(sim: SimCluster): SimSnapshot {
     savedAt: new Date().toISOString(),
     objects,
     ceph: sim.storage.ceph.toJSON(),
-    nfsRunning: nfsServerOf(sim.storage.dataRoot).isRunning(),
+    nfsRunning: nfsServerFor(sim.storage.dataRoot).isRunning(),
     poweredOff: nodes.filter((n) => {
       try {
         return !isPoweredOn(sim.controllers, n);
@@ -137,7 +137,7 @@ export function replaceContents(sim: SimCluster, snap: SimSnapshot, dir?: string
     // The same CephCluster object stays in place (tools and provisioners hold it); only its state is swapped.
     (sim.storage.ceph as unknown as { state: CephState }).state = structuredClone(snap.ceph);
   }
-  const nfs = nfsServerOf(sim.storage.dataRoot);
+  const nfs = nfsServerFor(sim.storage.dataRoot);
   if (snap.nfsRunning === false) nfs.stop();
   else nfs.start();
   sim.controllers = startControlPlane(sim.api, { ...old.options, clock: old.clock } as ControlPlaneOptions);
