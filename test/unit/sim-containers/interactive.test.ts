@@ -73,6 +73,9 @@ describe('interactive shell over a tty', () => {
     t.clear();
     t.type('\x1b[A\r');
     await t.waitFor('again\r\n/ # ');
+    t.clear();
+    t.type('history\r');
+    await t.waitFor('   0 echo xhi\r\n   1 echo again\r\n   2 history\r\n/ # ');
     t.type('\x04');
     expect(await t.proc.exited).toBe(0);
   });

@@ -28,6 +28,15 @@ describe('container processes', () => {
     expect(await c.container.exited).toBe(137);
   });
 
+  it('sleep infinity waits until killed', async () => {
+    c = makeContainer({ command: ['sleep', 'infinity'] });
+    c.clock.advance(365 * 24 * 3600 * 1000);
+    await settle();
+    expect(c.container.running).toBe(true);
+    c.container.kill('KILL');
+    expect(await c.container.exited).toBe(137);
+  });
+
   it('a shell that traps TERM exits cleanly when the kubelet stops it', async () => {
     c = makeContainer({ command: ['sh', '-c', 'trap "echo stopping; exit 0" TERM; echo started; sleep 3600 & wait'] });
     await settle();

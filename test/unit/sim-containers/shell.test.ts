@@ -103,6 +103,10 @@ describe('shell', () => {
     expect((await sh(c, 'a=1; a=$((a+1)) b=$a; echo $a $b; c=5 sh -c \'echo $c\'; echo "[$c]"')).stdout).toBe('2 2\n5\n[]\n');
   });
 
+  it('set -o pipefail makes a failing pipeline fail', async () => {
+    expect((await sh(c, 'false | true; echo $?; set -o pipefail; false | true; echo $?')).stdout).toBe('0\n1\n');
+  });
+
   it('runs && || ; pipelines and negation', async () => {
     const r = await sh(c, 'true && echo a || echo b; false && echo c || echo d; echo x | cat | cat; ! false; echo $?');
     expect(r.stdout).toBe('a\nd\nx\n0\n');

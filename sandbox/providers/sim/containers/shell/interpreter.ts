@@ -97,7 +97,7 @@ interface ShellState {
   positional: string[];
   cwd: string;
   status: number;
-  options: { errexit: boolean; xtrace: boolean; nounset: boolean };
+  options: { errexit: boolean; xtrace: boolean; nounset: boolean; pipefail: boolean };
   traps: Map<string, string>;
 }
 
@@ -120,6 +120,8 @@ export class ShellInterpreter implements ExpandHost {
   private pendingTraps: string[] = [];
   private waitInterrupt: (() => void) | undefined;
   readonly interactive: boolean;
+  /** history is the interactive session's remembered lines (the line editor's list). */
+  history: string[] = [];
 
   constructor(
     readonly ctx: ProgramContext,
@@ -139,7 +141,7 @@ export class ShellInterpreter implements ExpandHost {
       positional: options.positional ?? [],
       cwd: ctx.cwd,
       status: 0,
-      options: { errexit: false, xtrace: false, nounset: false },
+      options: { errexit: false, xtrace: false, nounset: false, pipefail: false },
       traps: new Map(),
     };
     if (!options.state) {
@@ -425,6 +427,8 @@ export class ShellInterpreter implements ExpandHost {
       });
       const statuses = (await Promise.allSettled(runs)).map((r) => (r.status === 'fulfilled' ? r.value : 2));
       status = statuses[n - 1]!;
+      // set -o pipefail: the last command that failed decides.
+      if (this.state.options.pipefail) status = [...statuses].reverse().find((s) => s !== 0) ?? 0;
       if (this.budget.tripped) throw this.budget.trip('');
     }
     if (pipeline.negate) status = status === 0 ? 1 : 0;
@@ -1062,6 +1066,20 @@ const SPECIAL_BUILTINS: Record<string, Builtin> = {
         sh.setPositional(args.slice(i));
         return 0;
       }
+      if (a === '-o' || a === '+o') {
+        const name = args[++i];
+        if (name === 'pipefail') sh.options.pipefail = a === '-o';
+        else if (name === 'errexit') sh.options.errexit = a === '-o';
+        else if (name === 'xtrace') sh.options.xtrace = a === '-o';
+        else if (name === 'nounset') sh.options.nounset = a === '-o';
+        else if (name === undefined) {
+          for (const [k, v] of Object.entries(sh.options)) io.stdout.write(`${k.padEnd(15)}${v ? 'on' : 'off'}\n`);
+        } else {
+          sh.error(`set: illegal option -o ${name}`, io);
+          return 2;
+        }
+        continue;
+      }
       if (/^[-+][a-zA-Z]+$/.test(a)) {
         const on = a[0] === '-';
         for (const f of a.slice(1)) {
@@ -1268,7 +1286,11 @@ const REGULAR_BUILTINS: Record<string, Builtin> = {
     }
     return status;
   },
-  history: () => 0,
+  history: (sh, _argv, io) => {
+    // busybox ash: `%4d %s` per remembered line.
+    sh.history.forEach((line, i) => io.stdout.write(`${String(i).padStart(4)} ${line}\n`));
+    return 0;
+  },
   hash: () => 0,
   alias: () => 0,
   local: (sh, argv, io) => {

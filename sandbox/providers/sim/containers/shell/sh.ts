@@ -186,6 +186,7 @@ async function runFromStdin(ctx: ProgramContext, shell: ShellInterpreter, intera
 /** runInteractive is ash's interactive loop on a tty. */
 async function runInteractive(ctx: ProgramContext, shell: ShellInterpreter, options: ShellProgramOptions): Promise<number> {
   const history: string[] = [];
+  shell.history = history;
   const editor = new LineEditor({ history, maxLine: 8192, completer: shellCompleter(ctx, shell) });
   const decoder = new TextDecoder();
   let current: AbortController | undefined;

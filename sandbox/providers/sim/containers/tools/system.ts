@@ -12,6 +12,8 @@ import { fail, humanReadable, idNames, parseOptions, resolve, usageError } from 
 
 /** parseDuration reads sleep's operands: 1, 0.5, 1s, 2m, 1h, 1d (summed, as busybox's FANCY_SLEEP). */
 function parseDuration(s: string): number | undefined {
+  // `sleep infinity` (common in pod specs) parses as strtod's inf.
+  if (/^inf(inity)?$/i.test(s)) return Number.POSITIVE_INFINITY;
   const m = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(s);
   if (!m) return undefined;
   return Number(m[1]) * ({ '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as ''] ?? 1) * 1000;
@@ -33,6 +35,14 @@ export const sleep: Program = async (ctx) => {
       return 1;
     }
     ms += d;
+  }
+  if (ms === Number.POSITIVE_INFINITY) {
+    // No timer at all: only a signal ends it.
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) return resolve();
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    return 0;
   }
   await ctx.clock.sleep(ms, ctx.signal);
   return 0;
