@@ -5,7 +5,7 @@
  * clusters busy; p50/p99 from a write to its watch event. Bounded loops,
  * 127.0.0.1 only.
  */
-import { Agent, request } from 'node:https';
+import { Worker } from 'node:worker_threads';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,37 +34,89 @@ function settle(): number {
   return process.memoryUsage().rss;
 }
 
-function send(agent: Agent, server: SimServer, cluster: SimCluster, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: string }> {
+interface LoadResult {
+  get: number[];
+  list: number[];
+  apply: number[];
+  delivery: number[];
+  undelivered: number;
+  errors: string[];
+}
+
+/** loadWorker is the client side of the benchmark, plain JavaScript run in a worker thread. */
+const loadWorker = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { Agent, request } = require('node:https');
+const { targets, ca, requests, concurrency, watchWrites } = workerData;
+const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+const errors = [];
+function send(t, method, path, body, contentType) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(`${cluster.url}${path}`, {
-      method,
-      agent,
-      ca: server.tls.caCertPem,
-      headers: { authorization: `Bearer ${cluster.token}`, ...(payload ? { 'content-type': contentType } : {}) },
-    }, (res) => {
+    const headers = { authorization: 'Bearer ' + t.token };
+    if (payload) headers['content-type'] = contentType || 'application/json';
+    const req = request(t.url + path, { method, agent, ca, headers }, (res) => {
       let text = '';
       res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('end', () => { if (res.statusCode >= 300) errors.push(method + ' ' + path + ' ' + res.statusCode); resolve(); });
     });
     req.on('error', reject);
     req.end(payload);
   });
 }
-
-async function timed(n: number, concurrency: number, one: (i: number) => Promise<void>): Promise<number[]> {
-  const times: number[] = [];
+async function timed(n, one) {
+  const times = [];
   let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      const i = next++;
-      const t = performance.now();
-      await one(i);
-      times.push(performance.now() - t);
-    }
-  };
+  const worker = async () => { while (next < n) { const i = next++; const t = performance.now(); await one(i); times.push(performance.now() - t); } };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return times;
+}
+const pick = (i) => targets[i % targets.length];
+(async () => {
+  await timed(targets.length, (i) => send(pick(i), 'GET', '/api/v1/namespaces/default'));
+  const get = await timed(requests, (i) => send(pick(i), 'GET', '/api/v1/namespaces/default/configmaps/bench-' + (i % 10)));
+  const list = await timed(requests, (i) => send(pick(i), 'GET', '/api/v1/namespaces/default/configmaps?limit=500'));
+  const apply = await timed(requests, (i) => send(pick(i), 'PATCH', '/api/v1/namespaces/default/configmaps/bench-' + (i % 10) + '?fieldManager=bench',
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bench-' + (i % 10) }, data: { i: String(i) } }, 'application/apply-patch+yaml'));
+  const pending = new Map();
+  const delivery = [];
+  const watches = targets.map((t, k) => request(t.url + '/api/v1/namespaces/default/configmaps?watch=true&fieldSelector=metadata.name%3Dbench-0', { ca, headers: { authorization: 'Bearer ' + t.token } }, (res) => {
+    let buf = '';
+    res.on('data', (d) => {
+      buf += d;
+      let nl;
+      while ((nl = buf.indexOf('\\n')) >= 0) {
+        const ev = JSON.parse(buf.slice(0, nl));
+        buf = buf.slice(nl + 1);
+        const key = k + '/' + (ev.object && ev.object.data && ev.object.data.w);
+        const started = pending.get(key);
+        if (started !== undefined) { delivery.push(performance.now() - started); pending.delete(key); }
+      }
+    });
+  }).end());
+  await new Promise((r) => setTimeout(r, 1000));
+  await timed(watchWrites, (i) => {
+    const k = i % targets.length;
+    pending.set(k + '/' + i, performance.now());
+    return send(targets[k], 'PATCH', '/api/v1/namespaces/default/configmaps/bench-0', { data: { w: String(i) } }, 'application/merge-patch+json');
+  });
+  const deadline = Date.now() + 5000;
+  while (pending.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (const w of watches) w.destroy();
+  agent.destroy();
+  parentPort.postMessage({ get, list, apply, delivery, undelivered: pending.size, errors });
+})().catch((e) => { errors.push(String(e)); parentPort.postMessage({ get: [], list: [], apply: [], delivery: [], undelivered: 0, errors }); });
+`;
+
+function runLoad(workerData: unknown): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(loadWorker, { eval: true, workerData });
+    w.once('message', (m: LoadResult) => {
+      void w.terminate();
+      resolve(m);
+    });
+    w.once('error', reject);
+  });
 }
 
 export default async function (): Promise<void> {
@@ -94,66 +146,26 @@ export default async function (): Promise<void> {
   await grow(50);
   await grow(200);
 
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const pick = (i: number) => clusters[i % clusters.length]!;
   const configMaps = findResource('', 'v1', 'configmaps')!;
-  // Every cluster gets the ConfigMaps the requests below read and write, then one warm-up request each.
+  // Every cluster gets the ConfigMaps the requests below read and write.
   for (const c of clusters) {
     for (let k = 0; k < 10; k++) c.api.patch(configMaps, 'default', `bench-${k}`, 'apply', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `bench-${k}` }, data: { i: '0' } }, { fieldManager: 'bench' });
   }
-  await timed(clusters.length, CONCURRENCY, (i) => send(agent, server, pick(i), 'GET', '/api/v1/namespaces/default').then(() => {}));
+  // The load runs in a worker thread, so client work doesn't queue behind the server on one event loop.
+  const result = await runLoad({
+    targets: clusters.map((c) => ({ url: c.url, token: c.token, rv: c.store.resourceVersion() })),
+    ca: server.tls.caCertPem,
+    requests: REQUESTS_PER_KIND,
+    concurrency: CONCURRENCY,
+    watchWrites: WATCH_WRITES,
+  });
+  console.log(`with ${clusters.length} clusters busy (${CONCURRENCY} concurrent requests, keep-alive HTTPS, client in a worker thread):`);
+  console.log(`  get   ${summary(result.get)}`);
+  console.log(`  list  ${summary(result.list)} (≈11 ConfigMaps per list)`);
+  console.log(`  apply ${summary(result.apply)} (server-side apply, PATCH application/apply-patch+yaml)`);
+  console.log(`  watch event delivery (write sent → event received, one watch per cluster): ${summary(result.delivery)}${result.undelivered ? `, ${result.undelivered} not delivered within 5 s` : ''}`);
+  if (result.errors.length) console.log(`  errors: ${result.errors.slice(0, 3).join('; ')}`);
 
-  const getTimes = await timed(REQUESTS_PER_KIND, CONCURRENCY, async (i) => {
-    const r = await send(agent, server, pick(i), 'GET', `/api/v1/namespaces/default/configmaps/bench-${i % 10}`);
-    if (r.status !== 200) throw new Error(`get: ${r.status}`);
-  });
-  const listTimes = await timed(REQUESTS_PER_KIND, CONCURRENCY, async (i) => {
-    const r = await send(agent, server, pick(i), 'GET', `/api/v1/namespaces/default/configmaps?limit=500`);
-    if (r.status !== 200) throw new Error(`list: ${r.status}`);
-  });
-  const applyTimes = await timed(REQUESTS_PER_KIND, CONCURRENCY, async (i) => {
-    const r = await send(agent, server, pick(i), 'PATCH', `/api/v1/namespaces/default/configmaps/bench-${i % 10}?fieldManager=bench`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `bench-${i % 10}` }, data: { i: String(i) } }, 'application/apply-patch+yaml');
-    if (r.status >= 300) throw new Error(`apply: ${r.status} ${r.body}`);
-  });
-  console.log(`with ${clusters.length} clusters busy (${CONCURRENCY} concurrent requests, keep-alive HTTPS):`);
-  console.log(`  get   ${summary(getTimes)}`);
-  console.log(`  list  ${summary(listTimes)} (≈11 ConfigMaps per list)`);
-  console.log(`  apply ${summary(applyTimes)} (server-side apply, PATCH application/apply-patch+yaml)`);
-
-  // Watch delivery: one watch per cluster on default/configmaps; time from sending a write to its event.
-  const pending = new Map<string, number>();
-  const delivery: number[] = [];
-  const watches = clusters.map((c) =>
-    request(`${c.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${c.store.resourceVersion()}`, { ca: server.tls.caCertPem, headers: { authorization: `Bearer ${c.token}` } }, (res) => {
-      let buf = '';
-      res.on('data', (d) => {
-        buf += d;
-        let nl;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const ev = JSON.parse(buf.slice(0, nl));
-          buf = buf.slice(nl + 1);
-          const key = `${c.id}/${ev.object?.data?.w}`;
-          const started = pending.get(key);
-          if (started !== undefined) {
-            delivery.push(performance.now() - started);
-            pending.delete(key);
-          }
-        }
-      });
-    }).end(),
-  );
-  await new Promise((r) => setTimeout(r, 500));
-  await timed(WATCH_WRITES, CONCURRENCY, async (i) => {
-    const c = pick(i);
-    pending.set(`${c.id}/${i}`, performance.now());
-    await send(agent, server, c, 'PATCH', `/api/v1/namespaces/default/configmaps/bench-0`, { data: { w: String(i) } }, 'application/merge-patch+json');
-  });
-  const deadline = Date.now() + 5000;
-  while (pending.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  console.log(`  watch event delivery (write sent → event received): ${summary(delivery)}${pending.size ? `, ${pending.size} not delivered within 5 s` : ''}`);
-
-  for (const w of watches) w.destroy();
-  agent.destroy();
   await server.close();
   rmSync(dir, { recursive: true, force: true });
 }
