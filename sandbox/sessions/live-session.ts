@@ -169,6 +169,7 @@ export class LiveSession {
       lesson: this.record.lesson,
       expiresAt: new Date(expiry.lifetimeEndsAt).toISOString(),
       idleExpiresAt: new Date(expiry.idleEndsAt).toISOString(),
+      scrollback: false,
     };
   }
 
@@ -320,7 +321,7 @@ export class LiveSession {
     // Flush pending output to the others first, so the replay below holds it exactly once.
     this.batcher.drain();
     this.connections.add(conn);
-    conn.sendControl(this.hello());
+    conn.sendControl({ ...this.hello(), scrollback: this.scrollbackChars > 0 } as ServerControl);
     conn.sendControl(this.clusterMessage());
     if (this.scrollbackChars > 0) conn.sendData(this.scrollback.join(''));
     if (this.progress.state === 'ready') this.startView();

@@ -171,6 +171,8 @@ class SandboxClient {
   private onControl(message: ServerControl): void {
     switch (message.type) {
       case 'hello':
+        // A reconnect gets the recent output again: start from a clean screen so nothing shows twice.
+        if (message.scrollback) this.term.reset();
         if (this.info) {
           this.info.session.expiresAt = message.expiresAt;
           this.info.session.idleExpiresAt = message.idleExpiresAt;

@@ -26,6 +26,8 @@ export type ServerControl =
       lesson: string | null;
       expiresAt: string;
       idleExpiresAt: string;
+      /** scrollback: the recent terminal output follows (the page clears its screen first, so nothing shows twice). */
+      scrollback: boolean;
     }
   | { type: 'cluster'; cluster: ClusterProgress; poweredOff: string[] }
   | { type: 'view'; view: unknown }

@@ -285,6 +285,7 @@ describe('LiveSession terminal', () => {
     expect(late.data).toContain('after-clear');
     expect(late.data).not.toContain('before-clear');
     expect(late.controls.map((c) => c.type)).toEqual(['hello', 'cluster']);
+    expect(late.controls[0]).toMatchObject({ type: 'hello', scrollback: true });
   });
   it('says the cluster is still starting when Enter is pressed before it is ready', () => {
     provider.create = () => new Promise(() => {}); // never ready
