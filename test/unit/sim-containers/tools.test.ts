@@ -152,6 +152,12 @@ describe('busybox applets', () => {
     expect(r.stdout).toBe('0ne\ntw0\nthree\ntwo\none\nthree\nthree\nworld hello\na[b]c\none\ntwo\n3\none\ntwo\n');
   });
 
+  it('expr and timeout behave as in old-style scripts', async () => {
+    c = makeContainer({ clock: new ManualClock(undefined, 60_000) });
+    const r = await sh(c, 'i=0; i=`expr $i + 1`; echo $i; expr 7 \\* 6; expr length hello; expr abc123 : "[a-z]*"; expr abc123 : "\\([a-z]*\\)"; expr 1 = 2; echo $?; timeout 5 sleep 10; echo $?; timeout 5 true; echo $?');
+    expect(r).toEqual({ stdout: '1\n42\n5\n3\nabc\n0\n1\n124\n0\n', stderr: '', code: 0 });
+  });
+
   it('xargs runs a command with the words it reads', async () => {
     c = makeContainer();
     const r = await sh(c, 'touch /tmp/a.log /tmp/b.log /tmp/keep; find /tmp -name "*.log" | xargs rm; ls /tmp; echo 1 2 3 | xargs -n 1 echo n; printf "x\\ny\\n" | xargs -I {} echo "<{}>"');

@@ -7,7 +7,7 @@ import type { Program } from '../program.ts';
 import { cat, echo, printf, head, tail, wc, grep, tee, base64, seq, sort, uniq, cut, tr, basenameApplet, dirnameApplet, yes } from './text.ts';
 import { sed } from './sed.ts';
 import { ls, mkdir, touch, rm, rmdir, cp, mv, find, stat, dd, chmod, chown, ln, du } from './files.ts';
-import { sleep, date, hostname, env, printenv, id, whoami, uname, df, mount, trueApplet, falseApplet, pwd, clear, which, nproc, sync, test, free, ps, kill, xargs } from './system.ts';
+import { sleep, date, hostname, env, printenv, id, whoami, uname, df, mount, trueApplet, falseApplet, pwd, clear, which, nproc, sync, test, free, ps, kill, xargs, timeout, expr } from './system.ts';
 
 /** busyboxApplets: every modelled applet; `sh`/`ash` are added by the image (they need the shell module). */
 export const busyboxApplets: Readonly<Record<string, Program>> = {
@@ -27,6 +27,7 @@ export const busyboxApplets: Readonly<Record<string, Program>> = {
   echo,
   egrep: grep,
   env,
+  expr,
   false: falseApplet,
   find,
   free,
@@ -55,6 +56,7 @@ export const busyboxApplets: Readonly<Record<string, Program>> = {
   sync,
   tail,
   tee,
+  timeout,
   test,
   '[': test,
   touch,

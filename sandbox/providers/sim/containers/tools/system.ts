@@ -7,7 +7,8 @@
 import { errnoMessage } from '../fs/errors.ts';
 import { formatMountLine } from '../fs/mounts.ts';
 import { KERNEL_RELEASE } from '../fs/pseudo.ts';
-import type { Program, ProgramContext, SignalName } from '../program.ts';
+import { SignalAbort, type Program, type ProgramContext, type SignalName } from '../program.ts';
+import { bre } from './text.ts';
 import { fail, humanReadable, idNames, parseOptions, resolve, usageError } from './common.ts';
 
 /** parseDuration reads sleep's operands: 1, 0.5, 1s, 2m, 1h, 1d (summed, as busybox's FANCY_SLEEP). */
@@ -582,4 +583,132 @@ export const xargs: Program = async (ctx) => {
     }
   }
   return status;
+};
+
+/** timeout [-s SIG] SECONDS COMMAND…: stops COMMAND after SECONDS (exit 124), as coreutils/timeout.c. */
+export const timeout: Program = async (ctx) => {
+  const args = ctx.argv.slice(1);
+  let signal: SignalName = 'TERM';
+  if (args[0] === '-s') {
+    args.shift();
+    const name = (args.shift() ?? '').replace(/^SIG/i, '').toUpperCase();
+    if (!['HUP', 'INT', 'QUIT', 'KILL', 'TERM'].includes(name)) {
+      fail(ctx, `unknown signal '${name}'`);
+      return 125;
+    }
+    signal = name as SignalName;
+  }
+  const seconds = parseDuration(args.shift() ?? '');
+  if (seconds === undefined || args.length === 0) return usageError(ctx, new Error('missing operand'));
+  const controller = new AbortController();
+  const onParent = (): void => controller.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onParent, { once: true });
+  let timedOut = false;
+  const timer = new AbortController();
+  void ctx.clock.sleep(seconds, timer.signal).then(() => {
+    if (timer.signal.aborted) return;
+    timedOut = true;
+    controller.abort(new SignalAbort(signal));
+  });
+  try {
+    const code = await ctx.run(args, { signal: controller.signal });
+    return timedOut ? 124 : code;
+  } catch {
+    fail(ctx, `can't execute '${args[0]}': No such file or directory`);
+    return 127;
+  } finally {
+    timer.abort();
+    ctx.signal.removeEventListener('abort', onParent);
+  }
+};
+
+/** expr: integer arithmetic, comparisons, `length`, and `STRING : REGEX` (coreutils/expr.c); exit 1 when the result is 0 or empty. */
+export const expr: Program = async (ctx) => {
+  const toks = ctx.argv.slice(1);
+  let i = 0;
+  const isInt = (v: string): boolean => /^-?\d+$/.test(v);
+  const fail2 = (msg: string): never => {
+    throw new Error(msg);
+  };
+  const primary = (): string => {
+    const t = toks[i++];
+    if (t === undefined) fail2('syntax error');
+    if (t === '(') {
+      const v = orExpr();
+      if (toks[i++] !== ')') fail2('syntax error');
+      return v;
+    }
+    if (t === 'length') return String([...primary()].length);
+    return t!;
+  };
+  const match = (): string => {
+    let v = primary();
+    while (toks[i] === ':') {
+      i++;
+      // Anchored at the start; with a \( \) group the result is the group's text, else the match length.
+      const pattern = primary();
+      const m = new RegExp('^(?:' + bre(pattern) + ')').exec(v);
+      v = /\\\(/.test(pattern) ? (m?.[1] ?? '') : String(m ? m[0].length : 0);
+    }
+    return v;
+  };
+  const mul = (): string => {
+    let v = match();
+    while (toks[i] === '*' || toks[i] === '/' || toks[i] === '%') {
+      const op = toks[i++]!;
+      const r = match();
+      if (!isInt(v) || !isInt(r)) fail2('non-numeric argument');
+      if (op !== '*' && Number(r) === 0) fail2('division by zero');
+      v = String(op === '*' ? Number(v) * Number(r) : op === '/' ? Math.trunc(Number(v) / Number(r)) : Number(v) % Number(r));
+    }
+    return v;
+  };
+  const add = (): string => {
+    let v = mul();
+    while (toks[i] === '+' || toks[i] === '-') {
+      const op = toks[i++]!;
+      const r = mul();
+      if (!isInt(v) || !isInt(r)) fail2('non-numeric argument');
+      v = String(op === '+' ? Number(v) + Number(r) : Number(v) - Number(r));
+    }
+    return v;
+  };
+  const cmp = (): string => {
+    let v = add();
+    while (['=', '==', '!=', '<', '<=', '>', '>='].includes(toks[i] ?? '')) {
+      const op = toks[i++]!;
+      const r = add();
+      const c = isInt(v) && isInt(r) ? Number(v) - Number(r) : v < r ? -1 : v > r ? 1 : 0;
+      const ok = op === '=' || op === '==' ? c === 0 : op === '!=' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+      v = ok ? '1' : '0';
+    }
+    return v;
+  };
+  const andExpr = (): string => {
+    let v = cmp();
+    while (toks[i] === '&') {
+      i++;
+      const r = cmp();
+      v = v !== '' && v !== '0' && r !== '' && r !== '0' ? v : '0';
+    }
+    return v;
+  };
+  function orExpr(): string {
+    let v = andExpr();
+    while (toks[i] === '|') {
+      i++;
+      const r = andExpr();
+      v = v !== '' && v !== '0' ? v : r !== '' && r !== '0' ? r : '0';
+    }
+    return v;
+  }
+  try {
+    const v = orExpr();
+    if (i < toks.length) fail2('syntax error');
+    ctx.stdout.write(v + '\n');
+    return v === '' || v === '0' ? 1 : 0;
+  } catch (err) {
+    fail(ctx, (err as Error).message);
+    return 2;
+  }
 };
