@@ -164,6 +164,12 @@ case hello.txt in *.md) echo md;; *.txt) echo txt;; esac`,
     expect(scoped).toEqual({ stdout: 'inner\nouter\n', stderr: 'sh: local: not in a function\n', code: 2 });
   });
 
+  it('exec with only redirections redirects the rest of the script', async () => {
+    const r = await sh(c, 'echo before; exec > /tmp/log 2>&1; echo after; ls /nope; exec >&2; echo err');
+    expect(r.stdout).toBe('before\n');
+    expect(c.fs.readText('/tmp/log')).toBe('after\nls: /nope: No such file or directory\nerr\n');
+  });
+
   it('supports here-documents', async () => {
     const r = await sh(c, 'N=x\ncat <<EOF\nvalue $N\nEOF\ncat <<\'EOF\'\nraw $N\nEOF');
     expect(r.stdout).toBe('value x\nraw $N\n');

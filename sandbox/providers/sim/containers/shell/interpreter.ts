@@ -288,6 +288,10 @@ export class ShellInterpreter implements ExpandHost {
   private currentIO: ShellIO = { stdin: emptyInput, stdout: nullOutput, stderr: nullOutput };
   /** baseIO is the shell's own streams (where trap actions write). */
   private baseIO: ShellIO | undefined;
+  /** ioOverride is what `exec >file` made the shell's streams for the rest of the script. */
+  private ioOverride: ShellIO | undefined;
+  /** openedByExec closes the files `exec` redirections opened, when the shell ends. */
+  private openedByExec: (() => void)[] = [];
 
   /** error prints `sh: message` on the shell's stderr. */
   error(message: string, io: ShellIO = this.currentIO): void {
@@ -354,12 +358,13 @@ export class ShellInterpreter implements ExpandHost {
   async runScript(script: Script, io: ShellIO): Promise<number> {
     this.baseIO ??= io;
     for (const item of script.items) {
+      const cur = this.ioOverride ?? io;
       if (item.background) {
-        this.startBackground(item.andOr, io);
+        this.startBackground(item.andOr, cur);
         this.state.status = 0;
         continue;
       }
-      await this.runAndOr(item.andOr, io);
+      await this.runAndOr(item.andOr, cur);
       await this.runPendingTraps();
     }
     return this.state.status;
@@ -456,6 +461,11 @@ export class ShellInterpreter implements ExpandHost {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await this.runPendingTraps();
+  }
+
+  /** closeFiles closes what `exec` redirections opened (the shell is ending). */
+  closeFiles(): void {
+    for (const close of this.openedByExec.splice(0)) close();
   }
 
   /** runPendingTraps runs trap actions for signals that arrived (between commands, as ash does). */
@@ -639,6 +649,15 @@ export class ShellInterpreter implements ExpandHost {
       if (!redirected) return (this.state.status = 1);
       redirected.close();
       return (this.state.status = statusFromSubst);
+    }
+    if (argv.length === 1 && argv[0] === 'exec' && cmd.redirects.length > 0) {
+      // `exec >file 2>&1`: the redirections become the shell's own streams from here on.
+      const redirected = await this.applyRedirects(cmd.redirects, io);
+      if (!redirected) return (this.state.status = this.interactive ? 1 : 2);
+      this.openedByExec.push(redirected.close);
+      this.ioOverride = redirected.io;
+      this.baseIO = redirected.io;
+      return (this.state.status = 0);
     }
     if (this.state.options.xtrace) {
       io.stderr.write(`+ ${[...[...assigns].map(([k, v]) => `${k}=${v}`), ...argv].map(traceQuote).join(' ')}\n`);

@@ -124,6 +124,7 @@ async function finish(shell: ShellInterpreter, status: number): Promise<number> 
     shell.traps.delete('EXIT');
     await shell.runText(exitTrap, stdio(shell.ctx));
   }
+  shell.closeFiles();
   return status;
 }
 
