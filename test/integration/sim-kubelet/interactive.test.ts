@@ -87,11 +87,16 @@ describe('kubelet model in real time', () => {
     expect(logs).toBe('ready\n');
   });
 
-  it.skipIf(!existsSync('/usr/bin/script') || availableMinors([33]).length === 0)('kubectl exec -it and kubectl debug node -it give an interactive busybox shell', async () => {
+  it.skipIf(!existsSync('/usr/bin/script') || availableMinors([33]).length === 0)('kubectl exec -it, kubectl debug POD -it (ephemeral container) and kubectl debug node -it give an interactive busybox shell', async () => {
     await runningPod('tty', ['sleep', '86400']);
     const exec = await inTerminal(`${kubectlPath(33)} exec -it tty -- sh`, ['echo $((40+2))\r', 'exit\r']);
     expect(exec.screen).toContain('/ # echo $((40+2))\r\n42\r\n/ # exit\r\n');
     expect(exec.code).toBe(0);
+    // kubectl debug POD: an ephemeral container in the running pod.
+    const eph = await inTerminal(`${kubectlPath(33)} debug tty -it --image=busybox:1.36 --profile=general`, ['', 'echo from $HOSTNAME\r', 'exit\r']);
+    expect(eph.screen).toContain('echo from $HOSTNAME\r\nfrom tty\r\n');
+    const pod = await core.readNamespacedPod({ namespace: 'default', name: 'tty' });
+    expect(pod.status?.ephemeralContainerStatuses?.[0]?.state?.terminated?.reason).toBe('Completed');
     const debug = await inTerminal(`${kubectlPath(33)} debug node/lab-worker -it --image=busybox --profile=general`, ['', 'cat /host/etc/hostname\r', 'exit\r']);
     expect(debug.screen).toMatch(/Creating debugging pod node-debugger-lab-worker-\w+ with container debugger on node lab-worker\./);
     expect(debug.screen).toContain('cat /host/etc/hostname\r\nlab-worker\r\n/ # exit');

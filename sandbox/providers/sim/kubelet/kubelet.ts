@@ -63,6 +63,8 @@ export interface RunRecord {
 export interface ContainerSlot {
   name: string;
   init: boolean;
+  /** ephemeral: an ephemeral container (kubectl debug POD): started once, never restarted, not part of the phase. */
+  ephemeral?: boolean;
   spec: any;
   current?: RunRecord;
   previous?: RunRecord;
@@ -396,7 +398,7 @@ export class Kubelets implements Controller {
 
   /** finished: the pod reached Succeeded/Failed and nothing restarts any more. */
   private finished(rec: PodRecord, restartPolicy: string): boolean {
-    const phase = podPhase(restartPolicy, rec.slots.filter((s) => s.init).map((s) => this.view(s)), rec.slots.filter((s) => !s.init).map((s) => this.view(s)));
+    const phase = podPhase(restartPolicy, rec.slots.filter((s) => s.init).map((s) => this.view(s)), rec.slots.filter((s) => !s.init && !s.ephemeral).map((s) => this.view(s)));
     return phase === 'Succeeded' || phase === 'Failed';
   }
 
@@ -446,6 +448,12 @@ export class Kubelets implements Controller {
   }
 
   private runContainers(pod: KObject, rec: PodRecord, restartPolicy: string): void {
+    // Ephemeral containers added to the pod (the ephemeralcontainers subresource) start once, whenever they appear.
+    for (const ec of (pod as any).spec?.ephemeralContainers ?? []) {
+      let slot = rec.slots.find((x) => x.name === ec.name);
+      if (!slot) rec.slots.push((slot = { name: ec.name, init: false, ephemeral: true, spec: ec, restartCount: 0, crashes: 0, pullFailures: 0 }));
+      if (!slot.current) this.startSlot(pod, rec, slot);
+    }
     const inits = rec.slots.filter((s) => s.init);
     for (const s of inits) {
       const run = s.current;
@@ -459,7 +467,7 @@ export class Kubelets implements Controller {
       return;
     }
     for (const s of rec.slots) {
-      if (s.init) continue;
+      if (s.init || s.ephemeral) continue;
       const run = s.current;
       if (run?.process?.running) continue;
       if (run && run.exitCode === undefined) continue;
@@ -925,7 +933,8 @@ export class Kubelets implements Controller {
     const restartPolicy = spec.restartPolicy ?? 'Always';
     const now = rfc3339(this.ctx.clock.now());
     const initViews = rec.slots.filter((s) => s.init).map((s) => ({ s, v: this.view(s) }));
-    const mainViews = rec.slots.filter((s) => !s.init).map((s) => ({ s, v: this.view(s) }));
+    const mainViews = rec.slots.filter((s) => !s.init && !s.ephemeral).map((s) => ({ s, v: this.view(s) }));
+    const ephemeralViews = rec.slots.filter((s) => s.ephemeral).map((s) => ({ s, v: this.view(s) }));
     // Main containers wait with PodInitializing while init containers run.
     const initDone = initViews.every(({ v }) => v.state.terminated?.exitCode === 0);
     if (!initDone) for (const { s, v } of mainViews) if (!s.current && v.state.waiting?.reason === 'ContainerCreating') v.state = { waiting: { reason: 'PodInitializing' } };
@@ -960,6 +969,7 @@ export class Kubelets implements Controller {
       containerStatuses: mainViews.map(status),
     };
     if (initViews.length) next.initContainerStatuses = initViews.map(status);
+    if (ephemeralViews.length) next.ephemeralContainerStatuses = ephemeralViews.map(status);
     if (terminal) {
       next.reason = terminal.reason;
       next.message = terminal.message;
