@@ -5,7 +5,7 @@
  * SessionManager creates, restores and ends these; the HTTP server only
  * forwards to them.
  */
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cluster, ClusterProvider, ProgressEvent } from '../providers/types.ts';
 import { LearnerShell } from '../terminal/shell.ts';
@@ -107,6 +107,15 @@ export class LiveSession {
       },
     });
     if (record.lesson) this.useLesson(record.lesson);
+    // The screen as it was before a server restart (saved by end('shutdown')).
+    if (existsSync(this.scrollbackPath)) {
+      this.remember(readFileSync(this.scrollbackPath, 'utf8'));
+      rmSync(this.scrollbackPath, { force: true });
+    }
+  }
+
+  get scrollbackPath(): string {
+    return join(this.deps.dir, 'scrollback.txt');
   }
 
   get id(): string {
@@ -467,6 +476,7 @@ export class LiveSession {
     if (reason === 'shutdown') {
       this.batcher.drain();
       await this.save();
+      if (this.scrollbackChars > 0) writeFileSync(this.scrollbackPath, this.scrollback.join(''), { mode: 0o600 });
     }
     this.ended = true;
     for (const conn of this.connections) {

@@ -219,6 +219,11 @@ describe('SessionManager', () => {
     expect(provider.restored).toEqual([session.id]);
     expect(provider.clusters.get(session.id)!.objects).toEqual(['pod/producer-consumer']);
     expect(resumed.record.history).toEqual(['kubectl get nodes']);
+    // The screen as it was comes back too, then the note that the server restarted.
+    const page = new RecordingConnection();
+    resumed.attach(page);
+    expect(page.data).toContain('Connected to your simulated cluster');
+    expect(page.data).toMatch(/The sandbox server restarted; your cluster, files and history were restored\./);
     expect(resumed.folder().label).toBe('emptydir');
   });
 
