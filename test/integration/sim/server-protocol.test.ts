@@ -236,7 +236,7 @@ describe('simulated API server protocol', () => {
     const kc = new k8s.KubeConfig();
     kc.loadFromString(b.kubeconfig());
     const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
-    const sc = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, provisioner: 'rbd.csi.ceph.com', parameters: { pool: 'rbd' } };
+    const sc: k8s.KubernetesObject & Record<string, unknown> = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, provisioner: 'rbd.csi.ceph.com', parameters: { pool: 'rbd' } };
     const created = await objects.create(sc);
     expect(created.metadata?.uid).toBeTruthy();
     const read = await objects.read({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' } });
