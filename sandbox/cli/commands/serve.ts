@@ -2,7 +2,7 @@
  * `kslab serve` runs the course: the built site, the sandbox API and the
  * learner terminals on one port (what `npm start` runs after building).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -82,11 +82,17 @@ export async function run(argv: string[]): Promise<number> {
   const kubectl = findKubectl() ?? '';
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const lock = lockDataDir(dataDir);
+  if (typeof lock === 'string') {
+    process.stderr.write(`kslab serve: ${lock}\n`);
+    return 1;
+  }
   let choice;
   try {
     choice = chooseProvider({ requested: values.provider, tlsDir: join(dataDir, 'sim-tls'), simDataDir: join(dataDir, 'sim-data') });
   } catch (e) {
     process.stderr.write(`kslab serve: ${(e as Error).message}\n`);
+    lock.release();
     return 2;
   }
   const server = new SandboxServer({
@@ -106,6 +112,8 @@ export async function run(argv: string[]): Promise<number> {
     await server.listen();
   } catch (e) {
     process.stderr.write(`kslab serve: could not listen on ${values.host}:${port}: ${(e as Error).message}\n`);
+    await server.close().catch(() => {});
+    lock.release();
     return 1;
   }
   log(`provider: ${choice.info.label}`);
@@ -127,6 +135,7 @@ export async function run(argv: string[]): Promise<number> {
       log(`${signal}: saving clusters and stopping`);
       server.close().then(
         () => {
+          lock.release();
           log('stopped');
           resolveExit(0);
         },
@@ -139,4 +148,30 @@ export async function run(argv: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+}
+
+/**
+ * lockDataDir makes sure only one server uses a data directory (two would
+ * fight over the same sessions and clusters). A lock left by a server that
+ * died is taken over.
+ */
+function lockDataDir(dataDir: string): { release(): void } | string {
+  const file = join(dataDir, 'serve.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return { release: () => rmSync(file, { force: true }) };
+    } catch {
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      let alive = false;
+      try {
+        alive = Number.isInteger(pid) && pid > 0 && process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+      if (alive) return `another kslab serve (pid ${pid}) is using ${dataDir}; stop it, or give this one another --data-dir`;
+      rmSync(file, { force: true });
+    }
+  }
+  return `could not lock ${dataDir}`;
 }

@@ -41,6 +41,9 @@ describe('kslab serve (the command)', () => {
     expect(health.ok).toBe(true);
     expect(p.err()).toMatch(/provider: Simulated cluster \((no Docker found|Docker found, but the kind provider is not built yet)\)/);
     expect(health.provider.label).toMatch(/^Simulated cluster \(/);
+    const second = kslab(['serve', '--port', '0', '--data-dir', data, '--site-dir', data]);
+    expect(await second.exited).toBe(1);
+    expect(second.err()).toMatch(/another kslab serve \(pid \d+\) is using/);
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     expect(p.err()).toMatch(/SIGTERM: saving clusters and stopping/);
