@@ -27,6 +27,10 @@ describe('busybox applets', () => {
     expect((await exec(c, ['ls', '/tmp'])).stdout).toBe('note.txt\nstarted.txt\n');
     expect((await exec(c, ['ls', '/tmp'], { tty: true })).stdout).toBe('note.txt     started.txt\r\n');
     expect((await exec(c, ['ls', '/'])).stdout).toBe('bin\ndev\netc\nhome\nlib\nlib64\nproc\nroot\nsys\ntmp\nusr\nvar\n');
+    expect((await exec(c, ['ls', '--color=auto', '/tmp'])).stdout).toBe('note.txt\nstarted.txt\n');
+    const bogus = await exec(c, ['ls', '--bogus']);
+    expect(bogus.code).toBe(1);
+    expect(bogus.stderr).toMatch(/^ls: unrecognized option '--bogus'\nBusyBox v1\.36\.1/);
   });
 
   it('ls lays out columns down first, width = longest name + 2, as busybox does', async () => {

@@ -21,13 +21,20 @@ export interface ParsedOptions {
 export class OptionError extends Error {}
 
 /** parseOptions parses argv[1..]: `flags` lists letters, `withValue` those taking an argument. Numeric `-5` is kept as flag '#'. */
-export function parseOptions(args: string[], flags: string, withValue = '', options: { numeric?: boolean; stopAtFirstOperand?: boolean } = {}): ParsedOptions {
+export function parseOptions(args: string[], flags: string, withValue = '', options: { numeric?: boolean; stopAtFirstOperand?: boolean; long?: string[] } = {}): ParsedOptions {
   const out: ParsedOptions = { flags: new Map(), repeated: new Map(), operands: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--') {
       out.operands.push(...args.slice(i + 1));
       break;
+    }
+    if (a.startsWith('--')) {
+      // Long options: those the applet accepts are recorded by name; others are an error, as getopt32 says.
+      const name = a.slice(2).replace(/=.*$/, '');
+      if (!(options.long ?? []).includes(name)) throw new OptionError(`unrecognized option '${a}'`);
+      out.flags.set(`--${name}`, a.includes('=') ? a.slice(a.indexOf('=') + 1) : true);
+      continue;
     }
     if (!a.startsWith('-') || a === '-') {
       out.operands.push(a);

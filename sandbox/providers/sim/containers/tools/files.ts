@@ -48,7 +48,8 @@ interface Entry {
 export const ls: Program = async (ctx) => {
   let opts;
   try {
-    opts = parseOptions(ctx.argv.slice(1), '1aAlCdRhnrtSFpeic');
+    // --color and friends are accepted; this simulation prints no colours.
+    opts = parseOptions(ctx.argv.slice(1), '1aAlCdRhnrtSFpeic', '', { long: ['color', 'full-time', 'group-directories-first'] });
   } catch (err) {
     return usageError(ctx, err);
   }
