@@ -165,6 +165,21 @@ describe('kubelet: pod lifecycle', () => {
     expect(out).toMatch(/^\/ # echo \$\(\(6\*7\)\)\r\n42\r\n\/ # /);
   });
 
+  it('a new image on a running pod restarts its container', async () => {
+    using c = kubeletCluster();
+    c.apply(busyboxPod('img2', 'sleep 3600', {}, { terminationGracePeriodSeconds: 2 }));
+    await c.advance(2000);
+    const p = c.pod('img2');
+    p.spec.containers[0].image = 'busybox:1.37';
+    c.api.update(resources.pods, 'default', 'img2', p);
+    await c.advance(4000);
+    const cs = c.pod('img2').status.containerStatuses[0];
+    expect(messages(c, 'img2')).toContain('Killing: Container main definition changed, will be restarted');
+    expect(cs).toMatchObject({ restartCount: 1, image: 'docker.io/library/busybox:1.37' });
+    expect(cs.state.running).toBeDefined();
+    expect(cs.lastState.terminated).toMatchObject({ exitCode: 137, reason: 'Error' });
+  });
+
   it('a powered-off node runs nothing and writes nothing; on power on deleted pods go and the others restart', async () => {
     using c = kubeletCluster();
     c.apply(busyboxPod('a', 'echo up; sleep 3600', {}, { nodeName: 'lab-worker', terminationGracePeriodSeconds: 1 }));

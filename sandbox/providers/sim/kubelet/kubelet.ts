@@ -63,6 +63,8 @@ export interface RunRecord {
 export interface ContainerSlot {
   name: string;
   init: boolean;
+  /** restartDue: start again without back-off (its definition changed). */
+  restartDue?: boolean;
   /** ephemeral: an ephemeral container (kubectl debug POD): started once, never restarted, not part of the phase. */
   ephemeral?: boolean;
   spec: any;
@@ -466,16 +468,36 @@ export class Kubelets implements Controller {
       this.startSlot(pod, rec, s);
       return;
     }
+    const specs: any[] = (pod as any).spec?.containers ?? [];
     for (const s of rec.slots) {
       if (s.init || s.ephemeral) continue;
+      // A changed image (the one mutable field of a container) restarts the container (kuberuntime computePodActions).
+      const now = specs.find((c) => c.name === s.name);
+      if (now && now.image !== s.spec.image) {
+        s.spec = now;
+        s.crashes = 0;
+        s.pullBackoffUntil = undefined;
+        if (s.current?.process?.running) {
+          this.recorder(rec.node).event(pod, 'Normal', 'Killing', `Container ${s.name} definition changed, will be restarted`);
+          s.restartDue = true;
+          s.current.process.kill(resolveImage(s.current.image)?.image.stopSignal ?? 'TERM');
+          // The runtime's stop honours the grace period, then kills.
+          const proc = s.current.process;
+          const grace = Number((pod as any).spec?.terminationGracePeriodSeconds ?? 30);
+          this.ctx.clock.after(grace * 1000, () => proc.kill('KILL'));
+          continue;
+        }
+        s.restartDue = true;
+      }
       const run = s.current;
       if (run?.process?.running) continue;
       if (run && run.exitCode === undefined) continue;
-      if (run) {
+      if (run && !s.restartDue) {
         const restart = restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && run.exitCode !== 0);
         if (!restart) continue;
         if (!this.restartDue(pod, rec, s)) continue;
       }
+      s.restartDue = false;
       this.startSlot(pod, rec, s);
     }
   }
