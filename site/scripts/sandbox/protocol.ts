@@ -56,6 +56,13 @@ export const INPUT_CHUNK = 16 * 1024;
 export function chunkInput(data: string, size = INPUT_CHUNK): string[] {
   if (data.length <= size) return [data];
   const out: string[] = [];
-  for (let i = 0; i < data.length; i += size) out.push(data.slice(i, i + size));
+  for (let i = 0; i < data.length; ) {
+    let end = Math.min(data.length, i + size);
+    // Never cut between the two halves of a surrogate pair (an emoji would arrive as two broken characters).
+    const last = data.charCodeAt(end - 1);
+    if (end < data.length && last >= 0xd800 && last <= 0xdbff) end--;
+    out.push(data.slice(i, end));
+    i = end;
+  }
   return out;
 }

@@ -37,6 +37,12 @@ describe('chunkInput', () => {
     const pieces = chunkInput('x'.repeat(40_000));
     expect(pieces.map((p) => p.length)).toEqual([16_384, 16_384, 7_232]);
   });
+  it('keeps surrogate pairs whole', () => {
+    const text = 'a' + '😀'.repeat(3);
+    const pieces = chunkInput(text, 2);
+    expect(pieces.join('')).toBe(text);
+    expect(pieces.every((p) => !/[\ud800-\udbff]$/.test(p))).toBe(true);
+  });
 });
 
 describe('live view: server picture and page rows', () => {
