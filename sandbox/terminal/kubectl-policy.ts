@@ -246,7 +246,7 @@ export function checkKubectlArgs(args: readonly string[]): PolicyResult {
     return refuse('`kubectl config` needs a sub-command; `kubectl config view` shows the sandbox\'s kubeconfig.');
   }
   if (ttyDropped) {
-    notes.push('(this terminal has no TTY for kubectl: running without -t: type input lines, Ctrl-D ends the input, Ctrl-C stops the command)');
+    notes.push('(this terminal has no TTY for kubectl: running without -t: type input lines; `exit` or Ctrl-D ends a shell, Ctrl-C stops the command)');
   }
   return { ok: true, argv: out, notes };
 }
