@@ -31,6 +31,8 @@ describe('busybox applets', () => {
     const bogus = await exec(c, ['ls', '--bogus']);
     expect(bogus.code).toBe(1);
     expect(bogus.stderr).toMatch(/^ls: unrecognized option '--bogus'\nBusyBox v1\.36\.1/);
+    const long = await sh(c, 'mkdir --parents /tmp/a/b && grep --color=auto root /etc/passwd && rm --recursive --force /tmp/a && ls /tmp');
+    expect(long).toEqual({ stdout: 'root:x:0:0:root:/root:/bin/sh\nnote.txt\nstarted.txt\n', stderr: '', code: 0 });
   });
 
   it('ls lays out columns down first, width = longest name + 2, as busybox does', async () => {

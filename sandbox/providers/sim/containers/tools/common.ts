@@ -20,8 +20,8 @@ export interface ParsedOptions {
 /** OptionError is an unknown option or a missing option argument (busybox prints usage and exits 1). */
 export class OptionError extends Error {}
 
-/** parseOptions parses argv[1..]: `flags` lists letters, `withValue` those taking an argument. Numeric `-5` is kept as flag '#'. */
-export function parseOptions(args: string[], flags: string, withValue = '', options: { numeric?: boolean; stopAtFirstOperand?: boolean; long?: string[] } = {}): ParsedOptions {
+/** parseOptions parses argv[1..]: `flags` lists letters, `withValue` those taking an argument, `long` the --names accepted (mapped to a letter, or null to record them as `--name`). Numeric `-5` is kept as flag '#'. */
+export function parseOptions(args: string[], flags: string, withValue = '', options: { numeric?: boolean; stopAtFirstOperand?: boolean; long?: Record<string, string | null> } = {}): ParsedOptions {
   const out: ParsedOptions = { flags: new Map(), repeated: new Map(), operands: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -32,8 +32,11 @@ export function parseOptions(args: string[], flags: string, withValue = '', opti
     if (a.startsWith('--')) {
       // Long options: those the applet accepts are recorded by name; others are an error, as getopt32 says.
       const name = a.slice(2).replace(/=.*$/, '');
-      if (!(options.long ?? []).includes(name)) throw new OptionError(`unrecognized option '${a}'`);
-      out.flags.set(`--${name}`, a.includes('=') ? a.slice(a.indexOf('=') + 1) : true);
+      const long = options.long ?? {};
+      if (!Object.hasOwn(long, name)) throw new OptionError(`unrecognized option '${a}'`);
+      const short = long[name];
+      const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : true;
+      out.flags.set(short ?? `--${name}`, value);
       continue;
     }
     if (!a.startsWith('-') || a === '-') {

@@ -49,7 +49,7 @@ export const ls: Program = async (ctx) => {
   let opts;
   try {
     // --color and friends are accepted; this simulation prints no colours.
-    opts = parseOptions(ctx.argv.slice(1), '1aAlCdRhnrtSFpeic', '', { long: ['color', 'full-time', 'group-directories-first'] });
+    opts = parseOptions(ctx.argv.slice(1), '1aAlCdRhnrtSFpeic', '', { long: { color: null, 'full-time': null, 'group-directories-first': null, all: 'a', recursive: 'R', 'human-readable': 'h' } });
   } catch (err) {
     return usageError(ctx, err);
   }
@@ -174,7 +174,7 @@ export const ls: Program = async (ctx) => {
 export const mkdir: Program = async (ctx) => {
   let opts;
   try {
-    opts = parseOptions(ctx.argv.slice(1), 'pv', 'm');
+    opts = parseOptions(ctx.argv.slice(1), 'pv', 'm', { long: { parents: 'p', verbose: 'v' } });
   } catch (err) {
     return usageError(ctx, err);
   }
@@ -253,7 +253,7 @@ function removeTree(ctx: ProgramContext, path: string, display: string, depth = 
 export const rm: Program = async (ctx) => {
   let opts;
   try {
-    opts = parseOptions(ctx.argv.slice(1), 'rRfiv');
+    opts = parseOptions(ctx.argv.slice(1), 'rRfiv', '', { long: { recursive: 'r', force: 'f', verbose: 'v' } });
   } catch (err) {
     return usageError(ctx, err);
   }
@@ -353,7 +353,7 @@ function copyTree(ctx: ProgramContext, src: string, dst: string, display: string
 export const cp: Program = async (ctx) => {
   let opts;
   try {
-    opts = parseOptions(ctx.argv.slice(1), 'rRapfdPLHiuvnT');
+    opts = parseOptions(ctx.argv.slice(1), 'rRapfdPLHiuvnT', '', { long: { recursive: 'r', archive: 'a', force: 'f', verbose: 'v' } });
   } catch (err) {
     return usageError(ctx, err);
   }

@@ -326,7 +326,7 @@ export const head: Program = async (ctx) => {
 export const tail: Program = async (ctx) => {
   let opts;
   try {
-    opts = parseOptions(ctx.argv.slice(1), 'fFqv', 'ncs', { numeric: true });
+    opts = parseOptions(ctx.argv.slice(1), 'fFqv', 'ncs', { numeric: true, long: { follow: 'f', retry: null } });
   } catch (err) {
     return usageError(ctx, err);
   }
@@ -465,7 +465,7 @@ export function ere(pattern: string): string {
 export const grep: Program = async (ctx) => {
   let opts;
   try {
-    opts = parseOptions(ctx.argv.slice(1), 'ivcEFrRqnlLhHswxoZ', 'ef');
+    opts = parseOptions(ctx.argv.slice(1), 'ivcEFrRqnlLhHswxoZ', 'ef', { long: { color: null, colour: null, 'ignore-case': 'i', 'invert-match': 'v', count: 'c', recursive: 'r', quiet: 'q', 'line-number': 'n' } });
   } catch (err) {
     return usageError(ctx, err);
   }
