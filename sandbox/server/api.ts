@@ -103,6 +103,15 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** decodeSegment decodes one path segment; a malformed %-escape is the client's mistake (400), not the server's. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ApiError(400, 'invalid_input', `malformed path segment "${segment}"`);
+  }
+}
+
 function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
@@ -223,7 +232,7 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     if (m) {
       allow('POST');
       const session = requireSession(ctx, req);
-      const node = decodeURIComponent(m[1]!);
+      const node = decodeSegment(m[1]!);
       if (!nodeNames.includes(node)) throw new ApiError(404, 'unknown_node', `there is no node "${node}" (nodes: ${nodeNames.join(', ')})`);
       const body = validate(powerBody, await readJson(req), 'body');
       if (session.progress.state !== 'ready' || !session.cluster) {
@@ -240,18 +249,27 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     m = /^\/api\/lessons\/([^/]+)$/.exec(path);
     if (m) {
       allow('GET');
-      return sendJson(res, 200, lessonInfo(ctx, validate(lessonParam, decodeURIComponent(m[1]!), 'lesson')));
+      return sendJson(res, 200, lessonInfo(ctx, validate(lessonParam, decodeSegment(m[1]!), 'lesson')));
     }
     m = /^\/api\/lessons\/([^/]+)\/exercises\/([^/]+)\/(check|solve)$/.exec(path);
     if (m) {
       allow('POST');
-      const lesson = lessonInfo(ctx, validate(lessonParam, decodeURIComponent(m[1]!), 'lesson'));
-      const exercise = validate(exerciseParam, decodeURIComponent(m[2]!), 'exercise');
+      const lesson = lessonInfo(ctx, validate(lessonParam, decodeSegment(m[1]!), 'lesson'));
+      const exercise = validate(exerciseParam, decodeSegment(m[2]!), 'exercise');
       if (!lesson.exercises.includes(exercise)) {
         throw new ApiError(404, 'unknown_exercise', `lesson "${lesson.id}" has no exercise "${exercise}"`);
       }
-      requireSession(ctx, req);
-      throw new ApiError(501, 'not_implemented', 'exercise checks arrive with the checks issue');
+      const session = requireSession(ctx, req);
+      // The check engine (sandbox/checks) grades through the session cluster's kubeconfig, like `kslab check`.
+      const { checkExercise, solveExercise, solveBody, ExerciseRouteError } = await import('./exercise-routes.ts');
+      try {
+        if (m[3] === 'check') return sendJson(res, 200, await checkExercise(session, ctx.manager.store, lesson.id, exercise));
+        const body = validate(solveBody, await readJson(req), 'body');
+        return sendJson(res, 200, await solveExercise(session, lesson.id, exercise, body?.mode ?? 'solve'));
+      } catch (e) {
+        if (e instanceof ExerciseRouteError) throw new ApiError(e.status, e.code, e.message);
+        throw e;
+      }
     }
     throw new ApiError(404, 'not_found', `no API route ${path}`);
   } catch (e) {

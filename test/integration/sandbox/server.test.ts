@@ -94,12 +94,13 @@ describe('kslab serve: sessions', () => {
     expect(await invalid.json()).toMatchObject({ error: 'invalid_input', message: expect.stringMatching(/^body: on:/) });
     expect((await post('/api/cluster/nodes/lab-worker/power', 'not json')).status).toBe(400);
     expect((await post('/api/cluster/nodes/lab-worker/power', JSON.stringify({ on: 'x'.repeat(20_000) }))).status).toBe(413);
-    const check = await post('/api/lessons/emptydir/exercises/emptydir-memory/check', '');
-    expect(check.status).toBe(501);
-    expect(await check.json()).toEqual({ error: 'not_implemented', message: 'exercise checks arrive with the checks issue' });
+    // The check route itself is tested in test/integration/checks/server-routes.test.ts.
+    expect((await post('/api/lessons/emptydir/exercises/emptydir-memory/solve', '{"mode":"all"}')).status).toBe(400);
     expect((await post('/api/lessons/emptydir/exercises/no-such-exercise/solve', '')).status).toBe(404);
     expect((await post('/api/lessons/nope/exercises/emptydir-memory/check', '')).status).toBe(404);
     expect((await b.fetch('/api/session/keepalive')).status).toBe(405);
+    expect((await b.fetch('/api/lessons/%E0%A4%A')).status).toBe(400);
+    expect((await b.fetch('/api/no/such/route')).status).toBe(404);
     expect((await post('/api/session/keepalive', '', { Origin: 'https://evil.example' })).status).toBe(403);
   });
 
