@@ -158,7 +158,14 @@ export function openapiDocument(): object {
             { name: 'exercise', in: 'path', required: true, schema: { type: 'string' } },
             { name: 'action', in: 'path', required: true, schema: { type: 'string', enum: ['check', 'solve'] } },
           ],
-          responses: { '404': errorResponse('Unknown lesson, exercise or session.'), '501': errorResponse('Not implemented yet: exercise checks arrive with the checks issue.') },
+          requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: { mode: { type: 'string', enum: ['solve', 'setup', 'reset'], description: 'solve only: this exercise\'s reference solution (default), the earlier exercises\' solutions ("set up from here"), or a fresh cluster and then those ("reset this exercise").' } } } } } },
+          responses: {
+            '200': { description: 'check: {lesson, exercise, title, passed, results: [{id, title, status: pass|fail|error, detail, hint?, expected?, actual?, ms}]}; solve: {mode, steps}.' },
+            '400': errorResponse('Invalid solve body.'),
+            '404': errorResponse('Unknown lesson, exercise or session.'),
+            '409': errorResponse('The cluster is not ready, or a solution is already being applied.'),
+            '500': errorResponse('A solve step failed; the message says which.'),
+          },
         },
       },
       '/api/terminal': {
