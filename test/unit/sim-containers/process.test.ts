@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ContainerExecError, ContainerStartError, containerArgv, execInContainer, formatCriLogLine, startContainer } from '../../../sandbox/providers/sim/containers/process.ts';
 import { ContainerFs } from '../../../sandbox/providers/sim/containers/fs/container-fs.ts';
 import { resolveImage } from '../../../sandbox/providers/sim/containers/images/registry.ts';
+import { PodNetwork } from '../../../sandbox/providers/sim/containers/network.ts';
 import { exec, ManualClock, makeContainer, type TestContainer } from './harness.ts';
 
 async function settle(): Promise<void> {
@@ -116,5 +117,44 @@ describe('container processes', () => {
     expect(await exec(c, ['kill', '4242'])).toEqual({ stdout: '', stderr: "kill: can't kill pid 4242: No such process\n", code: 1 });
     await exec(c, ['sh', '-c', 'kill -9 1']);
     expect(await c.container.exited).toBe(137);
+  });
+
+  it('nginx serves its html directory on the pod loopback and logs each request', async () => {
+    const base = makeContainer();
+    c = base;
+    const network = new PodNetwork();
+    const nginxImage = resolveImage('nginx')!;
+    const nginx = startContainer({ image: nginxImage, fs: new ContainerFs({ rootfs: base.base + '/web', image: nginxImage.image.layer }), hostname: 'web', network, clock: new ManualClock(Date.parse('2026-11-25T20:15:03Z')) });
+    const busybox = resolveImage('busybox')!;
+    const sidecar = startContainer({ image: busybox, command: ['sleep', '3600'], fs: new ContainerFs({ rootfs: base.base + '/side', image: busybox.image.layer }), hostname: 'web', network });
+    await settle();
+    const run = async (container: typeof nginx, argv: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const p = execInContainer(container, argv, { stdin: false, tty: false, stdout: (d) => (stdout += Buffer.from(d)), stderr: (d) => (stderr += Buffer.from(d)), signal: new AbortController().signal });
+      const code = await p.exited;
+      return { stdout, stderr, code };
+    };
+    const page = await run(nginx, ['curl', '-s', 'localhost']);
+    expect(page.code).toBe(0);
+    expect(page.stdout).toContain('<title>Welcome to nginx!</title>');
+    const fromSidecar = await run(sidecar, ['wget', '-qO-', 'http://localhost/']);
+    expect(fromSidecar.stdout).toBe(page.stdout);
+    expect(nginx.logs.snapshot().map((l) => l.text)).toEqual(
+      expect.arrayContaining([
+        '127.0.0.1 - - [25/Nov/2026:20:15:03 +0000] "GET / HTTP/1.1" 200 615 "-" "curl/7.88.1" "-"',
+        '127.0.0.1 - - [25/Nov/2026:20:15:03 +0000] "GET / HTTP/1.1" 200 615 "-" "Wget" "-"',
+      ]),
+    );
+    const missing = await run(nginx, ['curl', '-sf', 'localhost/nope.html']);
+    expect(missing.code).toBe(22);
+    expect(missing.stderr).toBe('curl: (22) The requested URL returned error: 404\n');
+    const elsewhere = await run(sidecar, ['wget', '-qO-', 'http://example.com/']);
+    expect(elsewhere).toEqual({ stdout: '', stderr: "wget: bad address 'example.com'\n", code: 1 });
+    nginx.kill('QUIT');
+    await nginx.exited;
+    const refused = await run(sidecar, ['wget', '-qO-', 'http://localhost/']);
+    expect(refused).toEqual({ stdout: '', stderr: "wget: can't connect to remote host (127.0.0.1): Connection refused\n", code: 1 });
+    sidecar.kill('KILL');
   });
 });

@@ -30,6 +30,7 @@ import {
 import { spawnProgram, type ContainerSetup, type SpawnedProcess } from './runtime.ts';
 import { emptyInput, Pipe, callbackOutput } from './streams.ts';
 import { Tty } from './tty.ts';
+import { PodNetwork } from './network.ts';
 
 /** EnvVar is a resolved environment variable (the kubelet has already expanded $(VAR) and valueFrom). */
 export interface EnvVar {
@@ -56,6 +57,8 @@ export interface StartContainerOptions {
   /** user overrides the image's USER (securityContext.runAsUser / runAsGroup). */
   user?: { uid: number; gid?: number };
   clock?: Clock;
+  /** network is the pod's loopback: pass one PodNetwork to all containers of a pod (default: one per container). */
+  network?: PodNetwork;
   /** onLogLine is called for every line the container writes (the kubelet writes /var/log/pods files from it). */
   onLogLine?: (line: ContainerLogLine) => void;
 }
@@ -214,7 +217,7 @@ class RunningContainer implements ContainerProcess {
       options.user !== undefined
         ? { uid: options.user.uid, gid: options.user.gid ?? options.user.uid, name: options.user.uid === img.user.uid ? img.user.name : String(options.user.uid) }
         : img.user;
-    this.setup = { image: img, imageRef: image.ref.canonical, fs, hostname, clock, user };
+    this.setup = { image: img, imageRef: image.ref.canonical, fs, hostname, clock, user, network: options.network ?? new PodNetwork() };
     this.baseEnv = containerEnv(img.env, hostname, options.env ?? [], homeOf(img, user));
     this.workingDir = normalizePath(options.workingDir || img.workingDir);
     this.stdinOnce = !!options.stdinOnce;

@@ -7,6 +7,7 @@
  * process or touch a host path: everything goes through `ctx.fs`.
  */
 import type { ContainerFs } from './fs/container-fs.ts';
+import type { PodNetwork } from './network.ts';
 
 /** Clock is injectable time: tests drive sleeps and log timestamps with a fake. */
 export interface Clock {
@@ -125,6 +126,8 @@ export interface ProgramContext {
   pid1: boolean;
   /** process is this process's entry in the container's process table (ps, kill, $$). Optional so tests can build a context by hand. */
   process?: ProcessHandle;
+  /** network is the pod's loopback (servers listen, clients connect to localhost). */
+  network?: PodNetwork;
   /**
    * run starts another program of this container as a child (a shell running
    * `mysql`, an entrypoint exec'ing `mysqld`), with the same streams unless

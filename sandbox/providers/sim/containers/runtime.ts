@@ -8,6 +8,7 @@ import type { ContainerFs } from './fs/container-fs.ts';
 import { FsError } from './fs/errors.ts';
 import { normalizePath } from './fs/paths.ts';
 import { boundInput } from './streams.ts';
+import type { PodNetwork } from './network.ts';
 import type { Image, ImageUser } from './images/registry.ts';
 import {
   CommandNotExecutableError,
@@ -37,6 +38,8 @@ export interface ContainerSetup {
   user: ImageUser;
   /** processes is the container's process table (its PID namespace); created on first spawn if absent. */
   processes?: ProcessTable;
+  /** network is the pod's loopback, shared by the pod's containers. */
+  network?: PodNetwork;
 }
 
 /** ProcessTable is one container's PID namespace: PID 1 is the main process, others count up. */
@@ -188,6 +191,7 @@ export function spawnProgram(setup: ContainerSetup, options: SpawnOptions): Spaw
     container: { hostname: setup.hostname, image: setup.imageRef, user: { ...user } },
     pid1: options.pid1,
     process: { pid, list: () => table.list(), kill: (target, signal) => table.kill(target, signal) },
+    network: setup.network,
     run: async (childArgv, overrides = {}) => {
       const child = spawnProgram(setup, {
         ...options,

@@ -2,14 +2,19 @@
  * nginx: docker.io/library/nginx (Debian bookworm based). The main process is
  * the image's entrypoint: /docker-entrypoint.sh prints its configuration
  * steps, then nginx logs its start-up notices (to stderr, as the real image's
- * error log does) and idles. Requests are not modelled (pods have no network
- * in this simulation), so no access-log lines appear. SIGQUIT (the image's
+ * error log does) and serves its html directory on the pod's loopback
+ * (../network.ts): `curl localhost` from any container of the pod gets the
+ * files, and each request is an access-log line on stdout. Other pods and
+ * Services cannot reach it (no pod network is modelled). SIGQUIT (the image's
  * STOPSIGNAL) and SIGTERM stop it gracefully with nginx's shutdown notices.
  * `kubectl exec` into it finds sh (dash-like prompt `# `), bash and the
  * usual tools (modelled by busybox's applets).
  */
 import type { ImageEntry } from '../fs/image-layer.ts';
-import type { Program, SignalName } from '../program.ts';
+import type { Program, ProgramContext, SignalName } from '../program.ts';
+import type { HttpRequest, HttpResponse } from '../network.ts';
+import { normalizePath } from '../fs/paths.ts';
+import { curl } from '../tools/http.ts';
 import { createShellProgram } from '../shell/sh.ts';
 import { strftime } from '../tools/system.ts';
 import { busyboxApplets } from '../tools/index.ts';
@@ -44,11 +49,23 @@ const INDEX_HTML = `<!DOCTYPE html>
 <html>
 <head>
 <title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
 </head>
 <body>
 <h1>Welcome to nginx!</h1>
 <p>If you see this page, the nginx web server is successfully installed and
 working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
 </body>
 </html>
 `;
@@ -121,6 +138,14 @@ const nginx: Program = async (ctx) => {
   notice('start worker processes');
   notice('start worker process 29');
   notice('start worker process 30');
+  // Serve the html directory on the pod's loopback; each request is an access-log line on stdout (the image links access.log to /dev/stdout).
+  let unlisten: (() => void) | undefined;
+  try {
+    unlisten = ctx.network?.listen(80, (req) => serveStatic(ctx, req));
+  } catch {
+    ctx.stderr.write(`${nginxLogTime(ctx.clock.now())} [emerg] 1#1: bind() to 0.0.0.0:80 failed (98: Address already in use)\nnginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)\n`);
+    return 1;
+  }
   let stop: ((s: SignalName) => void) | undefined;
   const stopped = new Promise<SignalName>((resolve) => (stop = resolve));
   ctx.onSignal((s) => stop?.(s));
@@ -128,6 +153,7 @@ const nginx: Program = async (ctx) => {
     stopped,
     new Promise<'KILL'>((resolve) => ctx.signal.addEventListener('abort', () => resolve('KILL'), { once: true })),
   ]);
+  unlisten?.();
   if (signal === 'KILL') return 137;
   const number = { HUP: 1, INT: 2, QUIT: 3, TERM: 15, KILL: 9 }[signal];
   notice(`signal ${number} (SIG${signal}) received, ${signal === 'QUIT' ? 'shutting down' : 'exiting'}`);
@@ -136,6 +162,52 @@ const nginx: Program = async (ctx) => {
   notice('exit');
   return 0;
 };
+
+const NOT_FOUND = `<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/${NGINX_VERSION}</center>\r\n</body>\r\n</html>\r\n`;
+
+/** httpDate is an RFC 7231 date, as nginx sends in Date and Last-Modified. */
+function httpDate(d: Date): string {
+  return d.toUTCString();
+}
+
+/** serveStatic is nginx's default server: files under /usr/share/nginx/html, index.html for directories, 404 otherwise. */
+function serveStatic(ctx: ProgramContext, req: HttpRequest): HttpResponse {
+  const now = ctx.clock.now();
+  const path = decodeURIComponent(req.path.split('?')[0]!);
+  let file = normalizePath('/usr/share/nginx/html' + path);
+  if (!file.startsWith('/usr/share/nginx/html')) file = '/usr/share/nginx/html';
+  let status = 200;
+  let body: Uint8Array;
+  let modified = now;
+  try {
+    let st = ctx.fs.stat(file);
+    if (st.type === 'dir') {
+      file = file + '/index.html';
+      st = ctx.fs.stat(file);
+    }
+    body = ctx.fs.readFile(file);
+    modified = st.mtime;
+  } catch {
+    status = 404;
+    body = Buffer.from(NOT_FOUND);
+  }
+  const reason = status === 200 ? 'OK' : 'Not Found';
+  const sent = req.method === 'HEAD' ? 0 : body.length;
+  ctx.stdout.write(`${req.remoteAddr} - - [${strftime('%d/%b/%Y:%H:%M:%S +0000', now)}] "${req.method} ${req.path} HTTP/1.1" ${status} ${sent} "-" "${req.userAgent}" "-"\n`);
+  const headers: Record<string, string> = {
+    Server: `nginx/${NGINX_VERSION}`,
+    Date: httpDate(now),
+    'Content-Type': 'text/html',
+    'Content-Length': String(body.length),
+    Connection: 'keep-alive',
+  };
+  if (status === 200) {
+    headers['Last-Modified'] = httpDate(modified);
+    headers['ETag'] = `"${Math.floor(modified.getTime() / 1000).toString(16)}-${body.length.toString(16)}"`;
+    headers['Accept-Ranges'] = 'bytes';
+  }
+  return { status, reason, headers, body };
+}
 
 const nginxProgram = new Map<string, Program>([
   ['nginx', nginx],
@@ -155,6 +227,7 @@ function programs(): Record<string, Program> {
   out['/usr/sbin/nginx'] = nginx;
   out['/usr/sbin/nginx-debug'] = nginx;
   out['/docker-entrypoint.sh'] = dockerEntrypoint;
+  out['/usr/bin/curl'] = curl;
   return out;
 }
 
