@@ -10,6 +10,8 @@
  *   imagePullError; ./images/catalogue.ts loads every image module.
  * - Processes (./process.ts): startContainer → ContainerProcess (exited, kill,
  *   logs), execInContainer / attachToContainer → ExecProcess (streams/types.ts).
+ * - Pod loopback (./network.ts): PodNetwork, one per pod, shared by its containers.
+ * See README.md for the behaviour the kubelet can rely on and the limits.
  */
 export { ContainerFs, type ContainerFsOptions, type FileStat, type FsUser, type FileReader, type FileWriter } from './fs/container-fs.ts';
 export { FsError, ERRNO_MESSAGES, type Errno } from './fs/errors.ts';
@@ -55,3 +57,6 @@ export {
   type ContainerLogLine,
   type EnvVar,
 } from './process.ts';
+export { PodNetwork, type HttpHandler, type HttpRequest, type HttpResponse } from './network.ts';
+export { createShellProgram, sh } from './shell/sh.ts';
+export { busyboxApplets } from './tools/index.ts';
