@@ -12,12 +12,14 @@ import { FitAddon } from '@xterm/addon-fit';
 import { chunkInput, decodeServerFrame, encodeClientControl, type ClientControl, type ClusterProgress, type ServerControl } from './protocol.ts';
 import { reconnectDelay, WriteFlow } from './flow.ts';
 import { renderClusterView, type LiveView } from './cluster-view.ts';
+import { mountExercisePanels, type ExercisePanels } from './exercises.ts';
 
 interface SessionInfo {
   session: { id: string; expiresAt: string; idleExpiresAt: string; warnBeforeSeconds: number };
   provider: { name: string; simulated: boolean; label: string };
   cluster: ClusterProgress & { poweredOff: string[] };
   lesson: { id: string; title: string; nodes: string[] } | null;
+  progress?: { lesson: string; exercise: string; status: string }[];
   created: boolean;
   previousEnded: boolean;
 }
@@ -47,6 +49,8 @@ class SandboxClient {
   private readonly stateText: HTMLElement | null;
   private readonly providerText: HTMLElement | null;
   private readonly viewRoot: HTMLElement | null;
+  /** exercises are the lesson's Check/Solve panels (exercises.ts); terminal output re-checks them. */
+  private exercises: ExercisePanels | undefined;
 
   constructor(
     private readonly pane: HTMLElement,
@@ -72,6 +76,7 @@ class SandboxClient {
 
   async start(): Promise<void> {
     this.mount.replaceChildren();
+    this.exercises = mountExercisePanels(this.lesson);
     this.mount.classList.add('terminal-pane__mount--live');
     const host = document.createElement('div');
     host.className = 'sandbox-terminal';
@@ -119,6 +124,7 @@ class SandboxClient {
     }
     if (!response.ok) return this.retryLater(`The sandbox answered ${response.status}`);
     this.info = (await response.json()) as SessionInfo;
+    this.exercises?.loadServerProgress(this.info.progress ?? []);
     const resetButton = q<HTMLButtonElement>(this.pane, '[data-sandbox-reset]');
     if (resetButton) resetButton.hidden = false;
     if (this.banner?.dataset.kind === 'full') this.hideBanner();
@@ -156,6 +162,7 @@ class SandboxClient {
   }
 
   private write(data: string): void {
+    this.exercises?.activity();
     if (this.flow.written() === 'pause') this.control({ type: 'pause' });
     this.term.write(data, () => {
       if (this.flow.rendered() === 'resume') this.control({ type: 'resume' });
@@ -210,6 +217,7 @@ class SandboxClient {
 
   private showCluster(cluster: ClusterProgress): void {
     const label = this.info?.provider.simulated ? 'Simulated cluster' : 'Cluster';
+    if (this.exercises) this.exercises.ready = cluster.state === 'ready';
     if (cluster.state === 'ready') {
       this.setState(`${label} ready`);
       if (this.banner?.dataset.kind === 'cluster') this.hideBanner();
