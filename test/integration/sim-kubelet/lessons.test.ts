@@ -217,5 +217,8 @@ spec:
     expect(after.status.containerStatuses[0].restartCount).toBe(1);
     expect(await out(['exec', 'keeper', '--', 'cat', '/node/kept', '/scratch/s'])).toBe('kept\nscratch\n');
     expect(await out(['get', 'deploy,pvc', '-o', 'name'])).toContain('persistentvolumeclaim/rbd-pvc');
+    // Ceph state and RBD image data came back too: the reader starts again on its node and reads the image.
+    await until(() => running(pod('rbd-reader')));
+    expect(await out(['logs', 'rbd-reader'])).toBe('hello from rbd\n');
   });
 });
