@@ -94,6 +94,19 @@ describe('lesson page terminal', () => {
     expect(errors).toEqual([]);
   });
 
+  it('edits the line: history with Up, completion with Tab, Ctrl-C abandons the line', async () => {
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.type(' -o name');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, /kubectl get nodes -o name\nnode\/lab-control-plane/);
+    await page.keyboard.type('kubectl desc');
+    await page.keyboard.press('Tab');
+    await waitForTerminal(page, /\$ kubectl describe[\s\u00a0]*$/m);
+    await page.keyboard.press('Control+C');
+    await waitForTerminal(page, /kubectl describe \^C\n~\/emptydir \$/);
+  });
+
   it('applies the lesson manifest from the working folder and shows the pod in the live view', async () => {
     await typeLine(page, 'ls');
     await waitForTerminal(page, /producer-consumer\.yaml/);
