@@ -4,7 +4,8 @@
  * prefix and bearer token per cluster) that real kubectl and
  * @kubernetes/client-node use unchanged. It models rather than runs: the
  * scheduler and controllers run in-process (./scheduler, ./controllers),
- * but without a kubelet model scheduled pods stay Pending.
+ * and each node's kubelet (./kubelet) runs the pods bound to it as modelled
+ * containers (./containers) with their volumes as host directories.
  */
 import type { Cluster, ClusterProvider, CreateClusterOptions, NodeName, ProgressEvent } from '../types.ts';
 import { ClusterStartError } from '../types.ts';
@@ -18,7 +19,7 @@ export type { SimServerOptions, SimClusterOptions } from './server/sim-server.ts
 export type { ContainerRuntime, ExecProcess, ExecOptions, LogOptions, LogLine } from './streams/types.ts';
 
 export interface SimProviderOptions extends SimServerOptions {
-  /** runtimeFor gives each new cluster its container runtime (the kubelet model of sim part 3). */
+  /** runtimeFor replaces a cluster's container runtime for exec/attach/logs (tests); by default the kubelet model (./kubelet) serves them. */
   runtimeFor?: (clusterId: string) => ContainerRuntime | undefined;
 }
 
