@@ -8,8 +8,9 @@
  * - finishing the deletion of pods bound to the node: a pod with a
  *   deletionTimestamp is removed by its kubelet once its containers are
  *   stopped (pkg/kubelet/status/status_manager.go canBeDeleted →
- *   Delete with grace 0). No containers run in the simulation yet, so
- *   nothing has to stop and the pod goes at once;
+ *   Delete with grace 0). When the kubelet model (../../kubelet) runs, it
+ *   does this itself after stopping the containers; without it (controller
+ *   unit tests) the pod goes at once;
  * - powerOff(): all of that stops, as when the machine loses power. The
  *   node lifecycle controller notices only through the missing heartbeat;
  * - powerOn(): the kubelet starts again (events `Starting`, `NodeReady`),
