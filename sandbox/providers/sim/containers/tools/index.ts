@@ -7,6 +7,7 @@ import type { Program } from '../program.ts';
 import { cat, echo, printf, head, tail, wc, grep, tee, base64, seq, sort, uniq, cut, tr, basenameApplet, dirnameApplet, yes } from './text.ts';
 import { sed } from './sed.ts';
 import { wget } from './http.ts';
+import { tar } from './tar.ts';
 import { ls, mkdir, touch, rm, rmdir, cp, mv, find, stat, dd, chmod, chown, ln, du } from './files.ts';
 import { sleep, date, hostname, env, printenv, id, whoami, uname, df, mount, trueApplet, falseApplet, pwd, clear, which, nproc, sync, test, free, ps, kill, xargs, timeout, expr } from './system.ts';
 
@@ -56,6 +57,7 @@ export const busyboxApplets: Readonly<Record<string, Program>> = {
   stat,
   sync,
   tail,
+  tar,
   tee,
   timeout,
   test,
