@@ -13,6 +13,7 @@ import {
   missing,
   mysqlError,
   mysqlQuery,
+  needPower,
   pass,
   power,
   readyPod,
@@ -267,6 +268,7 @@ async function mysqlNode(view: ClusterView): Promise<string> {
 /** failover: power off MySQL's node and wait until a replacement is ready on another node. */
 const failover = [
   step('note MySQL\'s node and power it off', async (ctx) => {
+    needPower(ctx);
     const node = await mysqlNode(ctx.view);
     ctx.log(`MySQL runs on ${node}`);
     await power(node, false).run(ctx);

@@ -6,5 +6,5 @@
 export type { Check, CheckOutcome, CheckResult, CheckStatus, Exercise, LessonExercises, BrokenVariant, SolveContext, SolveStep } from './types.ts';
 export { ClusterView, NODE_READER_NAMESPACE, shellQuote, cephFromTools, type ExecResult, type CephTool, type TerminalTools } from './cluster-view.ts';
 export { check, pass, fail, compareFields, missing, show, quantityBytes, sameQuantity, type FieldRule } from './outcomes.ts';
-export { step, applyFile, applyYaml, deleteObject, until, waitFor, power, isReady, readyPod, execIn, execInPod, objectsOf, setUnschedulable, cordon, deletePod, WORKERS, otherWorker, waitForMySQL, onNode } from './steps.ts';
+export { step, applyFile, applyYaml, deleteObject, until, waitFor, power, isReady, readyPod, execIn, execInPod, objectsOf, setUnschedulable, cordon, deletePod, WORKERS, otherWorker, waitForMySQL, onNode, needPower } from './steps.ts';
 export { mysqlQuery, mysqlError, databases, mysqlServes, MYSQL_ROOT_PASSWORD } from './mysql.ts';

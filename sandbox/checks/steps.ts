@@ -68,13 +68,19 @@ export function waitFor(what: string, condition: (view: ClusterView) => Promise<
   return step(`wait until ${what}`, (ctx) => until(ctx, what, () => condition(ctx.view), timeoutMs));
 }
 
+/** needPower fails a step early when the caller cannot power nodes (the CLI against any cluster). */
+export function needPower(ctx: SolveContext): NonNullable<SolveContext['power']> {
+  if (!ctx.power) {
+    throw new Error(`this step powers node(s) off or on, which only the sandbox can do (the power buttons in the lesson page's terminal pane); from the command line, power the node off yourself and run the check again`);
+  }
+  return ctx.power;
+}
+
 /** power turns a node off or on through the caller; a caller that cannot says so. */
 export function power(node: string | ((view: ClusterView) => Promise<string>), on: boolean): SolveStep {
   return step(`power ${typeof node === 'string' ? node : 'the node'} ${on ? 'on' : 'off'}`, async (ctx) => {
-    if (!ctx.power) {
-      throw new Error(`this step powers node(s) off or on, which only the sandbox can do (the power buttons in the lesson page's terminal pane); from the command line, power the node off yourself and run the check again`);
-    }
-    await ctx.power(typeof node === 'string' ? node : await node(ctx.view), on);
+    const switchPower = needPower(ctx);
+    await switchPower(typeof node === 'string' ? node : await node(ctx.view), on);
   });
 }
 

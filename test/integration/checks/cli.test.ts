@@ -1,0 +1,92 @@
+/**
+ * `kslab list|check|solve` as a grader runs them: a real process against a
+ * `kslab sim` cluster in another process, kubeconfig by flag, by $KUBECONFIG,
+ * and by ~/.kube/config; text, JSON and JUnit; exit 0 only when every check
+ * passes, 1 when one fails, 2 for usage errors.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, copyFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runProcess } from '../sim/harness.ts';
+
+const kslab = join(process.cwd(), 'bin/kslab.mjs');
+let dir: string;
+let sim: ChildProcess;
+let kubeconfig: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kslab-cli-checks-'));
+  kubeconfig = join(dir, 'kubeconfig');
+  sim = spawn(process.execPath, [kslab, 'sim', '--kubeconfig', kubeconfig], { stdio: 'ignore' });
+  for (let i = 0; i < 200 && !existsSync(kubeconfig); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!existsSync(kubeconfig)) throw new Error('kslab sim did not write its kubeconfig');
+});
+afterAll(() => {
+  sim?.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const run = (args: string[], env: Record<string, string> = {}) => runProcess(process.execPath, [kslab, ...args], { HOME: join(dir, 'home'), ...env }, undefined, 120_000, process.cwd());
+
+describe('kslab list', () => {
+  it('lists every lesson\'s exercise addresses, as text and JSON', async () => {
+    const text = await run(['list']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('  nfs/nfs-bind-claim  Bind a claim to the NFS volume (3 checks)\n');
+    const json = JSON.parse((await run(['list', '--format', 'json'])).stdout) as { lessons: { lesson: string; exercises: { id: string }[] }[] };
+    expect(json.lessons.map((l) => l.lesson)).toEqual(['why-storage', 'emptydir', 'hostpath', 'nfs', 'ceph-rbd', 'local-pv', 'local-path', 'capstone']);
+    expect(json.lessons.flatMap((l) => l.exercises).length).toBe(31);
+  });
+});
+
+describe('kslab check and solve against a kslab sim cluster', () => {
+  it('fails (exit 1) on an empty cluster, solves, then passes (exit 0) in every format', async () => {
+    const failing = await run(['check', 'nfs/nfs-bind-claim', '--kubeconfig', kubeconfig]);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toMatch(/^FAIL {2}nfs\/nfs-bind-claim {2}Bind a claim to the NFS volume\n/);
+    expect(failing.stdout).toContain('      hint: Create it with `kubectl apply -f mysql-pvc.yaml`.\n');
+    expect(failing.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 3 failed (0/1 exercises complete)');
+
+    const solved = await run(['solve', 'nfs/nfs-bind-claim', '--from-start', '--kubeconfig', kubeconfig]);
+    expect(solved.code, solved.stderr).toBe(0);
+    expect(solved.stdout).toContain('kslab solve: apply manifests/mysql-pv.yaml\nkslab solve: apply manifests/mysql-pvc.yaml\n');
+
+    const text = await run(['check', 'nfs/nfs-bind-claim', '--kubeconfig', kubeconfig]);
+    expect(text.code).toBe(0);
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe('3 passed, 0 failed (1/1 exercises complete)');
+    const json = await run(['check', 'nfs/nfs-bind-claim', '--kubeconfig', kubeconfig, '--format', 'json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).passed).toBe(true);
+    const junit = await run(['check', 'nfs', '--kubeconfig', kubeconfig, '--format', 'junit']);
+    expect(junit.code).toBe(1); // the later exercises of the lesson are not done
+    expect(junit.stdout).toContain('<testsuite name="nfs/nfs-bind-claim" tests="3" failures="0" errors="0"');
+    expect(junit.stdout).toContain('<testsuite name="nfs/nfs-mysql-on-claim" tests="4" failures="4" errors="0"');
+  });
+
+  it('finds the kubeconfig like kubectl: $KUBECONFIG, then ~/.kube/config', async () => {
+    expect((await run(['check', 'nfs/nfs-pv-available'], { KUBECONFIG: kubeconfig })).code).toBe(0);
+    const none = await run(['check', 'nfs/nfs-pv-available']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe(`kslab check: no kubeconfig: give --kubeconfig FILE, set KUBECONFIG, or create ${join(dir, 'home', '.kube', 'config')}\n`);
+    mkdirSync(join(dir, 'home', '.kube'), { recursive: true });
+    copyFileSync(kubeconfig, join(dir, 'home', '.kube', 'config'));
+    expect((await run(['check', 'nfs/nfs-pv-available'])).code).toBe(0);
+  });
+
+  it('refuses a node power step from the command line with a clear message', async () => {
+    const r = await run(['solve', 'nfs/nfs-survive-node-failure', '--kubeconfig', kubeconfig]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/only the sandbox can do \(the power buttons in the lesson page's terminal pane\); from the command line, power the node off yourself and run the check again/);
+  });
+
+  it('exits 2 for usage errors: unknown lesson or exercise, bad format, missing address', async () => {
+    const unknown = await run(['check', 'nfs/nope', '--kubeconfig', kubeconfig]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^kslab check: lesson "nfs" has no exercise "nope" \(exercises: nfs-pv-available, /);
+    expect((await run(['check', 'nfs', '--format', 'xml', '--kubeconfig', kubeconfig])).code).toBe(2);
+    expect((await run(['check'])).code).toBe(2);
+    expect((await run(['solve', 'nfs'])).code).toBe(2);
+  });
+});
