@@ -32,43 +32,51 @@ function tone(status: string): ChainRow['tone'] {
   return 'plain';
 }
 
-/** chainRows orders the storage objects so each claim sits under its class and each volume under its claim. */
+/**
+ * chainRows orders the storage objects by class: each class, its claims, each
+ * claim's volume under it, then the class's volumes no claim holds. A class
+ * name that claims or volumes use without a StorageClass object (static
+ * provisioning, as the NFS lesson does) still groups them, and says so.
+ */
 export function chainRows(view: LiveView): ChainRow[] {
   const rows: ChainRow[] = [];
-  const volumesShown = new Set<string>();
-  const claimRow = (c: LiveView['claims'][number]) => {
-    rows.push({
-      kind: 'claim',
-      name: `${c.namespace === 'default' ? '' : `${c.namespace}/`}${c.name}`,
-      status: c.phase,
-      tone: tone(c.phase),
-      detail: [c.request, c.accessModes.map((m) => accessModeShort[m] ?? m).join(','), c.phase === 'Pending' && !c.volume ? 'waiting for a volume' : '']
-        .filter(Boolean)
-        .join(' · '),
-    });
-    const v = view.volumes.find((x) => x.name === c.volume);
-    if (v) {
-      volumesShown.add(v.name);
+  const shown = new Set<string>();
+  const names: string[] = view.storageClasses.map((s) => s.name);
+  for (const n of [...view.claims.map((c) => c.storageClass), ...view.volumes.map((v) => v.storageClass)]) {
+    if (n && !names.includes(n)) names.push(n);
+  }
+  const groups: (string | null)[] = [...names];
+  if (view.claims.some((c) => !c.storageClass) || view.volumes.some((v) => !v.storageClass)) groups.push(null);
+  for (const name of groups) {
+    const sc = view.storageClasses.find((s) => s.name === name);
+    rows.push(
+      sc
+        ? { kind: 'class', name: sc.name, status: sc.isDefault ? 'default' : '', tone: 'plain', detail: [sc.provisioner, sc.bindingMode, `reclaim ${sc.reclaimPolicy}`].join(' · ') }
+        : name
+          ? { kind: 'class', name, status: '', tone: 'plain', detail: 'no StorageClass object: claims and volumes match by this name' }
+          : { kind: 'class', name: '(no class)', status: '', tone: 'plain', detail: 'claims and volumes without a storageClassName' },
+    );
+    for (const c of view.claims.filter((x) => (x.storageClass ?? null) === name)) {
+      rows.push({
+        kind: 'claim',
+        name: `${c.namespace === 'default' ? '' : `${c.namespace}/`}${c.name}`,
+        status: c.phase,
+        tone: tone(c.phase),
+        detail: [c.request, c.accessModes.map((m) => accessModeShort[m] ?? m).join(','), c.phase === 'Pending' && !c.volume ? 'waiting for a volume' : '']
+          .filter(Boolean)
+          .join(' · '),
+      });
+      const v = view.volumes.find((x) => x.name === c.volume);
+      if (v) {
+        shown.add(v.name);
+        rows.push(volumeRow(v));
+      }
+    }
+    for (const v of view.volumes.filter((x) => (x.storageClass ?? null) === name && !shown.has(x.name))) {
+      shown.add(v.name);
       rows.push(volumeRow(v));
     }
-  };
-  const classes = [...view.storageClasses.map((s) => s.name)];
-  for (const sc of view.storageClasses) {
-    rows.push({
-      kind: 'class',
-      name: sc.name,
-      status: sc.isDefault ? 'default' : '',
-      tone: 'plain',
-      detail: [sc.provisioner, sc.bindingMode, `reclaim ${sc.reclaimPolicy}`].join(' · '),
-    });
-    for (const c of view.claims.filter((x) => x.storageClass === sc.name)) claimRow(c);
   }
-  const orphanClaims = view.claims.filter((c) => !c.storageClass || !classes.includes(c.storageClass));
-  if (orphanClaims.length > 0) {
-    rows.push({ kind: 'class', name: '(no class)', status: '', tone: 'plain', detail: 'claims that name no existing StorageClass' });
-    for (const c of orphanClaims) claimRow(c);
-  }
-  for (const v of view.volumes) if (!volumesShown.has(v.name)) rows.push(volumeRow(v));
   return rows;
 }
 

@@ -82,6 +82,14 @@ describe('live view: server picture and page rows', () => {
     expect(view.volumes.find((v) => v.name === 'mysql-pv')).toMatchObject({ source: 'nfs nfs:/exports/mysql', claim: 'default/mysql-pvc' });
   });
 
+  it('groups claims and volumes by a class name that has no StorageClass object (static provisioning)', () => {
+    const view = buildView({ ...objects, storageClasses: [] } as never) as LiveView;
+    const rows = chainRows(view);
+    const nfs = rows.findIndex((r) => r.kind === 'class' && r.name === 'nfs');
+    expect(rows[nfs]).toMatchObject({ detail: 'no StorageClass object: claims and volumes match by this name' });
+    expect(rows.slice(nfs + 1, nfs + 3).map((r) => r.name)).toEqual(['mysql-pvc', 'mysql-pv']);
+  });
+
   it('chainRows puts each claim under its class and its volume under it', () => {
     const rows = chainRows(buildView(objects as never) as LiveView);
     expect(rows.map((r) => `${r.kind}:${r.name}:${r.status}`)).toEqual([
@@ -90,6 +98,7 @@ describe('live view: server picture and page rows', () => {
       'volume:mysql-pv:Bound',
       'class:standard:default',
       'claim:data:Pending',
+      'class:(no class):',
       'volume:local-pv:Available',
     ]);
     expect(rows[1]!.detail).toBe('1Gi · RWO');
