@@ -198,6 +198,7 @@ describe('busybox applets', () => {
     c = makeContainer({ clock: new ManualClock(Date.parse('2026-11-25T09:05:03Z')) });
     expect((await exec(c, ['date'])).stdout).toBe('Wed Nov 25 09:05:03 UTC 2026\n');
     expect((await exec(c, ['date', '+%Y-%m-%d %H:%M'])).stdout).toBe('2026-11-25 09:05\n');
+    expect((await exec(c, ['uptime'])).stdout).toMatch(/^ 09:05:03 up 0 min,  0 users,  load average: 0\.08, 0\.05, 0\.01\n$/);
   });
 
   it('tail -f follows a growing file until it is interrupted', async () => {

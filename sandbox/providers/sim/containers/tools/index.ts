@@ -9,7 +9,7 @@ import { sed } from './sed.ts';
 import { wget } from './http.ts';
 import { tar } from './tar.ts';
 import { ls, mkdir, touch, rm, rmdir, cp, mv, find, stat, dd, chmod, chown, ln, du } from './files.ts';
-import { sleep, date, hostname, env, printenv, id, whoami, uname, df, mount, trueApplet, falseApplet, pwd, clear, which, nproc, sync, test, free, ps, kill, xargs, timeout, expr } from './system.ts';
+import { sleep, date, hostname, env, printenv, id, whoami, uname, df, mount, trueApplet, falseApplet, pwd, clear, which, nproc, sync, test, free, ps, kill, xargs, timeout, expr, uptime } from './system.ts';
 
 /** busyboxApplets: every modelled applet; `sh`/`ash` are added by the image (they need the shell module). */
 export const busyboxApplets: Readonly<Record<string, Program>> = {
@@ -41,6 +41,9 @@ export const busyboxApplets: Readonly<Record<string, Program>> = {
   ln,
   ls,
   mkdir,
+  // more and less page on a terminal; without one (and in this model) they print the file.
+  more: cat,
+  less: cat,
   mount,
   mv,
   nproc,
@@ -67,6 +70,7 @@ export const busyboxApplets: Readonly<Record<string, Program>> = {
   true: trueApplet,
   uname,
   uniq,
+  uptime,
   wc,
   wget,
   which,

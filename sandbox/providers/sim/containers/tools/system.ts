@@ -712,3 +712,20 @@ export const expr: Program = async (ctx) => {
     return 2;
   }
 };
+
+/** uptime: busybox's one line (` 20:15:03 up 5 min,  0 users,  load average: 0.08, 0.05, 0.01`), from /proc/uptime. */
+export const uptime: Program = async (ctx) => {
+  let seconds = 0;
+  try {
+    seconds = Number(ctx.fs.readText('/proc/uptime').split(' ')[0]) || 0;
+  } catch {
+    seconds = 0;
+  }
+  const minutes = Math.floor(seconds / 60);
+  const days = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  const up = `${days > 0 ? `${days} day${days === 1 ? '' : 's'}, ` : ''}${h > 0 ? `${h}:${String(m).padStart(2, '0')}` : `${m} min`}`;
+  ctx.stdout.write(` ${strftime('%H:%M:%S', ctx.clock.now())} up ${up},  0 users,  load average: 0.08, 0.05, 0.01\n`);
+  return 0;
+};
