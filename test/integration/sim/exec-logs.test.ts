@@ -73,13 +73,18 @@ describe.skipIf(missing)('kubectl exec and logs with a test-double runtime', () 
     expect(r.stderr).toBe('HELLO\n');
   });
 
-  it('kubectl 1.29 uses SPDY by default (not served: clear error) and works with KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true', async () => {
-    if (skipNote(29)) return;
-    const spdy = await c.kubectl(['exec', 'shell', '--', 'echo', 'hi'], { minor: 29 });
-    expect(spdy.code).toBe(1);
-    expect(spdy.stderr).toContain('SPDY streaming is not supported by this simulated cluster');
+  it.each(availableMinors([27, 28, 29]))('kubectl 1.%i exec works over SPDY/3.1 (its default transport): output, stdin, stderr and exit code', async (minor) => {
+    const fail = await c.kubectl(['exec', 'shell', '--', 'sh', '-c', 'exit 3'], { minor });
+    expect(fail).toMatchObject({ code: 3, stdout: 'ran: sh -c exit 3\n', stderr: 'command terminated with exit code 3\n' });
+    const echo = await c.kubectl(['exec', '-i', 'shell', '--', 'cat'], { minor, stdin: 'over spdy\n' });
+    expect(echo).toMatchObject({ code: 0, stdout: 'ran: cat\nover spdy\n', stderr: 'OVER SPDY\n' });
+  });
+
+  it('kubectl 1.29 also works over WebSockets when asked, and 1.33 over SPDY when forced', async () => {
     const ws = await c.kubectl(['exec', 'shell', '--', 'echo', 'hi'], { minor: 29, env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'true' } });
     expect(ws).toMatchObject({ code: 0, stdout: 'ran: echo hi\n' });
+    const spdy = await c.kubectl(['exec', 'shell', '--', 'echo', 'hi'], { minor: 33, env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } });
+    expect(spdy).toMatchObject({ code: 0, stdout: 'ran: echo hi\n' });
   });
 
   it('kubectl logs prints, tails, timestamps and follows a container log', async () => {

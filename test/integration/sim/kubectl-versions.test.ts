@@ -2,7 +2,7 @@
  * Every installed kubectl 1.27–1.33 against the simulated cluster: the
  * commands the lessons use, so a version difference (discovery formats,
  * OpenAPI v2/v3 validation, protobuf bodies in 1.32+, WebSocket exec in
- * 1.30+) can't slip through.
+ * 1.30+ and SPDY before) can't slip through.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { SimProvider } from '../../../sandbox/providers/sim/index.ts';
@@ -68,13 +68,8 @@ describe.skipIf(minors.length === 0)('kubectl versions', () => {
     const pods = findResource('', 'v1', 'pods')!;
     c.sim.api.create(pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'box' }, spec: { nodeName: 'lab-worker', containers: [{ name: 'box', image: 'busybox' }] } });
     c.sim.api.patch(pods, 'default', 'box', 'merge', { status: { phase: 'Running', containerStatuses: [{ name: 'box', ready: true, restartCount: 0, image: 'busybox', imageID: '', state: { running: {} } }] } }, { subresource: 'status' });
+    // 1.30+ exec over WebSockets, 1.27–1.29 over SPDY/3.1 (their default).
     const exec = await c.kubectl(['exec', 'box', '--', 'sh', '-c', 'exit 2']);
-    if (minor >= 30) {
-      expect(exec).toMatchObject({ code: 2, stdout: 'ran: sh -c exit 2\n', stderr: 'command terminated with exit code 2\n' });
-    } else {
-      // SPDY is kubectl ≤1.29's only/default transport and the simulated server doesn't speak it.
-      expect(exec.code).toBe(1);
-      expect(exec.stderr).toContain('SPDY streaming is not supported by this simulated cluster');
-    }
+    expect(exec).toMatchObject({ code: 2, stdout: 'ran: sh -c exit 2\n', stderr: 'command terminated with exit code 2\n' });
   });
 });

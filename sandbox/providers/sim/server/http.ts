@@ -289,17 +289,15 @@ async function handleResource(ctx: ClusterContext, req: IncomingMessage, res: Se
   const form = negotiateForm(req.headers.accept);
   const renderers = settings.renderers;
 
-  // Pod streams: log (plain text), exec/attach (WebSocket upgrades are routed in sim-server.ts).
+  // Pod streams: log (plain text), exec/attach (WebSocket and SPDY upgrades are routed in sim-server.ts).
   if (subresource === 'log' && rt.kind === 'Pod' && rt.group === '') {
     if (method !== 'GET') throw methodNotSupported({ group: '', resource: 'pods/log' }, method.toLowerCase());
     await servePodLogs(api, ctx.runtime, namespace, name!, q, res);
     return;
   }
   if ((subresource === 'exec' || subresource === 'attach') && rt.kind === 'Pod') {
+    // Upgrades (WebSocket or SPDY) are served from the server's 'upgrade' event; a plain request can't stream.
     api.get(rt, namespace, name!);
-    if (req.headers.upgrade?.toLowerCase().includes('spdy')) {
-      throw badRequest(`SPDY streaming is not supported by this simulated cluster (kslab-sim); kubectl 1.30+ uses WebSockets by default (for kubectl 1.29 set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true)`);
-    }
     throw badRequest('Upgrade request required');
   }
   if (subresource === 'portforward' || subresource === 'proxy') {

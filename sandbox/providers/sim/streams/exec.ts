@@ -10,8 +10,8 @@
  * pings are answered (ws does that), and an upgrade the server refuses is
  * answered with a Status body, which client-go turns into the error it prints.
  *
- * SPDY (kubectl ≤ 1.29's default) is not implemented: such requests get a
- * 400 explaining to use WebSockets.
+ * SPDY (kubectl ≤ 1.28's only transport, 1.29's default) is served by
+ * ./spdy.ts with the same checks and the same runtime.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -22,6 +22,7 @@ import { StatusError, badRequest } from '../api/status.ts';
 import type { ClusterApi } from '../server/rest.ts';
 import { kubeletUnreachable, resolveContainer } from './logs.ts';
 import type { ContainerRuntime, ExecProcess } from './types.ts';
+import { SPDY_PROTOCOL, offeredProtocols, serveSpdyExec } from './spdy.ts';
 
 /** SUPPORTED_PROTOCOLS in order of preference. */
 export const SUPPORTED_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
@@ -95,6 +96,7 @@ export function serveExecUpgrade(api: ClusterApi, runtime: ContainerRuntime | un
   // Streams the client did not ask for are not sent (client-node fails on an unexpected channel).
   const wantStdout = flag('stdout');
   const wantStderr = flag('stderr') && !tty;
+  let spdy = false;
   try {
     pod = api.get(podsType, er.namespace, er.name);
     const p = pod as any;
@@ -109,17 +111,38 @@ export function serveExecUpgrade(api: ClusterApi, runtime: ContainerRuntime | un
     }
     if (!runtime) throw kubeletUnreachable(pod, `${er.kind}/${er.namespace}/${er.name}/${container}`);
     if (er.kind === 'attach' && !runtime.attach) throw badRequest(`container ${container} in pod ${er.name} does not support attach`);
-    // Checked after the pod: kubectl 1.30+ retries a refused WebSocket upgrade over SPDY, so the
-    // SPDY answer must carry the real reason when the pod itself is the problem.
     if ((req.headers.upgrade ?? '').toLowerCase().includes('spdy')) {
-      throw badRequest(`SPDY streaming is not supported by this simulated cluster (kslab-sim); kubectl 1.30+ uses WebSockets by default (for kubectl 1.29 set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true)`);
+      const offeredSpdy = offeredProtocols(req);
+      if (!offeredSpdy.includes(SPDY_PROTOCOL)) {
+        throw badRequest(`unable to upgrade connection: none of the offered stream protocols (${offeredSpdy.join(', ') || 'none'}) is supported over SPDY; this server speaks ${SPDY_PROTOCOL}`);
+      }
+      spdy = true;
     }
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
-    if (!SUPPORTED_PROTOCOLS.some((p) => offered.includes(p))) {
+    if (!spdy && !SUPPORTED_PROTOCOLS.some((p) => offered.includes(p))) {
       throw badRequest(`unable to upgrade connection: none of the offered subprotocols (${offered.join(', ') || 'none'}) is supported; this server speaks ${SUPPORTED_PROTOCOLS.join(', ')}`);
     }
   } catch (e) {
     rejectUpgrade(socket, e);
+    return;
+  }
+
+  if (spdy) {
+    const abort = new AbortController();
+    socket.on('close', () => abort.abort());
+    serveSpdyExec(socket, head, { stdin, stdout: wantStdout, stderr: flag('stderr'), tty }, {
+      start: (out) => {
+        const options = { stdin, tty, stdout: out.stdout, stderr: out.stderr, signal: abort.signal };
+        return er.kind === 'exec' ? runtime!.exec(pod, container, argv, options) : runtime!.attach!(pod, container, options);
+      },
+      status: (result) => {
+        if (result instanceof Error) {
+          const e = result as Error & { reason?: string; code?: number };
+          return JSON.stringify({ metadata: {}, status: 'Failure', message: e.message, reason: e instanceof StatusError ? e.reason : 'InternalError', ...(e instanceof StatusError ? { code: e.code } : {}) });
+        }
+        return JSON.stringify(exitStatus(er.kind === 'attach' ? 0 : result & 0xff));
+      },
+    });
     return;
   }
 
