@@ -170,6 +170,11 @@ case hello.txt in *.md) echo md;; *.txt) echo txt;; esac`,
     expect(c.fs.readText('/tmp/log')).toBe('after\nls: /nope: No such file or directory\nerr\n');
   });
 
+  it('eval and . run in the current shell: variables stay, exit leaves', async () => {
+    const r = await sh(c, 'echo "X=sourced" > /tmp/env.sh; . /tmp/env.sh; eval "Y=\\$X-evald"; echo $X $Y; eval "exit 3"; echo not reached');
+    expect(r).toEqual({ stdout: 'sourced sourced-evald\n', stderr: '', code: 3 });
+  });
+
   it('supports here-documents', async () => {
     const r = await sh(c, 'N=x\ncat <<EOF\nvalue $N\nEOF\ncat <<\'EOF\'\nraw $N\nEOF');
     expect(r.stdout).toBe('value x\nraw $N\n');

@@ -314,6 +314,22 @@ export class ShellInterpreter implements ExpandHost {
     return this.runIsolated(script, io);
   }
 
+  /** runInline parses and runs text in this shell, letting exit/return/break reach the caller (eval, `.`). */
+  async runInline(text: string, io: ShellIO): Promise<number> {
+    let script: Script;
+    try {
+      script = parseScript(text);
+    } catch (err) {
+      if (err instanceof ShellSyntaxError) {
+        this.error(err.message, io);
+        if (!this.interactive) throw new ExitShell(2);
+        return (this.state.status = 2);
+      }
+      throw err;
+    }
+    return this.runScript(script, io);
+  }
+
   /**
    * runIsolated runs a script and turns `exit`, runaway stops and expansion
    * errors into a status; used for the top level, subshells and substitutions.
@@ -1128,7 +1144,7 @@ const SPECIAL_BUILTINS: Record<string, Builtin> = {
     sh.setPositional(pos.slice(n));
     return 0;
   },
-  eval: (sh, argv, io) => sh.runText(argv.slice(1).join(' '), io).then((s) => s),
+  eval: (sh, argv, io) => sh.runInline(argv.slice(1).join(' '), io),
   '.': async (sh, argv, io) => {
     if (!argv[1]) {
       sh.error('.: .: Not enough arguments', io);
@@ -1141,7 +1157,7 @@ const SPECIAL_BUILTINS: Record<string, Builtin> = {
       sh.error(`.: can't open '${argv[1]}': ${errnoMessage(err)}`, io);
       return 2;
     }
-    return sh.runText(text, io);
+    return sh.runInline(text, io);
   },
   exec: async (sh, argv, io) => {
     if (argv.length === 1) return 0;
