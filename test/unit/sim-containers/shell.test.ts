@@ -101,6 +101,7 @@ describe('shell', () => {
     const r = await sh(c, 'x=$(echo hi; echo there); echo "$x"; echo $((3 * (4 + 1))) $(( 7 / 2 )); false; echo $?; i=0; i=$((i+1)); echo $i');
     expect(r.stdout).toBe('hi\nthere\n15 3\n1\n1\n');
     expect((await sh(c, 'a=1; a=$((a+1)) b=$a; echo $a $b; c=5 sh -c \'echo $c\'; echo "[$c]"')).stdout).toBe('2 2\n5\n[]\n');
+    expect((await sh(c, 'i=5; echo $((i++)) $i $((++i)) $((i--)) $i $((-i)) $((i += 10)) $((1 ? 7 : 8))')).stdout).toBe('5 6 7 7 6 -6 16 7\n');
   });
 
   it('set -o pipefail makes a failing pipeline fail', async () => {

@@ -281,7 +281,7 @@ function escapeRegex(s: string): string {
  * + - * / % ** << >> & | ^ ~ ! comparisons && || ?: and assignments (= += -= …).
  */
 export function evaluateArithmetic(text: string, host: Pick<ExpandHost, 'getVar' | 'setVar'>): number {
-  const tokens = text.match(/\s*(0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|\*\*|<<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^]=|[-+*/%<>=!~&|^?:()])/g) ?? [];
+  const tokens = text.match(/\s*(0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|\+\+|--|\*\*|<<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^]=|[-+*/%<>=!~&|^?:()])/g) ?? [];
   const toks = tokens.map((t) => t.trim());
   if (toks.join('').replace(/\s/g, '') !== text.replace(/\s/g, '')) throw new ShellSyntaxError(`arithmetic syntax error`);
   let i = 0;
@@ -327,6 +327,14 @@ export function evaluateArithmetic(text: string, host: Pick<ExpandHost, 'getVar'
   };
   const unary = (): number => {
     const t = take();
+    if (t === '++' || t === '--') {
+      // Pre-increment: the variable changes, the new value is the result.
+      const name = take();
+      if (!/^[A-Za-z_]/.test(name)) throw new ShellSyntaxError('arithmetic syntax error');
+      const v = varValue(name) + (t === '++' ? 1 : -1);
+      host.setVar(name, String(v));
+      return v;
+    }
     if (t === '-') return -unary();
     if (t === '+') return unary();
     if (t === '!') return unary() ? 0 : 1;
@@ -339,6 +347,13 @@ export function evaluateArithmetic(text: string, host: Pick<ExpandHost, 'getVar'
     if (/^\d/.test(t)) return t.startsWith('0x') ? parseInt(t, 16) : t.length > 1 && t.startsWith('0') ? parseInt(t, 8) : Number(t);
     if (/^[A-Za-z_]/.test(t)) {
       const op = peek();
+      if (op === '++' || op === '--') {
+        // Post-increment: the old value is the result.
+        take();
+        const v = varValue(t);
+        host.setVar(t, String(v + (op === '++' ? 1 : -1)));
+        return v;
+      }
       if (op && /^([-+*/%&|^]|<<|>>)?=$/.test(op) && op !== '==') {
         take();
         const rhs = ternary();
