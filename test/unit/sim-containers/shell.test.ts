@@ -80,6 +80,22 @@ describe('shell parser', () => {
     expect(syntaxError('echo ' + subst)).toMatch(/nesting deeper than 100 levels/);
   });
 
+  it('never fails on hostile input with anything but a syntax error (seeded fuzz)', () => {
+    let seed = 42;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pieces = ['echo', ' ', 'a', '"', "'", '\\', '$', '{', '}', '(', ')', '$(', '`', ';', '&', '|', '&&', '||', '<', '>', '>>', '2>&1', '<<', 'EOF', '\n', 'if', 'then', 'fi', 'do', 'done', 'for', 'in', 'case', 'esac', ';;', '*', '#', '$((', '))', '~', '=', 'x=', '!'];
+    for (let n = 0; n < 3000; n++) {
+      let script = '';
+      const len = 1 + Math.floor(random() * 30);
+      for (let i = 0; i < len; i++) script += pieces[Math.floor(random() * pieces.length)];
+      try {
+        parseScript(script);
+      } catch (err) {
+        if (!(err instanceof ShellSyntaxError)) throw new Error(`${JSON.stringify(script)}: ${(err as Error).stack}`);
+      }
+    }
+  });
+
   it('refuses scripts longer than one -c argument may be', () => {
     expect(syntaxError('echo ' + 'a'.repeat(200_000))).toMatch(/script longer than 131072 bytes/);
   });
