@@ -253,7 +253,12 @@ export class ClusterView {
       p.catch(() => this.readers.delete(node));
     }
     return p.then(async (name) => {
-      // A reader on a node that lost power was evicted; make a new one.
+      // The reader tolerates every taint, so on a powered-off node it would still look Running: ask the node first.
+      const nodeObj = await this.node(node);
+      if (nodeObj?.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') {
+        throw new Error(`node ${node} is not Ready, so nothing on it can be read now`);
+      }
+      // A reader that was deleted or evicted is made again.
       const pod = await this.pod(NODE_READER_NAMESPACE, name);
       if (pod?.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp) return name;
       this.readers.delete(node);

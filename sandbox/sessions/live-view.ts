@@ -36,8 +36,8 @@ export interface LiveView {
   pods: { namespace: string; name: string; node: string | null; status: string; claims: string[]; volumes: string[] }[];
 }
 
-/** systemNamespaces hold the cluster's own pods; the view shows the learner's. */
-const systemNamespaces = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage', 'ceph-csi-rbd']);
+/** systemNamespaces hold the cluster's own pods (and kslab-checks, the check engine's node readers); the view shows the learner's. */
+const systemNamespaces = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage', 'ceph-csi-rbd', 'kslab-checks']);
 
 type Obj = k8s.KubernetesObject & { spec?: any; status?: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
