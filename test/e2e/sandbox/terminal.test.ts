@@ -234,7 +234,8 @@ describe('start-up failure and a full server, in the page', () => {
 describe('session expiry in the page', () => {
   it('warns before the idle timeout and "I\'m still here" keeps the session', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kslab-e2e-expiry-'));
-    const short = await startServer(dir, dist, { idleTimeoutMs: 8000 }, { sweepIntervalMs: 200 });
+    // 20 s idle timeout: the warning comes 10 s before the end, room enough for a loaded machine.
+    const short = await startServer(dir, dist, { idleTimeoutMs: 20_000 }, { sweepIntervalMs: 200 });
     const context = await browser.newContext({ viewport: WIDE });
     try {
       const page = await context.newPage();
@@ -242,11 +243,13 @@ describe('session expiry in the page', () => {
       await waitForTerminal(page, /~\/emptydir \$/);
       const id = await sessionId(page);
       const banner = page.getByRole('alert');
-      await banner.getByText(/Your session ends at/).waitFor({ timeout: 10_000 });
+      await banner.getByText(/Your session ends at/).waitFor({ timeout: 20_000 });
       await page.screenshot({ path: `${screens}/sandbox-expiry-warning.png` });
       await banner.getByRole('button', { name: "I'm still here" }).click();
       expect(await banner.isVisible()).toBe(false);
-      await page.waitForTimeout(6000);
+      // Past the moment the session would have ended without the click, it is still the same one.
+      await page.waitForTimeout(12_000);
+      expect(await page.getByText('Session ended').count()).toBe(0);
       expect(await sessionId(page)).toBe(id);
     } finally {
       await context.close();
