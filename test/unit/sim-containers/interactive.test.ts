@@ -118,6 +118,24 @@ describe('interactive shell over a tty', () => {
     await t.proc.exited;
   });
 
+  it('in a nested shell, Ctrl-C stops the inner job, not the inner shell', async () => {
+    c = makeContainer();
+    const t = shell(c);
+    await t.waitFor('/ # ');
+    t.type("PS1='inner# ' sh\r");
+    await t.waitFor('inner# ');
+    t.type('sleep 1000\r');
+    await t.waitFor('sleep 1000\r\n');
+    t.type('\x03');
+    await t.waitFor('^C\r\ninner# ');
+    t.clear();
+    t.type('exit\r');
+    await t.waitFor('/ # ');
+    // `exit` without a number passes on $?: the inner shell's 130 (its interrupted sleep), then the outer's.
+    t.type('exit\r');
+    expect(await t.proc.exited).toBe(130);
+  });
+
   it('Ctrl-C at the prompt abandons the line; a continuation line gets the > prompt', async () => {
     c = makeContainer();
     const t = shell(c);

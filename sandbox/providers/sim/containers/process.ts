@@ -24,6 +24,7 @@ import {
   type Clock,
   type InputStream,
   type OutputStream,
+  type ProgramContext,
   type SignalName,
   type TerminalInfo,
 } from './program.ts';
@@ -227,6 +228,7 @@ class RunningContainer implements ContainerProcess {
     let stdin: InputStream = emptyInput;
     let terminal: TerminalInfo = { columns: 80, rows: 24 };
     let setRawMode: ((raw: boolean) => void) | undefined;
+    let setForeground: ProgramContext['setForeground'];
     if (options.tty) {
       this.tty = new Tty(
         (data) => {
@@ -239,6 +241,7 @@ class RunningContainer implements ContainerProcess {
       stdin = options.stdin ? this.tty : emptyInput;
       terminal = this.tty.terminal;
       setRawMode = (raw) => this.tty!.setRaw(raw);
+      setForeground = foregroundSetter(this.tty);
     } else {
       stdout = callbackOutput((data) => {
         this.logs.append('stdout', data);
@@ -264,6 +267,7 @@ class RunningContainer implements ContainerProcess {
         tty: !!options.tty,
         terminal,
         setRawMode,
+        setForeground,
         pid1: true,
       });
     } catch (err) {
@@ -284,6 +288,15 @@ class RunningContainer implements ContainerProcess {
   kill(signal: SignalName): void {
     if (this.running) this.main.deliver(signal);
   }
+}
+
+/** foregroundSetter lets programs on a tty claim its Ctrl-C (see ProgramContext.setForeground). */
+function foregroundSetter(tty: Tty): NonNullable<ProgramContext['setForeground']> {
+  return (handler) => {
+    const previous = tty.foreground;
+    tty.foreground = handler;
+    return previous;
+  };
 }
 
 /** containerArgv applies Docker's rules: command replaces ENTRYPOINT (and drops CMD); args replace CMD. */
@@ -380,6 +393,7 @@ export function execInContainer(container: ContainerProcess, argv: string[], opt
       tty: options.tty,
       terminal: streams.tty?.terminal ?? { columns: 80, rows: 24 },
       setRawMode: streams.tty ? (raw) => streams.tty!.setRaw(raw) : undefined,
+      setForeground: streams.tty ? foregroundSetter(streams.tty) : undefined,
       pid1: false,
     });
   } catch (err) {

@@ -116,6 +116,11 @@ export interface ProgramContext {
   terminal: TerminalInfo;
   /** setRawMode switches the tty between raw (the program edits lines itself) and cooked input; absent without a tty. */
   setRawMode?: (raw: boolean) => void;
+  /**
+   * setForeground makes handler receive the tty's Ctrl-C/Ctrl-\ (a shell running
+   * a job in the foreground); it returns the previous handler to restore. Absent without a tty.
+   */
+  setForeground?: (handler: ((signal: SignalName) => void) | undefined) => ((signal: SignalName) => void) | undefined;
   /** signal aborts when the program must stop now (SIGKILL, or a signal whose default action kills it). Its reason is a SignalAbort. */
   signal: AbortSignal;
   /** onSignal installs a handler for catchable signals (TERM, INT, HUP); 'ignore' ignores them. */

@@ -84,6 +84,7 @@ export interface SpawnOptions {
   tty: boolean;
   terminal: TerminalInfo;
   setRawMode?: (raw: boolean) => void;
+  setForeground?: ProgramContext['setForeground'];
   /** signal: the parent's stop signal; the child stops with it. */
   signal?: AbortSignal;
   pid1: boolean;
@@ -183,6 +184,7 @@ export function spawnProgram(setup: ContainerSetup, options: SpawnOptions): Spaw
     tty: options.tty,
     terminal: options.terminal,
     setRawMode: options.setRawMode,
+    setForeground: options.setForeground,
     signal: controller.signal,
     onSignal: (h) => {
       handler = h;

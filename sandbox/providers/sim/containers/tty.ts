@@ -22,6 +22,11 @@ export class Tty implements InputStream {
   private waiters: (() => void)[] = [];
   private readonly decoder = new TextDecoder();
   readonly terminal: TerminalInfo = { columns: 80, rows: 24 };
+  /**
+   * foreground receives Ctrl-C / Ctrl-\ when set: the job a shell runs in the
+   * foreground (tcsetpgrp). Unset, the session's process gets the signal.
+   */
+  foreground: ((signal: SignalName) => void) | undefined;
   readonly output: OutputStream;
 
   /**
@@ -111,12 +116,12 @@ export class Tty implements InputStream {
         case '\x03':
           this.line = '';
           this.writeOut(toBytes('^C'));
-          this.onSignal('INT');
+          (this.foreground ?? this.onSignal)('INT');
           break;
         case '\x1c':
           this.line = '';
           this.writeOut(toBytes('^\\'));
-          this.onSignal('QUIT');
+          (this.foreground ?? this.onSignal)('QUIT');
           break;
         case '\x04':
           if (this.line === '') this.cooked.push(null);

@@ -262,9 +262,13 @@ async function runInteractive(ctx: ProgramContext, shell: ShellInterpreter, opti
       outer.addEventListener('abort', onOuter, { once: true });
       // Each entry gets its own runaway budget, so one stopped loop does not end the session.
       shell.freshBudget(current.signal);
+      // The entry is the foreground job: Ctrl-C on the tty stops it, and only it (a nested shell's job, not this shell).
+      const entry = current;
+      const previousForeground = ctx.setForeground?.((signal) => entry.abort(new SignalAbort(signal)));
       try {
         await runEntry(shell, script, io);
       } finally {
+        ctx.setForeground?.(previousForeground);
         outer.removeEventListener('abort', onOuter);
       }
       if (current.signal.aborted && current.signal.reason instanceof SignalAbort && current.signal.reason.signalName !== 'KILL') {
