@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ObjectStore } from '../../../sandbox/providers/sim/store/store.ts';
 import { ClusterApi } from '../../../sandbox/providers/sim/server/rest.ts';
 import { admit } from '../../../sandbox/providers/sim/admission/index.ts';
-import { FakeClock } from '../../../sandbox/providers/sim/controllers/manager/clock.ts';
+import { FakeClock, RealClock } from '../../../sandbox/providers/sim/controllers/manager/clock.ts';
 import { ControllerManager, type Controller, type ControllerContext } from '../../../sandbox/providers/sim/controllers/manager/manager.ts';
 import { resources } from '../../../sandbox/providers/sim/controllers/manager/resources.ts';
 import type { KObject } from '../../../sandbox/providers/sim/store/types.ts';
@@ -31,6 +31,20 @@ describe('FakeClock', () => {
     expect(clock.now().getTime()).toBe(250);
     clock.advance(100);
     expect(seen.at(-1)).toEqual(['c', 300]);
+  });
+});
+
+describe('RealClock', () => {
+  // QA F4: busybox `sleep 3600000` (41 days) in a pod exited at once, because
+  // Node fires a setTimeout longer than 2^31-1 ms after 1 ms.
+  it('does not fire a timer longer than 24.8 days early, and fires short ones', async () => {
+    const clock = new RealClock();
+    const fired: string[] = [];
+    const long = clock.after(3_600_000_000, () => fired.push('long'));
+    clock.after(5, () => fired.push('short'));
+    await new Promise((r) => setTimeout(r, 60));
+    long.cancel();
+    expect(fired).toEqual(['short']);
   });
 });
 

@@ -19,15 +19,36 @@ export interface Clock {
   after(ms: number, fn: () => void): TimerHandle;
 }
 
-/** RealClock is wall-clock time; timers are unref'd so a forgotten one never keeps the process alive. */
+/**
+ * MAX_TIMER_MS is the longest delay setTimeout honours (2^31-1 ms, 24.8 days);
+ * Node fires a longer one after 1 ms (TimeoutOverflowWarning), which would
+ * make a container's `sleep 3600000` (41 days) exit at once.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * RealClock is wall-clock time; timers are unref'd so a forgotten one never
+ * keeps the process alive. Delays longer than MAX_TIMER_MS are waited out in
+ * steps, re-checking the wall clock, as Go's time.AfterFunc has no such limit.
+ */
 export class RealClock implements Clock {
   now(): Date {
     return new Date();
   }
 
   after(ms: number, fn: () => void): TimerHandle {
-    const t = setTimeout(fn, Math.max(0, ms));
-    t.unref?.();
+    const due = Date.now() + Math.max(0, ms);
+    let t: ReturnType<typeof setTimeout>;
+    const arm = (): void => {
+      const left = due - Date.now();
+      if (left > MAX_TIMER_MS) {
+        t = setTimeout(arm, MAX_TIMER_MS);
+      } else {
+        t = setTimeout(fn, Math.max(0, left));
+      }
+      t.unref?.();
+    };
+    arm();
     return { cancel: () => clearTimeout(t) };
   }
 }
