@@ -201,6 +201,23 @@ describe('kubelet: pod lifecycle', () => {
     expect(cs.lastState.terminated).toMatchObject({ exitCode: 255, reason: 'Unknown' });
     expect(cs.state.running).toBeDefined();
   });
+
+  it('on power on, pods bound to the node before it went off and never started are synced too: deleted ones go, the others run', async () => {
+    using c = kubeletCluster();
+    c.apply(busyboxPod('late', 'sleep 3600', {}, { nodeName: 'lab-worker', terminationGracePeriodSeconds: 1 }));
+    c.apply(busyboxPod('gone', 'sleep 3600', {}, { nodeName: 'lab-worker', terminationGracePeriodSeconds: 1 }));
+    // Power is cut before the kubelet's pod workers ever see the two pods.
+    powerOff(c.manager, 'lab-worker');
+    await c.advance(2000);
+    expect(c.pod('late').status.phase).toBe('Pending');
+    c.api.delete(resources.pods, 'default', 'gone');
+    await c.advance(5000);
+    expect(c.pod('gone')?.metadata.deletionTimestamp).toBeDefined();
+    powerOn(c.manager, 'lab-worker');
+    await c.advance(3000);
+    expect(c.pod('gone')).toBeUndefined();
+    expect(c.pod('late').status.phase).toBe('Running');
+  });
 });
 
 describe('kubelet: volumes', () => {

@@ -266,6 +266,13 @@ export class Kubelets implements Controller {
       }
       this.queue.add(`${r.namespace}/${r.name}`);
     }
+    // A starting kubelet lists every pod bound to its node (its pod config source watches
+    // spec.nodeName=<node>), not only the ones it ran before: a pod bound just before the
+    // power went off must start, or finish its deletion, now.
+    // https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/config/apiserver.go (NewSourceApiserver)
+    for (const p of this.pods.list()) {
+      if ((p as any).spec?.nodeName === node) this.queue.add(`${p.metadata.namespace}/${p.metadata.name}`);
+    }
   }
 
   // ---- sync ----
