@@ -28,7 +28,7 @@ const CLUSTER_ID = 'b2f5c1d4-6a3e-4f8b-9c7d-0e1f2a3b4c5d';
 
 /** ceph runs `ceph`/`rbd` through the caller's way to the Ceph cluster; it throws when there is none. */
 async function ceph(view: ClusterView, command: 'ceph' | 'rbd', argv: string[]): Promise<ExecResult> {
-  if (!view.ceph) throw new Error(`this check asks Ceph itself (${command} ${argv.join(' ')}), and this grader has no way to the Ceph cluster; check from the lesson page`);
+  if (!view.ceph) throw new Error(`this check asks Ceph itself (${command} ${argv.join(' ')}), and this grader has no way to the Ceph cluster: check from the lesson page, or give kslab check --ceph-exec`);
   return view.ceph(command, argv);
 }
 

@@ -373,3 +373,25 @@ export function cephFromTools(tools: TerminalTools | undefined): CephTool | unde
     return { stdout, stderr, code };
   };
 }
+
+/**
+ * cephFromCommand reaches Ceph through a command prefix the grader gives,
+ * e.g. `kubectl -n rook-ceph exec deploy/rook-ceph-tools --` or
+ * `docker exec lab-ceph`: `<prefix> ceph|rbd ARGS…` runs without a shell.
+ */
+export function cephFromCommand(prefix: string): CephTool {
+  const words = prefix.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) throw new Error('--ceph-exec needs a command');
+  return async (command, argv) => {
+    const { spawn } = await import('node:child_process');
+    return new Promise<ExecResult>((resolve) => {
+      const child = spawn(words[0]!, [...words.slice(1), command, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+      child.on('error', (e) => resolve({ stdout, stderr: stderr + e.message, code: -1 }));
+      child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }));
+    });
+  };
+}

@@ -7,13 +7,16 @@
 import type { Command } from '../main.ts';
 import { parseFlags } from './cli-flags.ts';
 
-const help = `usage: kslab check LESSON[/EXERCISE] [--kubeconfig FILE] [--format text|json|junit]
+const help = `usage: kslab check LESSON[/EXERCISE] [--kubeconfig FILE] [--format text|json|junit] [--ceph-exec PREFIX]
 
 Runs the checks of one exercise, or of every exercise of a lesson, against the
 cluster in the kubeconfig (default: --kubeconfig, else $KUBECONFIG, else
 ~/.kube/config, as kubectl). Exits 0 only when every check passes.
 
   --kubeconfig FILE   kubeconfig to use
+  --ceph-exec PREFIX  how to run ceph/rbd against the lab's Ceph cluster, e.g.
+                      'kubectl -n rook-ceph exec deploy/rook-ceph-tools --' (lesson 4 and
+                      the capstone ask Ceph itself; without it those checks report an error)
   --format FORMAT     text (default), json, or junit (JUnit XML for CI)
 `;
 
@@ -23,8 +26,9 @@ export async function run(argv: string[]): Promise<number> {
   let address: string;
   let format: 'text' | 'json' | 'junit';
   let kubeconfigFlag: string | undefined;
+  let cephExec: string | undefined;
   try {
-    const { flags, positional } = parseFlags(argv, ['--format', '--kubeconfig'], ['--help', '-h']);
+    const { flags, positional } = parseFlags(argv, ['--format', '--kubeconfig', '--ceph-exec'], ['--help', '-h']);
     if (flags['--help'] || flags['-h']) {
       process.stdout.write(help);
       return 0;
@@ -35,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
     if (f !== 'text' && f !== 'json' && f !== 'junit') throw new Error(`--format: "${f}" is not text, json or junit`);
     format = f;
     kubeconfigFlag = flags['--kubeconfig'] as string | undefined;
+    cephExec = flags['--ceph-exec'] as string | undefined;
   } catch (e) {
     process.stderr.write(`kslab check: ${(e as Error).message}\n\n${help}`);
     return 2;
@@ -50,10 +55,11 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`kslab check: ${(e as Error).message}\n`);
     return 2;
   }
-  const { ClusterView } = await import('../../checks/cluster-view.ts');
+  const { ClusterView, cephFromCommand } = await import('../../checks/cluster-view.ts');
+  const viewOptions = cephExec ? { ceph: cephFromCommand(cephExec) } : {};
   const { gradeExercises } = await import('../../checks/engine.ts');
   const { render } = await import('../../checks/report.ts');
-  const reports = await gradeExercises(selection.lesson, selection.exercises, new ClusterView(kc));
+  const reports = await gradeExercises(selection.lesson, selection.exercises, new ClusterView(kc, viewOptions));
   process.stdout.write(render(format, reports));
   return reports.every((r) => r.passed) ? 0 : 1;
 }

@@ -8,12 +8,15 @@
 import type { Command } from '../main.ts';
 import { parseFlags } from './cli-flags.ts';
 
-const help = `usage: kslab solve LESSON/EXERCISE [--kubeconfig FILE] [--from-start]
+const help = `usage: kslab solve LESSON/EXERCISE [--kubeconfig FILE] [--from-start] [--ceph-exec PREFIX]
 
 Applies the reference solution of one exercise to the cluster in the
 kubeconfig (default as kubectl: --kubeconfig, $KUBECONFIG, ~/.kube/config).
 
   --kubeconfig FILE   kubeconfig to use
+  --ceph-exec PREFIX  how to run ceph/rbd against the lab's Ceph cluster, e.g.
+                      'kubectl -n rook-ceph exec deploy/rook-ceph-tools --' (lesson 4 and
+                      the capstone ask Ceph itself; without it those checks report an error)
   --from-start        first replay the lesson's earlier exercises' solutions
 `;
 
@@ -22,9 +25,10 @@ export const summary = 'apply the reference solution of an exercise';
 export async function run(argv: string[]): Promise<number> {
   let address: string;
   let kubeconfigFlag: string | undefined;
+  let cephExec: string | undefined;
   let fromStart = false;
   try {
-    const { flags, positional } = parseFlags(argv, ['--kubeconfig'], ['--help', '-h', '--from-start']);
+    const { flags, positional } = parseFlags(argv, ['--kubeconfig', '--ceph-exec'], ['--help', '-h', '--from-start']);
     if (flags['--help'] || flags['-h']) {
       process.stdout.write(help);
       return 0;
@@ -32,6 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     if (positional.length !== 1 || !positional[0]!.includes('/')) throw new Error('give one LESSON/EXERCISE (see `kslab list`)');
     address = positional[0]!;
     kubeconfigFlag = flags['--kubeconfig'] as string | undefined;
+    cephExec = flags['--ceph-exec'] as string | undefined;
     fromStart = flags['--from-start'] === true;
   } catch (e) {
     process.stderr.write(`kslab solve: ${(e as Error).message}\n\n${help}`);
@@ -48,11 +53,12 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`kslab solve: ${(e as Error).message}\n`);
     return 2;
   }
-  const { ClusterView } = await import('../../checks/cluster-view.ts');
+  const { ClusterView, cephFromCommand } = await import('../../checks/cluster-view.ts');
+  const viewOptions = cephExec ? { ceph: cephFromCommand(cephExec) } : {};
   const { runSteps, solveContext, stepsUpTo } = await import('../../checks/engine.ts');
   const exercise = selection.exercises[0]!;
   const steps = fromStart ? stepsUpTo(selection.lesson, exercise.id, true) : exercise.solve;
-  const ctx = solveContext(selection.lesson, { view: new ClusterView(kc), log: (line) => process.stdout.write(`kslab solve: ${line}\n`) });
+  const ctx = solveContext(selection.lesson, { view: new ClusterView(kc, viewOptions), log: (line) => process.stdout.write(`kslab solve: ${line}\n`) });
   try {
     await runSteps(steps, ctx);
   } catch (e) {

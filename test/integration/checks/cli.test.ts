@@ -30,7 +30,7 @@ afterAll(() => {
 
 const run = (args: string[], env: Record<string, string> = {}) => runProcess(process.execPath, [kslab, ...args], { HOME: join(dir, 'home'), ...env }, undefined, 120_000, process.cwd());
 
-describe('kslab list', () => {
+describe('kslab list', { timeout: 120_000 }, () => {
   it('lists every lesson\'s exercise addresses, as text and JSON', async () => {
     const text = await run(['list']);
     expect(text.code).toBe(0);
@@ -41,7 +41,8 @@ describe('kslab list', () => {
   });
 });
 
-describe('kslab check and solve against a kslab sim cluster', () => {
+// Each kslab process compiles its TypeScript with tsx on start (seconds on a busy 2-core machine).
+describe('kslab check and solve against a kslab sim cluster', { timeout: 240_000 }, () => {
   it('fails (exit 1) on an empty cluster, solves, then passes (exit 0) in every format', async () => {
     const failing = await run(['check', 'nfs/nfs-bind-claim', '--kubeconfig', kubeconfig]);
     expect(failing.code).toBe(1);
@@ -88,5 +89,18 @@ describe('kslab check and solve against a kslab sim cluster', () => {
     expect((await run(['check', 'nfs', '--format', 'xml', '--kubeconfig', kubeconfig])).code).toBe(2);
     expect((await run(['check'])).code).toBe(2);
     expect((await run(['solve', 'nfs'])).code).toBe(2);
+  });
+});
+
+describe('kslab check for the Ceph lesson without a way to Ceph', { timeout: 120_000 }, () => {
+  it('reports the checks that ask Ceph as errors (exit 1), never as passes', async () => {
+    const r = await run(['check', 'ceph-rbd/ceph-rbd-secret', '--kubeconfig', kubeconfig, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.stdout).exercises[0].results[0];
+    expect(result.status).toBe('fail'); // no Secret yet: the check fails before it needs Ceph
+    await runProcess('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'create', 'secret', 'generic', 'csi-rbd-secret', '--from-literal=userID=admin', '--from-literal=userKey=x'], { HOME: join(dir, 'home') });
+    const withSecret = JSON.parse((await run(['check', 'ceph-rbd/ceph-rbd-secret', '--kubeconfig', kubeconfig, '--format', 'json'])).stdout).exercises[0].results[0];
+    expect(withSecret.status).toBe('error');
+    expect(withSecret.detail).toMatch(/this check asks Ceph itself \(ceph auth get-key client.admin\), and this grader has no way to the Ceph cluster: check from the lesson page, or give kslab check --ceph-exec/);
   });
 });

@@ -80,7 +80,8 @@ export function summary(results: CheckResult[]): string {
 /** proveLesson declares the proof cases of every exercise of a lesson. */
 export function proveLesson(lesson: LessonExercises, only?: string[]): void {
   afterAll(() => closeProvider());
-  describe(`lesson ${lesson.lesson}`, () => {
+  // Generous per-case time: CI runs every integration file at once on 2 cores.
+  describe(`lesson ${lesson.lesson}`, { timeout: 180_000 }, () => {
     for (const exercise of lesson.exercises) {
       if (only && !only.includes(exercise.id)) continue;
       if (exercise.proofTodo) {
