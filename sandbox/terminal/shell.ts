@@ -107,11 +107,6 @@ export class LearnerShell {
     this.options.write(this.editor.start(this.prompt()));
   }
 
-  /** redrawPrompt prints the prompt and the line being typed again (after a reconnect or a notice). */
-  redrawPrompt(): string {
-    return this.running ? '' : this.editor.redraw();
-  }
-
   /** notice prints a message above the line being typed (cluster events, warnings); the prompt is redrawn for the current folder. */
   notice(text: string): void {
     if (!this.running) this.editor.setPrompt(this.prompt());
