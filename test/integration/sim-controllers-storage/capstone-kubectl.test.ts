@@ -7,14 +7,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SimHarness, availableMinors, waitFor } from '../sim/harness.ts';
+import { SimHarness, skipNote, waitFor } from '../sim/harness.ts';
 
 const lessons = join(import.meta.dirname, '..', '..', '..', 'lessons');
 const manifest = (lesson: string, file: string) => readFileSync(join(lessons, lesson, 'manifests', file), 'utf8');
 const harness = new SimHarness();
 afterAll(() => harness.close());
 
-describe.skipIf(availableMinors([33]).length === 0)('capstone storage through kubectl 1.33', () => {
+describe.skipIf(skipNote(33))('capstone storage through kubectl 1.33', () => {
   it('app-rbd with two replicas: one attaches, the replica on the other node gets Multi-Attach; app-nfs runs both', async () => {
     const c = await harness.cluster(33);
     c.write('admin.key', c.sim.storage.ceph.getKey('client.admin'));

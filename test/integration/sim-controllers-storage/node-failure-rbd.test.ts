@@ -14,7 +14,7 @@ import { SimProvider } from '../../../sandbox/providers/sim/index.ts';
 import type { Cluster } from '../../../sandbox/providers/types.ts';
 import type { SimCluster } from '../../../sandbox/providers/sim/index.ts';
 import { FakeClock } from '../../../sandbox/providers/sim/controllers/manager/clock.ts';
-import { availableMinors, kubectlPath, runProcess, type KubectlResult } from '../sim/harness.ts';
+import { kubectlPath, skipNote, runProcess, type KubectlResult } from '../sim/harness.ts';
 
 const lessons = join(import.meta.dirname, '..', '..', '..', 'lessons');
 const clock = new FakeClock(Date.now());
@@ -48,7 +48,7 @@ const podsOf = async () =>
   JSON.parse(await out(['get', 'pods', '-l', 'app=app-rbd', '-o', 'json'])).items.map((p: any) => ({ name: p.metadata.name, node: p.spec.nodeName, deleting: !!p.metadata.deletionTimestamp }));
 const attachments = async () => (await out(['get', 'volumeattachments', '-o', 'jsonpath={range .items[*]}{.spec.nodeName}={.status.attached}{" "}{end}'])).trim();
 
-describe.skipIf(availableMinors([33]).length === 0)('an RBD Deployment loses its node (kubectl 1.33, fake clock)', () => {
+describe.skipIf(skipNote(33))('an RBD Deployment loses its node (kubectl 1.33, fake clock)', () => {
   it('Multi-Attach while the old pod is Terminating, then out-of-service detaches and the replacement attaches', async () => {
     writeFileSync(join(dir, 'admin.key'), sim.storage.ceph.getKey('client.admin'));
     await out(['create', 'secret', 'generic', 'csi-rbd-secret', '--from-literal=userID=admin', '--from-file=userKey=admin.key']);

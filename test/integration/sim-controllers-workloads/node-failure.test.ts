@@ -14,7 +14,7 @@ import { SimProvider } from '../../../sandbox/providers/sim/index.ts';
 import type { Cluster } from '../../../sandbox/providers/types.ts';
 import type { SimCluster } from '../../../sandbox/providers/sim/index.ts';
 import { FakeClock } from '../../../sandbox/providers/sim/controllers/manager/clock.ts';
-import { availableMinors, kubectlPath, runProcess, type KubectlResult } from '../sim/harness.ts';
+import { kubectlPath, skipNote, runProcess, type KubectlResult } from '../sim/harness.ts';
 
 const clock = new FakeClock(Date.now());
 const provider = new SimProvider({ controlPlane: { clock } });
@@ -64,7 +64,7 @@ async function out(args: string[], stdin?: string): Promise<string> {
   return r.stdout;
 }
 
-describe.skipIf(availableMinors([33]).length === 0)('node power off and on, through kubectl 1.33', () => {
+describe.skipIf(skipNote(33))('node power off and on, through kubectl 1.33', () => {
   it('NotReady after the grace period, eviction after the toleration, replacement elsewhere, old pod Terminating until power returns', async () => {
     await out(['apply', '-f', '-'], manifest);
     await sim.controllers.advance(5_000); // scheduled, and (with the kubelet model) started
