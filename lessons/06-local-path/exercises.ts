@@ -17,8 +17,8 @@ import {
   waitFor,
   type ClusterView,
   type LessonExercises,
+  type V1PersistentVolume,
 } from '../../sandbox/checks/index.ts';
-import type { V1PersistentVolume } from '@kubernetes/client-node';
 
 const NS = 'default';
 const CONFIG_NS = 'local-path-storage';

@@ -27,7 +27,6 @@ import {
   type LessonExercises,
   type SolveContext,
 } from '../../sandbox/checks/index.ts';
-import { PatchStrategy } from '@kubernetes/client-node';
 
 const NS = 'default';
 const APPS = [
@@ -293,7 +292,7 @@ const matrixMatches = check('matrix-matches-cluster', 'every answer matches what
 /** setAnswers merge-patches answers into survival-matrix, as `kubectl patch configmap survival-matrix --type merge` in the lesson. */
 function setAnswers(answers: Record<string, string>) {
   return step(`record ${Object.entries(answers).map(([k, v]) => `${k}=${v}`).join(', ')}`, async (ctx) => {
-    await ctx.view.objects.patch({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'survival-matrix', namespace: NS }, data: answers } as never, undefined, undefined, 'kslab', undefined, PatchStrategy.MergePatch);
+    await ctx.view.mergePatch({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'survival-matrix', namespace: NS }, data: answers } as never);
   });
 }
 
@@ -353,7 +352,7 @@ const scale = (replicas: number) =>
   step(`scale the three apps to ${replicas}`, async (ctx) => {
     // A merge patch of spec.replicas, what `kubectl scale` amounts to.
     for (const a of APPS) {
-      await ctx.view.objects.patch({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: a.app, namespace: NS }, spec: { replicas } } as never, undefined, undefined, 'kslab', undefined, PatchStrategy.MergePatch);
+      await ctx.view.mergePatch({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: a.app, namespace: NS }, spec: { replicas } } as never);
     }
   });
 

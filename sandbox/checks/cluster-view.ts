@@ -329,6 +329,11 @@ export class ClusterView {
     return this.objects.patch(obj, undefined, undefined, 'kslab', true, PatchStrategy.ServerSideApply);
   }
 
+  /** mergePatch applies a JSON merge patch to one object, as `kubectl patch --type merge` (and `kubectl scale`) do. */
+  async mergePatch(object: KubernetesObject): Promise<KubernetesObject> {
+    return this.objects.patch(object, undefined, undefined, 'kslab', undefined, PatchStrategy.MergePatch);
+  }
+
   /** delete removes one object; a missing object is fine. */
   async delete(object: KubernetesObject, gracePeriodSeconds?: number): Promise<void> {
     const obj = { ...object, metadata: { ...object.metadata } };

@@ -35,6 +35,14 @@ describe('the course\'s exercises', async () => {
     });
   }
 
+  it('lessons import only the check helpers (DESIGN.md layering)', () => {
+    for (const dir of lessonDirs) {
+      const source = readFileSync(join(LESSONS_ROOT, dir, 'exercises.ts'), 'utf8');
+      const imports = [...source.matchAll(/^import [\s\S]*? from '([^']+)';/gm)].map((m) => m[1]);
+      expect(imports, dir).toEqual(['../../sandbox/checks/index.ts']);
+    }
+  });
+
   it('resolves LESSON and LESSON/EXERCISE, and names the known ids when it cannot', async () => {
     expect((await selectExercises('nfs')).exercises).toHaveLength(4);
     expect((await selectExercises('nfs/nfs-bind-claim')).exercises.map((e) => e.id)).toEqual(['nfs-bind-claim']);
