@@ -116,6 +116,7 @@ describe('lesson 3 exercise panels', () => {
     expect(await page.locator('.toc a[href="#exercise-nfs-pv-available"]').innerText()).toMatch(/✓$/);
     await page.goto(`${server.url}/`);
     expect(await page.locator('[data-lesson-progress="nfs"]').innerText()).toBe('2 of 4 done');
+    await page.locator('.lesson-card', { hasText: 'NFS PersistentVolumes' }).screenshot({ path: `${screens}/checks-home-progress.png` });
   });
 
   it('re-checks by itself once the terminal goes quiet, so a fixed exercise lights up without a click', async () => {
@@ -126,5 +127,22 @@ describe('lesson 3 exercise panels', () => {
     // No click: the panel of the first exercise not yet passed (nfs-mysql-on-claim) shows results by itself.
     await exercise('nfs-mysql-on-claim').locator('.check-result').first().waitFor({ timeout: 20_000 });
     expect(await exercise('nfs-mysql-on-claim').locator('.check-result[data-check="deployment-uses-claim"]').getAttribute('data-status')).toBe('pass');
+  });
+});
+
+describe('Solve on a lesson page', () => {
+  it('applies the reference solution and shows every check passing', async () => {
+    await page.goto(`${server.url}/lessons/emptydir/`);
+    await waitForTerminal(/~\/emptydir \$/);
+    const panel = page.locator('[data-exercise-panel="emptydir-memory"]');
+    const before = Number((await panel.getAttribute('data-checks')) ?? 0);
+    await exercise('emptydir-memory').getByRole('button', { name: 'Solve', exact: true }).click();
+    await page.waitForFunction(
+      ([sel, n]) => Number(document.querySelector(sel as string)?.getAttribute('data-checks') ?? 0) > (n as number),
+      ['[data-exercise-panel="emptydir-memory"]', before] as const,
+      { timeout: 60_000 },
+    );
+    expect(await exercise('emptydir-memory').getByRole('status').innerText()).toBe('All checks pass');
+    expect(await exercise('emptydir-memory').locator('.check-result[data-status="pass"]').count()).toBe(3);
   });
 });
