@@ -107,6 +107,13 @@ describe('container processes', () => {
     expect(nginx.logs.snapshot().map((l) => l.text)).toContain('2026/11/25 20:15:03 [notice] 1#1: signal 3 (SIGQUIT) received, shutting down');
   });
 
+  it('/proc/1 shows the main process; writing /proc/1/fd/1 reaches kubectl logs', async () => {
+    c = makeContainer();
+    const r = await exec(c, ['sh', '-c', 'tr "\\0" " " < /proc/1/cmdline; echo; ls /proc/1; echo from-exec > /proc/1/fd/1; grep Pid /proc/1/status']);
+    expect(r).toEqual({ stdout: 'sleep 3600 \ncmdline\nfd\nstatus\nPid:\t1\nPPid:\t0\n', stderr: '', code: 0 });
+    expect(c.container.logs.snapshot().map((l) => l.text)).toEqual(['from-exec']);
+  });
+
   it('ps lists the container\'s processes; kill 1 is ignored by sleep as PID 1, kill -9 1 ends the container', async () => {
     c = makeContainer();
     const ps = await exec(c, ['sh', '-c', 'ps']);

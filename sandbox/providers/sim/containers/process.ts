@@ -28,7 +28,7 @@ import {
   type SignalName,
   type TerminalInfo,
 } from './program.ts';
-import { spawnProgram, type ContainerSetup, type SpawnedProcess } from './runtime.ts';
+import { ProcessTable, spawnProgram, type ContainerSetup, type SpawnedProcess } from './runtime.ts';
 import { emptyInput, Pipe, callbackOutput } from './streams.ts';
 import { Tty } from './tty.ts';
 import { PodNetwork } from './network.ts';
@@ -218,7 +218,9 @@ class RunningContainer implements ContainerProcess {
       options.user !== undefined
         ? { uid: options.user.uid, gid: options.user.gid ?? options.user.uid, name: options.user.uid === img.user.uid ? img.user.name : String(options.user.uid) }
         : img.user;
-    this.setup = { image: img, imageRef: image.ref.canonical, fs, hostname, clock, user, network: options.network ?? new PodNetwork() };
+    const processes = new ProcessTable();
+    this.setup = { image: img, imageRef: image.ref.canonical, fs, hostname, clock, user, network: options.network ?? new PodNetwork(), processes };
+    fs.setProcessSource(() => processes.procList());
     this.baseEnv = containerEnv(img.env, hostname, options.env ?? [], homeOf(img, user));
     this.workingDir = normalizePath(options.workingDir || img.workingDir);
     this.stdinOnce = !!options.stdinOnce;

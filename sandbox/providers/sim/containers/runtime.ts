@@ -9,6 +9,7 @@ import { FsError } from './fs/errors.ts';
 import { normalizePath } from './fs/paths.ts';
 import { boundInput } from './streams.ts';
 import type { PodNetwork } from './network.ts';
+import type { ProcProcess } from './fs/pseudo.ts';
 import type { Image, ImageUser } from './images/registry.ts';
 import {
   CommandNotExecutableError,
@@ -45,7 +46,7 @@ export interface ContainerSetup {
 /** ProcessTable is one container's PID namespace: PID 1 is the main process, others count up. */
 export class ProcessTable {
   private next = 2;
-  private readonly entries = new Map<number, ProcessInfo & { deliver(signal: SignalName): void }>();
+  private readonly entries = new Map<number, ProcessInfo & { deliver(signal: SignalName): void; stdout: OutputStream; stderr: OutputStream }>();
 
   /** allocate returns the pid for a new process. */
   allocate(pid1: boolean): number {
@@ -53,8 +54,19 @@ export class ProcessTable {
     return this.next++;
   }
 
-  add(info: ProcessInfo, deliver: (signal: SignalName) => void): void {
-    this.entries.set(info.pid, { ...info, deliver });
+  add(info: ProcessInfo, deliver: (signal: SignalName) => void, io: { stdout: OutputStream; stderr: OutputStream }): void {
+    this.entries.set(info.pid, { ...info, deliver, ...io });
+  }
+
+  /** procList is the table as /proc shows it, with each process's stdout/stderr (/proc/PID/fd/1 and 2). */
+  procList(): ProcProcess[] {
+    return [...this.entries.values()].map((e) => ({
+      pid: e.pid,
+      uid: e.uid,
+      argv: e.argv,
+      stdout: (d: Uint8Array) => e.stdout.write(d),
+      stderr: (d: Uint8Array) => e.stderr.write(d),
+    }));
   }
 
   remove(pid: number): void {
@@ -225,7 +237,7 @@ export function spawnProgram(setup: ContainerSetup, options: SpawnOptions): Spaw
       if (options.pid1) return;
       controller.abort(new SignalAbort(signal));
   };
-  table.add({ pid, uid: user.uid, argv: [...argv], startedAt: setup.clock.now() }, deliver);
+  table.add({ pid, uid: user.uid, argv: [...argv], startedAt: setup.clock.now() }, deliver, { stdout: options.stdout, stderr: options.stderr });
 
   const aborted = new Promise<number>((resolve) => {
     const done = (): void => {

@@ -34,7 +34,7 @@ import {
   type MountInfo,
   type VolumeMount,
 } from './mounts.ts';
-import { devFs, procFs, readDevice, sysFs, type PseudoEntry, type PseudoFs } from './pseudo.ts';
+import { devFs, procFs, readDevice, sysFs, type ProcProcess, type PseudoEntry, type PseudoFs } from './pseudo.ts';
 
 /** FileStat is what stat(2) reports, trimmed to what ls/stat/test print. */
 export interface FileStat {
@@ -129,6 +129,8 @@ interface SharedState {
   hostname: string;
   startedAt: number;
   now: () => number;
+  /** processes lists the container's processes for /proc (set by the runtime once the container starts). */
+  processes: () => ProcProcess[];
 }
 
 export class ContainerFs {
@@ -151,6 +153,7 @@ export class ContainerFs {
       hostname: options.hostname ?? 'localhost',
       startedAt: now(),
       now,
+      processes: () => [],
     };
     fs.mkdirSync(options.rootfs, { recursive: true });
     const root: VolumeMount = { containerPath: '/', hostPath: options.rootfs, source: mountSource.overlay() };
@@ -160,6 +163,7 @@ export class ContainerFs {
       mounts: () => this.mountTable().map(formatProcMountsLine).join('\n') + '\n',
       hostname: () => this.state.hostname,
       uptimeSeconds: () => (this.state.now() - this.state.startedAt) / 1000,
+      processes: () => this.state.processes(),
     }));
     this.addPseudo('/sys', sysFs());
     for (const m of options.mounts ?? []) this.addMount(m);
@@ -172,6 +176,11 @@ export class ContainerFs {
 
   get hostname(): string {
     return this.state.hostname;
+  }
+
+  /** setProcessSource connects /proc/PID to the container's process table (the runtime calls it at start). */
+  setProcessSource(processes: () => ProcProcess[]): void {
+    this.state.processes = processes;
   }
 
   private addPseudo(point: string, pseudo: PseudoFs): void {
@@ -385,6 +394,7 @@ export class ContainerFs {
       if (!e) throw new FsError('ENOENT', path);
       if (e.type === 'dir') throw new FsError('EISDIR', path);
       if (e.type === 'chardev') return { read: (max) => readDevice(e.device, max), close: () => {} };
+      if (e.type === 'stream') throw new FsError('EACCES', path);
       return bufferReader(Buffer.from(e.read()));
     }
     const st = this.hostStat(loc.host);
@@ -476,6 +486,20 @@ export class ContainerFs {
           },
           close: () => {},
           written: 0,
+        };
+      }
+      if (e?.type === 'stream') {
+        let written = 0;
+        return {
+          write: (data) => {
+            const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+            e.write(bytes);
+            written += bytes.length;
+          },
+          close: () => {},
+          get written() {
+            return written;
+          },
         };
       }
       if (e?.type === 'dir') throw new FsError('EISDIR', path);
@@ -775,6 +799,7 @@ function pseudoStat(e: PseudoEntry, started: number): FileStat {
   const mtime = new Date(started);
   if (e.type === 'dir') return { type: 'dir', mode: e.mode, uid: 0, gid: 0, size: 0, mtime, nlink: 2 };
   if (e.type === 'file') return { type: 'file', mode: e.mode, uid: 0, gid: 0, size: 0, mtime, nlink: 1 };
+  if (e.type === 'stream') return { type: 'other', mode: e.mode, uid: 0, gid: 0, size: 0, mtime, nlink: 1 };
   return { type: 'chardev', mode: e.mode, uid: 0, gid: 0, size: 0, mtime, nlink: 1, rdev: [e.major, e.minor] };
 }
 

@@ -13,7 +13,9 @@ export type DeviceKind = 'null' | 'zero' | 'full' | 'random' | 'urandom' | 'tty'
 export type PseudoEntry =
   | { type: 'dir'; mode: number }
   | { type: 'file'; mode: number; read: () => string }
-  | { type: 'chardev'; mode: number; device: DeviceKind; major: number; minor: number };
+  | { type: 'chardev'; mode: number; device: DeviceKind; major: number; minor: number }
+  /** stream: a process's open stdout/stderr (/proc/PID/fd/1): writes go to it. */
+  | { type: 'stream'; mode: number; write: (data: Uint8Array) => void };
 
 /** PseudoFs is a small tree of generated entries, keyed by path relative to its mount point ('' is the root). */
 export interface PseudoFs {
@@ -68,12 +70,51 @@ export function devFs(): PseudoFs {
   };
 }
 
+/** ProcProcess is one process as /proc/PID shows it. */
+export interface ProcProcess {
+  pid: number;
+  uid: number;
+  argv: readonly string[];
+  /** fds 1 and 2: writing /proc/PID/fd/1 reaches the process's stdout (for PID 1, `kubectl logs`). */
+  stdout?: (data: Uint8Array) => void;
+  stderr?: (data: Uint8Array) => void;
+}
+
 /** ProcInfo is what /proc reports about the container; the caller supplies live values. */
 export interface ProcInfo {
   mounts: () => string;
   hostname: () => string;
   uptimeSeconds: () => number;
+  processes: () => ProcProcess[];
 }
+
+/** processEntry resolves /proc/PID/… from the live process table. */
+function processEntry(info: ProcInfo, rel: string): PseudoEntry | undefined {
+  const m = /^(\d+)(?:\/(cmdline|status|fd|fd\/[012]))?$/.exec(rel);
+  if (!m) return undefined;
+  const p = info.processes().find((x) => x.pid === Number(m[1]));
+  if (!p) return undefined;
+  switch (m[2]) {
+    case undefined:
+    case 'fd':
+      return { type: 'dir', mode: 0o555 };
+    case 'cmdline':
+      return { type: 'file', mode: 0o444, read: () => p.argv.join('\0') + '\0' };
+    case 'status':
+      return {
+        type: 'file',
+        mode: 0o444,
+        read: () => `Name:\t${(p.argv[0] ?? '').replace(/^.*\//, '').slice(0, 15)}\nState:\tS (sleeping)\nPid:\t${p.pid}\nPPid:\t${p.pid === 1 ? 0 : 1}\nUid:\t${p.uid}\t${p.uid}\t${p.uid}\t${p.uid}\n`,
+      };
+    case 'fd/0':
+      return { type: 'chardev', mode: 0o500, device: 'null', major: 1, minor: 3 };
+    default: {
+      const write = m[2] === 'fd/1' ? p.stdout : p.stderr;
+      return write ? { type: 'stream', mode: 0o300, write } : { type: 'chardev', mode: 0o300, device: 'null', major: 1, minor: 3 };
+    }
+  }
+}
+
 
 /** KERNEL_VERSION is the simulated node kernel (a Debian 12 kernel, as kind nodes on a Debian host report). */
 export const KERNEL_RELEASE = '6.1.0-kslab-sim';
@@ -81,24 +122,31 @@ export const KERNEL_VERSION_LINE = `Linux version ${KERNEL_RELEASE} (simulated b
 
 /** procFs is /proc, with the few files scripts read. */
 export function procFs(info: ProcInfo): PseudoFs {
+  const fixed = tree({
+    mounts: { type: 'file', mode: 0o444, read: info.mounts },
+    self: { type: 'dir', mode: 0o555 },
+    'self/mounts': { type: 'file', mode: 0o444, read: info.mounts },
+    version: { type: 'file', mode: 0o444, read: () => KERNEL_VERSION_LINE + '\n' },
+    uptime: { type: 'file', mode: 0o444, read: () => `${info.uptimeSeconds().toFixed(2)} ${(info.uptimeSeconds() * 1.9).toFixed(2)}\n` },
+    loadavg: { type: 'file', mode: 0o444, read: () => '0.08 0.05 0.01 1/212 1\n' },
+    filesystems: { type: 'file', mode: 0o444, read: () => 'nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\toverlay\n\text4\nnodev\tnfs4\n' },
+    sys: { type: 'dir', mode: 0o555 },
+    'sys/kernel': { type: 'dir', mode: 0o555 },
+    'sys/kernel/hostname': { type: 'file', mode: 0o644, read: () => info.hostname() + '\n' },
+  });
   return {
     fstype: 'proc',
     device: 'proc',
     options: 'nosuid,nodev,noexec,relatime',
     readOnly: false,
     sizeBytes: 0,
-    ...tree({
-      mounts: { type: 'file', mode: 0o444, read: info.mounts },
-      self: { type: 'dir', mode: 0o555 },
-      'self/mounts': { type: 'file', mode: 0o444, read: info.mounts },
-      version: { type: 'file', mode: 0o444, read: () => KERNEL_VERSION_LINE + '\n' },
-      uptime: { type: 'file', mode: 0o444, read: () => `${info.uptimeSeconds().toFixed(2)} ${(info.uptimeSeconds() * 1.9).toFixed(2)}\n` },
-      loadavg: { type: 'file', mode: 0o444, read: () => '0.08 0.05 0.01 1/212 1\n' },
-      filesystems: { type: 'file', mode: 0o444, read: () => 'nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\toverlay\n\text4\nnodev\tnfs4\n' },
-      sys: { type: 'dir', mode: 0o555 },
-      'sys/kernel': { type: 'dir', mode: 0o555 },
-      'sys/kernel/hostname': { type: 'file', mode: 0o644, read: () => info.hostname() + '\n' },
-    }),
+    entry: (rel) => fixed.entry(rel) ?? processEntry(info, rel),
+    list: (rel) => {
+      if (rel === '') return [...info.processes().map((p) => String(p.pid)), ...fixed.list('')];
+      if (/^\d+$/.test(rel)) return ['cmdline', 'fd', 'status'];
+      if (/^\d+\/fd$/.test(rel)) return ['0', '1', '2'];
+      return fixed.list(rel);
+    },
   };
 }
 

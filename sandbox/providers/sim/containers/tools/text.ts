@@ -756,7 +756,7 @@ export const cut: Program = async (ctx) => {
 
 function expandSet(s: string): string {
   let out = '';
-  const t = s.replace(/\[:upper:\]/g, 'A-Z').replace(/\[:lower:\]/g, 'a-z').replace(/\[:digit:\]/g, '0-9').replace(/\[:space:\]/g, ' \t\n\r\f\v').replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+  const t = s.replace(/\[:upper:\]/g, 'A-Z').replace(/\[:lower:\]/g, 'a-z').replace(/\[:digit:\]/g, '0-9').replace(/\[:space:\]/g, ' \t\n\r\f\v').replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\r/g, '\r').replace(/\\([0-7]{1,3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))).replace(/\\\\/g, '\\');
   for (let i = 0; i < t.length; i++) {
     if (t[i + 1] === '-' && i + 2 < t.length) {
       for (let c = t.charCodeAt(i); c <= t.charCodeAt(i + 2); c++) out += String.fromCharCode(c);
