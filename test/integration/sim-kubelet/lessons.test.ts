@@ -103,6 +103,23 @@ describe.skipIf(availableMinors([33]).length === 0)('lessons on the simulated no
     const volDir = `/var/lib/kubelet/pods/${p.metadata.uid}/volumes/kubernetes.io~empty-dir/shared-volume`;
     expect(await debugNode(p.spec.nodeName, `cat /host${volDir}/hello`)).toBe('hello world\n');
     expect(await out(['get', 'pod', 'producer-consumer', '--no-headers'])).toMatch(/^producer-consumer\s+2\/2\s+Running\s+0\s/);
+    // Containers start one after another: the consumer finds busybox already pulled; events name their container (QA F1).
+    const described = (await out(['describe', 'pod', 'producer-consumer'])).split('\nEvents:\n')[1]!;
+    const rows = described.split('\n').filter((l) => /kubelet/.test(l)).map((l) => l.trim().split(/\s{2,}/)).map((c) => `${c[1]}: ${c.slice(4).join(' ')}`);
+    expect(rows).toEqual([
+      'Pulling: Pulling image "busybox:1.36"',
+      expect.stringMatching(/^Pulled: Successfully pulled image "busybox:1\.36" in /),
+      'Created: Created container: producer',
+      'Started: Started container producer',
+      'Pulled: Container image "busybox:1.36" already present on machine',
+      'Created: Created container: consumer',
+      'Started: Started container consumer',
+    ]);
+    const paths = (await out(['get', 'events', '-o', 'custom-columns=OBJ:.involvedObject.name,FP:.involvedObject.fieldPath,REASON:.reason', '--no-headers']))
+      .split('\n')
+      .filter((l) => l.startsWith('producer-consumer ') && /Started/.test(l))
+      .map((l) => l.split(/\s+/)[1]);
+    expect(paths).toEqual(['spec.containers{producer}', 'spec.containers{consumer}']);
     await out(['delete', 'pod', 'producer-consumer']);
     expect(pod('producer-consumer')).toBeUndefined();
     expect(await debugNode(p.spec.nodeName, `ls /host${volDir} 2>&1; echo end`)).toBe(`ls: /host${volDir}: No such file or directory\nend\n`);

@@ -61,6 +61,36 @@ describe('kubelet: pod lifecycle', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('two containers of one image: started one after another, the second finds the image present; container events carry their fieldPath', async () => {
+    using c = kubeletCluster();
+    const manifest = readFileSync('lessons/01-emptydir/manifests/producer-consumer.yaml', 'utf8');
+    const { parse } = await import('yaml');
+    c.apply({ ...parse(manifest), metadata: { name: 'producer-consumer', namespace: 'default' } } as KObject);
+    await c.advance(4000);
+    const evs = c.api
+      .list(resources.events, 'default')
+      .items.filter((e: any) => e.involvedObject?.name === 'producer-consumer' && e.source?.component === 'kubelet')
+      .sort((a: any, b: any) => a.metadata.name.localeCompare(b.metadata.name))
+      .map((e: any) => `${e.involvedObject.fieldPath ?? '-'} ${e.reason} x${e.count}: ${e.message}`);
+    expect(evs).toEqual([
+      'spec.containers{producer} Pulling x1: Pulling image "busybox:1.36"',
+      expect.stringMatching(/^spec\.containers\{producer\} Pulled x1: Successfully pulled image "busybox:1\.36" in /),
+      'spec.containers{producer} Created x1: Created container: producer',
+      'spec.containers{producer} Started x1: Started container producer',
+      'spec.containers{consumer} Pulled x1: Container image "busybox:1.36" already present on machine',
+      'spec.containers{consumer} Created x1: Created container: consumer',
+      'spec.containers{consumer} Started x1: Started container consumer',
+    ]);
+  });
+
+  it('init container events carry spec.initContainers{name}', async () => {
+    using c = kubeletCluster();
+    c.apply(busyboxPod('withinit', 'sleep 3600', {}, { initContainers: [{ name: 'setup', image: 'busybox:1.36', command: ['true'] }] }));
+    await c.advance(4000);
+    const paths = c.events('withinit').filter((e: any) => e.reason === 'Started').map((e: any) => e.involvedObject.fieldPath);
+    expect(paths).toEqual(['spec.initContainers{setup}', 'spec.containers{main}']);
+  });
+
   it('a crashing command restarts with CrashLoopBackOff back-off (10 s, 20 s …) and logs --previous', async () => {
     using c = kubeletCluster();
     c.apply(busyboxPod('crash', 'echo boom; exit 3'));

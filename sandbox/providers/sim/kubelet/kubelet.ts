@@ -25,7 +25,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFile
 import { join } from 'node:path';
 import type { KObject } from '../store/types.ts';
 import type { Controller, ControllerContext } from '../controllers/manager/manager.ts';
-import type { EventRecorder } from '../controllers/manager/events.ts';
+import { referenceTo, type EventRecorder, type EventType } from '../controllers/manager/events.ts';
 import type { Informer } from '../controllers/manager/informer.ts';
 import type { WorkQueue } from '../controllers/manager/work-queue.ts';
 import type { TimerHandle } from '../controllers/manager/clock.ts';
@@ -224,6 +224,17 @@ export class Kubelets implements Controller {
     return r;
   }
 
+  /**
+   * containerEvent records an event about one container of a pod. The kubelet refers to the container
+   * with a fieldPath (`spec.containers{name}`, `spec.initContainers{name}`,
+   * `spec.ephemeralContainers{name}`), so the events of two containers never aggregate into one.
+   * https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/container/ref.go (GenerateContainerRef)
+   */
+  private containerEvent(rec: PodRecord, pod: KObject, s: ContainerSlot, type: EventType, reason: string, message: string): void {
+    const list = s.init ? 'initContainers' : s.ephemeral ? 'ephemeralContainers' : 'containers';
+    this.recorder(rec.node).record(referenceTo(pod, `spec.${list}{${s.name}}`), type, reason, message);
+  }
+
   // ---- power ----
 
   /** powerOff: every container on the node dies at once; nothing is written to the API. */
@@ -394,7 +405,7 @@ export class Kubelets implements Controller {
         rc.event(pod, 'Warning', 'Evicted', message);
         for (const s of rec.slots) {
           if (!s.current?.process?.running) continue;
-          rc.event(pod, 'Normal', 'Killing', `Stopping container ${s.name}`);
+          this.containerEvent(rec, pod, s, 'Normal', 'Killing', `Stopping container ${s.name}`);
           s.current.process.kill('KILL');
         }
         this.writeStatus(pod, rec, { phase: 'Failed', reason: 'Evicted', message });
@@ -485,7 +496,7 @@ export class Kubelets implements Controller {
         s.crashes = 0;
         s.pullBackoffUntil = undefined;
         if (s.current?.process?.running) {
-          this.recorder(rec.node).event(pod, 'Normal', 'Killing', `Container ${s.name} definition changed, will be restarted`);
+          this.containerEvent(rec, pod, s, 'Normal', 'Killing', `Container ${s.name} definition changed, will be restarted`);
           s.restartDue = true;
           s.current.process.kill(resolveImage(s.current.image)?.image.stopSignal ?? 'TERM');
           // The runtime's stop honours the grace period, then kills.
@@ -504,6 +515,12 @@ export class Kubelets implements Controller {
         if (!restart) continue;
         if (!this.restartDue(pod, rec, s)) continue;
       }
+      // SyncPod starts the containers one after another, and startContainer waits for
+      // EnsureImageExists: while one container's image is being pulled the next one is not started,
+      // so a second container of the same image finds it "already present on machine".
+      // https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/kuberuntime/kuberuntime_manager.go (SyncPod, step 7)
+      // https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/kuberuntime/kuberuntime_container.go (startContainer)
+      if (rec.slots.some((x) => x.pulling)) return;
       s.restartDue = false;
       this.startSlot(pod, rec, s);
     }
@@ -532,7 +549,7 @@ export class Kubelets implements Controller {
     if (s.waiting?.reason !== 'CrashLoopBackOff' || s.waiting.message !== msg) {
       s.waiting = { reason: 'CrashLoopBackOff', message: msg };
     }
-    this.recorder(rec.node).event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${s.name} in pod ${rec.name}_${rec.namespace}(${rec.uid})`);
+    this.containerEvent(rec, pod, s, 'Warning', 'BackOff', `Back-off restarting failed container ${s.name} in pod ${rec.name}_${rec.namespace}(${rec.uid})`);
     this.queue.addAfter(`${rec.namespace}/${rec.name}`, finished + delay - now);
     return false;
   }
@@ -552,8 +569,8 @@ export class Kubelets implements Controller {
     if (s.pullBackoffUntil !== undefined && ref < s.pullBackoffUntil) {
       const last = imagePullError(image);
       s.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${last.message}` };
-      rc.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
-      rc.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+      this.containerEvent(rec, pod, s, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
+      this.containerEvent(rec, pod, s, 'Warning', 'Failed', 'Error: ImagePullBackOff');
       this.queue.addAfter(key, s.pullBackoffUntil - ref);
       return;
     }
@@ -562,16 +579,16 @@ export class Kubelets implements Controller {
     const policy: string = s.spec.imagePullPolicy ?? (/(:latest$)|^[^:@]*$/.test(image.replace(/^[^/]*\/(?=.*\/)/, '')) ? 'Always' : 'IfNotPresent');
     if (policy === 'Never' && !(resolved && have.has(resolved.ref.canonical))) {
       s.waiting = { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` };
-      rc.event(pod, 'Warning', 'ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
+      this.containerEvent(rec, pod, s, 'Warning', 'ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
       return;
     }
     if (resolved && policy !== 'Always' && have.has(resolved.ref.canonical)) {
-      rc.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+      this.containerEvent(rec, pod, s, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
       this.create(pod, rec, s);
       return;
     }
     // A pull takes time; the pod shows ContainerCreating meanwhile.
-    rc.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
+    this.containerEvent(rec, pod, s, 'Normal', 'Pulling', `Pulling image "${image}"`);
     s.pulling = true;
     const size = resolved?.image.sizeBytes ?? 0;
     const ms = this.options.imagePullMs ? this.options.imagePullMs(size) : Math.min(3000, 200 + Math.round(size / 100_000));
@@ -581,8 +598,8 @@ export class Kubelets implements Controller {
       if (!live || live.metadata.uid !== rec.uid || rec.removed || this.off.has(rec.node)) return;
       if (!resolved) {
         const err = imagePullError(image);
-        rc.event(live, 'Warning', 'Failed', err.event);
-        rc.event(live, 'Warning', 'Failed', `Error: ${err.reason}`);
+        this.containerEvent(rec, live, s, 'Warning', 'Failed', err.event);
+        this.containerEvent(rec, live, s, 'Warning', 'Failed', `Error: ${err.reason}`);
         s.waiting = { reason: err.reason, message: err.message };
         s.pullFailedAt = this.ctx.clock.now().getTime();
         s.pullBackoffUntil = s.pullFailedAt + backoffMs(s.pullFailures++);
@@ -593,7 +610,7 @@ export class Kubelets implements Controller {
       s.pullBackoffUntil = undefined;
       have.add(resolved.ref.canonical);
       this.syncNodeStatus(rec.node);
-      rc.event(live, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${formatGoDuration(ms)} (${formatGoDuration(ms)} including waiting). Image size: ${size} bytes.`);
+      this.containerEvent(rec, live, s, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${formatGoDuration(ms)} (${formatGoDuration(ms)} including waiting). Image size: ${size} bytes.`);
       this.create(live, rec, s);
       this.queue.add(key);
     });
@@ -609,7 +626,7 @@ export class Kubelets implements Controller {
       env = this.containerEnv(pod, rec, s.spec);
     } catch (e) {
       s.waiting = { reason: 'CreateContainerConfigError', message: (e as Error).message };
-      rc.event(pod, 'Warning', 'Failed', `Error: ${(e as Error).message}`);
+      this.containerEvent(rec, pod, s, 'Warning', 'Failed', `Error: ${(e as Error).message}`);
       this.queue.addAfter(`${rec.namespace}/${rec.name}`, 10_000);
       return;
     }
@@ -642,8 +659,8 @@ export class Kubelets implements Controller {
       });
     } catch (e) {
       const message = (e as Error).message;
-      rc.event(pod, 'Normal', 'Created', `Created container: ${s.name}`);
-      rc.event(pod, 'Warning', 'Failed', `Error: ${message}`);
+      this.containerEvent(rec, pod, s, 'Normal', 'Created', `Created container: ${s.name}`);
+      this.containerEvent(rec, pod, s, 'Warning', 'Failed', `Error: ${message}`);
       run.finishedAt = this.ctx.clock.now();
       run.exitCode = e instanceof ContainerStartError ? 128 : 1;
       run.reason = 'StartError';
@@ -656,8 +673,8 @@ export class Kubelets implements Controller {
     run.startedAt = process.startedAt;
     this.rotate(s, run);
     s.waiting = undefined;
-    rc.event(pod, 'Normal', 'Created', `Created container: ${s.name}`);
-    rc.event(pod, 'Normal', 'Started', `Started container ${s.name}`);
+    this.containerEvent(rec, pod, s, 'Normal', 'Created', `Created container: ${s.name}`);
+    this.containerEvent(rec, pod, s, 'Normal', 'Started', `Started container ${s.name}`);
     const key = `${rec.namespace}/${rec.name}`;
     void process.exited.then((code) => {
       if (run.reason !== undefined) return; // lost with the node's power
@@ -853,7 +870,7 @@ export class Kubelets implements Controller {
       rec.terminating = { started: true };
       const rc = this.recorder(rec.node);
       for (const s of running) {
-        rc.event(pod, 'Normal', 'Killing', `Stopping container ${s.name}`);
+        this.containerEvent(rec, pod, s, 'Normal', 'Killing', `Stopping container ${s.name}`);
         const img = resolveImage(s.spec.image)?.image;
         s.current!.process!.kill(img?.stopSignal ?? 'TERM');
       }
