@@ -53,6 +53,18 @@ describe('ClusterApi writes', () => {
     expect(st.metadata.generation).toBe(2);
   });
 
+  it('keeps generation when a manifest without defaulted fields replaces its own object', () => {
+    // kubectl replace -f sends the manifest as written; the apiserver defaults
+    // it before PrepareForUpdate compares specs, so nothing changed.
+    const api = cluster();
+    api.create(deployments, 'default', deploy());
+    const replaced = api.update(deployments, 'default', 'web', deploy()).object;
+    expect(replaced.metadata.generation).toBe(1);
+    const changed = deploy() as any;
+    changed.spec.template.spec.containers[0].image = 'nginx:1.27';
+    expect(api.update(deployments, 'default', 'web', changed).object.metadata.generation).toBe(2);
+  });
+
   it('refuses an update from a stale resourceVersion (409 Conflict)', () => {
     const api = cluster();
     const d = api.create(deployments, 'default', deploy()).object;

@@ -532,14 +532,6 @@ export class ClusterApi {
     }
     if (m.finalizers && m.finalizers.length === 0) delete m.finalizers;
 
-    // Generation follows spec changes only (and annotations for Deployments).
-    if (generationKinds.has(rt.kind)) {
-      const changed = !deepEqual(specPart(current), specPart(next)) || (rt.kind === 'Deployment' && !deepEqual(cm.annotations ?? {}, m.annotations ?? {}));
-      m.generation = (cm.generation ?? 1) + (changed && sub !== 'status' ? 1 : 0);
-    } else if (cm.generation !== undefined) {
-      m.generation = cm.generation;
-    } else delete m.generation;
-
     const expectedRV = m.resourceVersion;
     if (expectedRV && expectedRV !== cm.resourceVersion) throw conflict(gr(rt), name);
 
@@ -547,6 +539,18 @@ export class ClusterApi {
     next.kind = rt.kind;
     next = this.runAdmission(rt, 'UPDATE', namespace, name, next, current, !!opts.dryRun, warnings, sub);
     next.metadata.resourceVersion = cm.resourceVersion;
+
+    // Generation follows spec changes only (and annotations for Deployments).
+    // It is compared after admission has defaulted the incoming object, as the
+    // apiserver decodes (and defaults) before the strategy's PrepareForUpdate
+    // compares specs: replacing an object with its own manifest is no change.
+    const nm = next.metadata;
+    if (generationKinds.has(rt.kind)) {
+      const changed = !deepEqual(specPart(current), specPart(next)) || (rt.kind === 'Deployment' && !deepEqual(cm.annotations ?? {}, nm.annotations ?? {}));
+      nm.generation = (cm.generation ?? 1) + (changed && sub !== 'status' ? 1 : 0);
+    } else if (cm.generation !== undefined) {
+      nm.generation = cm.generation;
+    } else delete nm.generation;
 
     if (sameObject(current, next)) {
       return { object: current, warnings };
