@@ -135,7 +135,7 @@ export function replaceContents(sim: SimCluster, snap: SimSnapshot, dir?: string
   }
   if (snap.ceph) {
     // The same CephCluster object stays in place (tools and provisioners hold it); only its state is swapped.
-    (sim.storage.ceph as unknown as { state: CephState }).state = structuredClone(snap.ceph);
+    sim.storage.ceph.replaceState(snap.ceph);
   }
   const nfs = nfsServerFor(sim.storage.dataRoot);
   if (snap.nfsRunning === false) nfs.stop();
