@@ -118,6 +118,19 @@ describe('interactive shell over a tty', () => {
     await t.proc.exited;
   });
 
+  it('Ctrl-D inside an unfinished command reports what was missing, as ash does', async () => {
+    c = makeContainer();
+    const t = shell(c);
+    await t.waitFor('/ # ');
+    t.type('if true; then\r');
+    await t.waitFor('> ');
+    t.type('echo x\r');
+    await t.waitFor('echo x\r\n> ');
+    t.type('\x04');
+    expect(await t.proc.exited).toBe(2);
+    expect(t.output).toContain('sh: syntax error: unexpected end of file (expecting "fi")\r\n');
+  });
+
   it('in a nested shell, Ctrl-C stops the inner job, not the inner shell', async () => {
     c = makeContainer();
     const t = shell(c);

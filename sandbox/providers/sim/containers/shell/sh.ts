@@ -234,6 +234,17 @@ async function runInteractive(ctx: ProgramContext, shell: ShellInterpreter, opti
       ctx.setRawMode?.(false);
       if (event.type === 'eof') {
         ctx.stdout.write('\n');
+        // End of input inside an unfinished command: ash reports what was missing.
+        if (pending !== '') {
+          try {
+            parseScript(pending);
+          } catch (err) {
+            if (err instanceof ShellSyntaxError) {
+              shell.error(err.message, io);
+              shell.status = 2;
+            }
+          }
+        }
         break;
       }
       if (event.type === 'interrupt') {
