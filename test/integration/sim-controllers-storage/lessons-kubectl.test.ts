@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import YAML from 'yaml';
 import { SimHarness, skipNote, waitFor, type TestCluster } from '../sim/harness.ts';
 
 const lessons = join(import.meta.dirname, '..', '..', '..', 'lessons');
@@ -99,7 +100,11 @@ for (const minor of [33, 30]) {
       await apply(c, minor, '05-local-pv', 'local-storage-class.yaml');
       await apply(c, minor, '05-local-pv', 'local-pv.yaml');
       await apply(c, minor, '05-local-pv', 'local-pvc.yaml');
-      c.write('pinned.yaml', manifest('05-local-pv', 'local-pod.yaml').replace('spec:\n  containers:', 'spec:\n  nodeSelector:\n    kubernetes.io/hostname: lab-worker\n  containers:'));
+      // Pin the lesson's pod by editing the parsed manifest, not its text, so a comment or field added to the
+      // lesson file cannot silently drop the nodeSelector (the pod would then follow its volume and never fail).
+      const pinned = YAML.parse(manifest('05-local-pv', 'local-pod.yaml'));
+      pinned.spec.nodeSelector = { 'kubernetes.io/hostname': 'lab-worker' };
+      c.write('pinned.yaml', YAML.stringify(pinned));
       expect((await c.kubectl(['apply', '-f', 'pinned.yaml'], { minor })).code).toBe(0);
       const events = (await waitFor(async () => {
         const e = await eventsSection(c, minor, ['pod', 'local-pod']);
