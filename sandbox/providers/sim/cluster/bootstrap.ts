@@ -126,7 +126,7 @@ export const localPathConfigData = {
         }
         ]
 }`,
-  'helper.yaml': `apiVersion: v1
+  'helperPod.yaml': `apiVersion: v1
 kind: Pod
 metadata:
   name: helper-pod
@@ -147,6 +147,18 @@ mkdir -m 0777 -p "$VOL_DIR"`,
 set -eu
 rm -rf "$VOL_DIR"`,
 };
+
+/**
+ * appliedByKubectl adds the last-applied-configuration annotation `kubectl
+ * apply` would write, because kind installs its default storage with
+ * `kubectl apply -f -` (pkg/cluster/internal/create/actions/installstorage):
+ * a learner who re-applies an edited local-path-config gets no "missing
+ * annotation" warning and no leftover keys from a three-way merge.
+ */
+function appliedByKubectl(obj: KObject): KObject {
+  const applied = JSON.stringify(obj) + '\n';
+  return { ...obj, metadata: { ...obj.metadata, annotations: { ...(obj.metadata.annotations ?? {}), 'kubectl.kubernetes.io/last-applied-configuration': applied } } };
+}
 
 /** rootCaDescription is the annotation the root-ca-cert-publisher puts on kube-root-ca.crt (pkg/controller/certificates/rootcacertpublisher). */
 const rootCaDescription =
@@ -221,21 +233,21 @@ const steps: BootstrapStep[] = [
     name: 'installing storage',
     run(api) {
       const sc = clusterShape.defaultStorageClass;
-      api.create(rt('storage.k8s.io', 'v1', 'storageclasses'), '', {
+      api.create(rt('storage.k8s.io', 'v1', 'storageclasses'), '', appliedByKubectl({
         apiVersion: 'storage.k8s.io/v1',
         kind: 'StorageClass',
         metadata: { name: sc.name, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
         provisioner: sc.provisioner,
         reclaimPolicy: sc.reclaimPolicy,
         volumeBindingMode: sc.volumeBindingMode,
-      });
+      }));
       const lp = clusterShape.localPathProvisioner;
-      api.create(rt('', 'v1', 'configmaps'), lp.namespace, {
+      api.create(rt('', 'v1', 'configmaps'), lp.namespace, appliedByKubectl({
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: lp.configMap, namespace: lp.namespace },
         data: { ...localPathConfigData },
-      });
+      }));
     },
   },
   {
