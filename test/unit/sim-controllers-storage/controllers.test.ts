@@ -178,6 +178,23 @@ describe('provisioners', () => {
     });
   });
 
+  it('provisioning takes the provisioner\'s time: the claim is Pending just after apply (QA F10), Bound once CreateVolume returns', async () => {
+    using c = storageCluster(undefined, { provisionLatency: true });
+    const key = c.storage.ceph.getKey('client.admin');
+    c.apply(secretOf('csi-rbd-secret', { userID: 'admin', userKey: key }));
+    c.apply(csiRbdClass());
+    c.apply(manifest(pvcFixture('rbd-pvc', { className: 'csi-rbd-sc' })));
+    await c.settled();
+    expect(c.get('pvc', 'rbd-pvc').status.phase).toBe('Pending');
+    expect(reasons(c.events('rbd-pvc'))).toContain('Normal Provisioning: External provisioner is provisioning volume for claim "default/rbd-pvc"');
+    expect(c.storage.ceph.images('rbd')).toEqual([]);
+    await c.advance(1000);
+    expect(c.get('pvc', 'rbd-pvc').status.phase).toBe('Pending');
+    await c.advance(1000);
+    expect(c.get('pvc', 'rbd-pvc').status.phase).toBe('Bound');
+    expect(reasons(c.events('rbd-pvc')).filter((e) => e.includes(' Provisioning:'))).toHaveLength(1);
+  });
+
   it('ceph-csi provisions lesson 4 rbd-pvc: an RBD image, a CSI PV pvc-<uid> with the volume handle, and the provisioning events', async () => {
     using c = storageCluster();
     const key = c.storage.ceph.getKey('client.admin');

@@ -56,6 +56,8 @@ export function storageCluster(controllers: string[] = storageControllers, optio
     clock,
     controllers,
     onError: (_c, _k, e) => errors.push(e),
+    // Provisioning takes its real time only in the test that is about it (controllers.test.ts).
+    provisionLatency: false,
     ...options,
     storage,
   } as ControlPlaneOptions).start(controllerRegistry);

@@ -41,6 +41,12 @@ export interface ControlPlaneOptions {
   nodeStatusUpdateFrequencyMs?: number;
   /** nodeMonitorPeriodMs is --node-monitor-period (5 s): how often the node lifecycle controller looks at nodes. */
   nodeMonitorPeriodMs?: number;
+  /**
+   * provisionLatency: provisioners take their real time per Provision call (ceph-csi's CreateVolume,
+   * local-path's helper pod), so a claim is Pending for a moment (default true; unit tests of other
+   * behaviours may turn it off).
+   */
+  provisionLatency?: boolean;
   /** controllers: run only these (by name); default all registered. */
   controllers?: string[];
   /** onError sees errors controllers hit (default: ignored after requeue; tests may collect them). */

@@ -108,6 +108,8 @@ export class CephCsiRbdProvisioner implements Provisioner {
   readonly podName: string;
   readonly addFinalizer = true;
   readonly supportsBlock = true;
+  /** provisionMs: CreateVolume (rbd create over the Ceph network) takes a second or two on a real cluster. */
+  readonly provisionMs = 1500;
   /** identity is the csiProvisionerIdentity volume attribute: `<start ms>-<random>-<driver>`. */
   private readonly identity: string;
 

@@ -73,6 +73,8 @@ export class ExternalProvisionerController implements Controller {
   private recorder!: EventRecorder;
   private backends!: StorageBackends;
   private readonly failures = new Map<string, number>();
+  /** inFlight: claims whose Provision call is under way, with the time it returns. */
+  private readonly inFlight = new Map<string, number>();
   readonly identity: string;
 
   constructor(name: string, provisioner: Provisioner) {
@@ -129,6 +131,7 @@ export class ExternalProvisionerController implements Controller {
     const claim = this.claims.get(namespace, name);
     if (!claim || !shouldProvision(claim, this.provisioner.name, this.classes.list())) {
       this.failures.delete(key);
+      this.inFlight.delete(key);
       return;
     }
     const pvName = `pvc-${claim.metadata.uid}`;
@@ -154,7 +157,23 @@ export class ExternalProvisionerController implements Controller {
         return;
       }
     }
-    this.recorder.event(claim, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${namespace}/${name}"`);
+    // The Provision call takes time (a CreateVolume RPC, a helper pod): the claim stays Pending
+    // meanwhile, as `kubectl get pvc` right after `apply` shows on a real cluster.
+    const now = this.ctx.clock.now().getTime();
+    const due = this.inFlight.get(key);
+    if (due === undefined) {
+      this.recorder.event(claim, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${namespace}/${name}"`);
+      const ms = this.ctx.options.provisionLatency === false ? 0 : (this.provisioner.provisionMs ?? 0);
+      if (ms > 0) {
+        this.inFlight.set(key, now + ms);
+        this.claimQueue.addAfter(key, ms);
+        return;
+      }
+    } else if (now < due) {
+      this.claimQueue.addAfter(key, due - now);
+      return;
+    }
+    this.inFlight.delete(key);
     let pv: KObject;
     try {
       pv = this.provisioner.provision({ claim, pvName, storageClass: sc, selectedNode, cluster: this.reader(), backends: this.backends, now: this.ctx.clock.now() });

@@ -107,6 +107,8 @@ export class LocalPathProvisioner implements Provisioner {
   readonly podName: string;
   readonly addFinalizer = false;
   readonly supportsBlock = false;
+  /** provisionMs: the helper pod (helper-pod-create-pvc-…) is created, runs mkdir and is deleted: a few seconds on kind. */
+  readonly provisionMs = 3000;
   private config?: LocalPathConfig;
   private configText?: string;
   /** lastConfigError is the reason the newest ConfigMap was refused (for tests and logs). */

@@ -47,6 +47,11 @@ export interface Provisioner {
   readonly addFinalizer: boolean;
   /** supportsBlock: volumeMode Block claims are accepted. */
   readonly supportsBlock: boolean;
+  /**
+   * provisionMs is how long one Provision call takes (ceph-csi's CreateVolume RPC, local-path's
+   * helper pod): the claim stays Pending that long after the Provisioning event.
+   */
+  readonly provisionMs?: number;
   provision(options: ProvisionOptions): KObject;
   delete(volume: KObject, options: DeleteOptions): void;
   /** start/stop let a provisioner follow its configuration (local-path's ConfigMap). */
