@@ -339,6 +339,16 @@ describe('kubelet: volumes', () => {
     expect(readFileSync(c.storage.dataRoot.nfsPath('/exports/data/f'), 'utf8')).toBe('shared\n');
   });
 
+  it('a node\'s /var/lib/kubelet lists what a kind node\'s does (QA F12), with kind\'s kubelet config and kubeadm flags', async () => {
+    using c = kubeletCluster();
+    await c.settled();
+    const { readdirSync } = await import('node:fs');
+    const dir = c.storage.dataRoot.nodePath('lab-worker', '/var/lib/kubelet');
+    expect(readdirSync(dir).sort()).toEqual(['checkpoints', 'config.yaml', 'cpu_manager_state', 'device-plugins', 'kubeadm-flags.env', 'memory_manager_state', 'pki', 'plugins', 'plugins_registry', 'pod-resources', 'pods']);
+    expect(readFileSync(`${dir}/config.yaml`, 'utf8')).toContain('kind: KubeletConfiguration\n');
+    expect(readFileSync(`${dir}/kubeadm-flags.env`, 'utf8')).toMatch(/--node-ip=172\.18\.0\.\d+ .*--provider-id=kind:\/\/docker\/lab\/lab-worker"/);
+  });
+
   it('debug node: a hostPath / pod sees the node tree at /host, including another pod\'s emptyDir and NFS mount', async () => {
     using c = kubeletCluster();
     c.storage.dataRoot.ensureNfsDir('/exports/data');

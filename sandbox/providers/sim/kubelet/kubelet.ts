@@ -199,9 +199,59 @@ export class Kubelets implements Controller {
       const etc = dr.nodePath(node, '/etc');
       writeIfMissing(join(etc, 'hostname'), `${node}\n`);
       writeIfMissing(join(etc, 'os-release'), 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n');
+      this.layOutKubeletDir(node);
     } catch {
       // A node name the data root refuses has no tree to lay out.
     }
+  }
+
+  /**
+   * layOutKubeletDir gives /var/lib/kubelet what `ls` shows on a kind node besides `pods`: the
+   * kubelet's state directories and the files kubeadm writes at join (config.yaml with kind's
+   * KubeletConfiguration, kubeadm-flags.env). Only `pods` holds data the sim uses.
+   * https://github.com/kubernetes-sigs/kind/blob/main/pkg/cluster/internal/kubeadm/config.go (KubeletConfiguration)
+   */
+  private layOutKubeletDir(node: string): void {
+    const dr = this.storage.dataRoot;
+    for (const d of ['checkpoints', 'device-plugins', 'pki', 'plugins', 'plugins_registry', 'pod-resources']) dr.ensureNodeDir(node, `/var/lib/kubelet/${d}`, 0o755);
+    const dir = dr.nodePath(node, '/var/lib/kubelet');
+    const ip = ((this.nodes.get('', node) as any)?.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address ?? '';
+    writeIfMissing(
+      join(dir, 'kubeadm-flags.env'),
+      `KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///run/containerd/containerd.sock --node-ip=${ip} --node-labels= --pod-infra-container-image=registry.k8s.io/pause:3.10 --provider-id=kind://docker/lab/${node}"\n`,
+    );
+    writeIfMissing(
+      join(dir, 'config.yaml'),
+      [
+        'apiVersion: kubelet.config.k8s.io/v1beta1',
+        'authentication:',
+        '  anonymous:',
+        '    enabled: false',
+        '  webhook:',
+        '    cacheTTL: 0s',
+        '    enabled: true',
+        '  x509:',
+        '    clientCAFile: /etc/kubernetes/pki/ca.crt',
+        'authorization:',
+        '  mode: Webhook',
+        'cgroupDriver: systemd',
+        'cgroupRoot: /kubelet',
+        'clusterDNS:',
+        '- 10.96.0.10',
+        'clusterDomain: cluster.local',
+        'evictionHard:',
+        '  imagefs.available: 0%',
+        '  nodefs.available: 0%',
+        '  nodefs.inodesFree: 0%',
+        'failSwapOn: false',
+        'imageGCHighThresholdPercent: 100',
+        'kind: KubeletConfiguration',
+        'staticPodPath: /etc/kubernetes/manifests',
+        '',
+      ].join('\n'),
+    );
+    writeIfMissing(join(dir, 'cpu_manager_state'), '{"policyName":"none","defaultCpuSet":"","checksum":1353318690}');
+    writeIfMissing(join(dir, 'memory_manager_state'), '{"policyName":"None","machineState":{},"checksum":1983102024}');
   }
 
   private enqueue(p: KObject): void {
