@@ -5,7 +5,7 @@
  * (unknown lesson or exercise, bad flag, no kubeconfig).
  */
 import type { Command } from '../main.ts';
-import { parseFlags } from './cli-flags.ts';
+import { openGraderTarget, parseFlags } from './cli-flags.ts';
 
 const help = `usage: kslab check LESSON[/EXERCISE] [--kubeconfig FILE] [--format text|json|junit] [--ceph-exec PREFIX]
 
@@ -44,22 +44,11 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`kslab check: ${(e as Error).message}\n\n${help}`);
     return 2;
   }
-  const { selectExercises } = await import('../../checks/course.ts');
-  const { resolveKubeconfig } = await import('../../checks/kubeconfig.ts');
-  let selection;
-  let kc;
-  try {
-    selection = await selectExercises(address);
-    kc = resolveKubeconfig(kubeconfigFlag).kubeconfig;
-  } catch (e) {
-    process.stderr.write(`kslab check: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const { ClusterView, cephFromCommand } = await import('../../checks/cluster-view.ts');
-  const viewOptions = cephExec ? { ceph: cephFromCommand(cephExec) } : {};
+  const target = await openGraderTarget('check', address, kubeconfigFlag, cephExec);
+  if (!target) return 2;
   const { gradeExercises } = await import('../../checks/engine.ts');
   const { render } = await import('../../checks/report.ts');
-  const reports = await gradeExercises(selection.lesson, selection.exercises, new ClusterView(kc, viewOptions));
+  const reports = await gradeExercises(target.selection.lesson, target.selection.exercises, target.view);
   process.stdout.write(render(format, reports));
   return reports.every((r) => r.passed) ? 0 : 1;
 }

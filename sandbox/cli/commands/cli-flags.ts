@@ -26,3 +26,25 @@ export function parseFlags(argv: string[], withValue: string[], booleans: string
   }
   return { flags, positional };
 }
+
+/**
+ * openGraderTarget resolves what `kslab check` and `kslab solve` both need:
+ * the lesson and exercises an address names, and a ClusterView of the
+ * kubeconfig found as kubectl finds it. A bad address or a missing
+ * kubeconfig is a usage error: it is printed and `undefined` comes back
+ * (the caller exits 2).
+ */
+export async function openGraderTarget(command: string, address: string, kubeconfigFlag: string | undefined, cephExec: string | undefined) {
+  const { selectExercises } = await import('../../checks/course.ts');
+  const { resolveKubeconfig } = await import('../../checks/kubeconfig.ts');
+  const { ClusterView, cephFromCommand } = await import('../../checks/cluster-view.ts');
+  try {
+    const selection = await selectExercises(address);
+    const kc = resolveKubeconfig(kubeconfigFlag).kubeconfig;
+    const view = new ClusterView(kc, cephExec ? { ceph: cephFromCommand(cephExec) } : {});
+    return { selection, view };
+  } catch (e) {
+    process.stderr.write(`kslab ${command}: ${(e as Error).message}\n`);
+    return undefined;
+  }
+}

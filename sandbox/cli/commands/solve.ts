@@ -6,7 +6,7 @@
  * power buttons; on a real cluster you do that part yourself.
  */
 import type { Command } from '../main.ts';
-import { parseFlags } from './cli-flags.ts';
+import { openGraderTarget, parseFlags } from './cli-flags.ts';
 
 const help = `usage: kslab solve LESSON/EXERCISE [--kubeconfig FILE] [--from-start] [--ceph-exec PREFIX]
 
@@ -42,23 +42,13 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`kslab solve: ${(e as Error).message}\n\n${help}`);
     return 2;
   }
-  const { selectExercises } = await import('../../checks/course.ts');
-  const { resolveKubeconfig } = await import('../../checks/kubeconfig.ts');
-  let selection;
-  let kc;
-  try {
-    selection = await selectExercises(address);
-    kc = resolveKubeconfig(kubeconfigFlag).kubeconfig;
-  } catch (e) {
-    process.stderr.write(`kslab solve: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const { ClusterView, cephFromCommand } = await import('../../checks/cluster-view.ts');
-  const viewOptions = cephExec ? { ceph: cephFromCommand(cephExec) } : {};
+  const target = await openGraderTarget('solve', address, kubeconfigFlag, cephExec);
+  if (!target) return 2;
+  const { selection, view } = target;
   const { runSteps, solveContext, stepsUpTo } = await import('../../checks/engine.ts');
   const exercise = selection.exercises[0]!;
   const steps = fromStart ? stepsUpTo(selection.lesson, exercise.id, true) : exercise.solve;
-  const ctx = solveContext(selection.lesson, { view: new ClusterView(kc, viewOptions), log: (line) => process.stdout.write(`kslab solve: ${line}\n`) });
+  const ctx = solveContext(selection.lesson, { view, log: (line) => process.stdout.write(`kslab solve: ${line}\n`) });
   try {
     await runSteps(steps, ctx);
   } catch (e) {

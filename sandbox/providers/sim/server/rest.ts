@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { KObject, StoreReader } from '../store/types.ts';
+import type { AdmissionRequest, AdmissionResult } from '../admission/types.ts';
 import type { ObjectStore } from '../store/store.ts';
 import { apiVersionOf, parseApiVersion, type ResourceType } from '../api/resources.ts';
 import { fromStorage, toStorage } from '../api/convert.ts';
@@ -20,22 +21,8 @@ import { StatusError, badRequest, conflict, invalid, methodNotSupported, notFoun
 import { deepEqual, jsonMergePatch, jsonPatch, strategicMergePatch, type PatchMeta } from './patch.ts';
 import type { FieldSelector, LabelSelector } from './selectors.ts';
 
-/** AdmissionRequest / AdmissionResult / Admit are the contract of ../admission (sim-contracts.md). */
-export interface AdmissionRequest {
-  operation: 'CREATE' | 'UPDATE' | 'DELETE';
-  resource: ResourceType;
-  subresource?: string;
-  namespace: string;
-  name: string;
-  object?: KObject;
-  oldObject?: KObject;
-  store: StoreReader;
-  dryRun: boolean;
-}
-export interface AdmissionResult {
-  object?: KObject;
-  warnings: string[];
-}
+/** Admit is the signature of ../admission's admit(): the REST layer takes it as an option so tests can run without admission. */
+export type { AdmissionRequest, AdmissionResult };
 export type Admit = (req: AdmissionRequest) => AdmissionResult;
 
 /** GVK identifies a kind for the schema lookups. */
