@@ -7,35 +7,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as k8s from '@kubernetes/client-node';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SimProvider } from '../../../sandbox/providers/sim/index.ts';
 import type { Cluster } from '../../../sandbox/providers/types.ts';
 import type { SimCluster } from '../../../sandbox/providers/sim/index.ts';
 import { FakeClock } from '../../../sandbox/providers/sim/controllers/manager/clock.ts';
-import { kubectlPath, skipNote, runProcess, type KubectlResult } from '../sim/harness.ts';
+import { SimHarness, skipNote, type KubectlResult } from '../sim/harness.ts';
 
 const clock = new FakeClock(Date.now());
-const provider = new SimProvider({ controlPlane: { clock } });
+const harness = new SimHarness({ controlPlane: { clock } });
 let cluster: Cluster;
 let sim: SimCluster;
-let dir: string;
 let kubectl: (args: string[], stdin?: string) => Promise<KubectlResult>;
 
 beforeAll(async () => {
-  cluster = await provider.create({ id: `nf-${Math.random().toString(16).slice(2, 10)}` });
-  sim = (await provider.simServer()).cluster(cluster.id)!;
-  dir = mkdtempSync(join(tmpdir(), 'kslab-node-failure-'));
-  writeFileSync(join(dir, 'kubeconfig'), cluster.kubeconfig());
-  const env = { KUBECONFIG: join(dir, 'kubeconfig'), KUBECACHEDIR: join(dir, 'cache'), HOME: dir, KUBECTL_KUBERC: 'false' };
-  kubectl = (args, stdin) => runProcess(kubectlPath(33), args, env, stdin, 30_000, dir);
+  const tc = await harness.cluster();
+  ({ cluster, sim } = tc);
+  kubectl = (args, stdin) => tc.kubectl(args, { stdin });
 });
-afterAll(async () => {
-  await cluster?.destroy();
-  await provider.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => harness.close());
 
 const manifest = `apiVersion: apps/v1
 kind: Deployment

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SimProvider } from '../../../sandbox/providers/sim/index.ts';
-import type { SimCluster, SimServer } from '../../../sandbox/providers/sim/index.ts';
+import type { SimCluster, SimProviderOptions, SimServer } from '../../../sandbox/providers/sim/index.ts';
+import type { Cluster } from '../../../sandbox/providers/types.ts';
 
 /** kubectlBinDir is where the gcloud SDK keeps one kubectl per minor version. */
 export const kubectlBinDir = '/usr/lib/google-cloud-sdk/bin';
@@ -39,6 +40,8 @@ export interface KubectlResult {
 
 /** TestCluster is a simulated cluster plus a kubeconfig file and cache dir for kubectl. */
 export interface TestCluster {
+  /** cluster is the provider's handle (powerOff/powerOn, reset, kubeconfig). */
+  cluster: Cluster;
   sim: SimCluster;
   dir: string;
   kubeconfigPath: string;
@@ -67,9 +70,16 @@ export function runProcess(bin: string, args: string[], env: Record<string, stri
   });
 }
 
-/** SimHarness owns one SimProvider for a test file. */
+/**
+ * SimHarness owns one SimProvider for a test file; options reach the
+ * provider (e.g. `{ controlPlane: { clock } }` for a fake-clock control plane).
+ */
 export class SimHarness {
-  readonly provider = new SimProvider({ bookmarkIntervalMs: 500 });
+  readonly provider: SimProvider;
+
+  constructor(options: SimProviderOptions = {}) {
+    this.provider = new SimProvider({ bookmarkIntervalMs: 500, ...options });
+  }
   private readonly clusters: TestCluster[] = [];
 
   async server(): Promise<SimServer> {
@@ -86,6 +96,7 @@ export class SimHarness {
     writeFileSync(kubeconfigPath, cluster.kubeconfig());
     const env = { KUBECONFIG: kubeconfigPath, KUBECACHEDIR: join(dir, 'cache'), HOME: dir, KUBECTL_KUBERC: 'false' };
     const tc: TestCluster = {
+      cluster,
       sim,
       dir,
       kubeconfigPath,
