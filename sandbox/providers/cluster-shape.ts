@@ -42,6 +42,14 @@ export const clusterShape = {
     /** Namespace where ceph-csi's RBD plugin runs (and its ceph-csi-config ConfigMap lives). */
     csiNamespace: 'ceph-csi-rbd',
     csiDriver: 'rbd.csi.ceph.com',
+    /**
+     * The Ceph toolbox: a Deployment in csiNamespace whose container has the
+     * `ceph` and `rbd` clients configured for this cluster (ceph.conf and the
+     * admin keyring), so anyone holding the kubeconfig — the check engine,
+     * the grader CLI, a learner — reaches Ceph with
+     * `kubectl -n ceph-csi-rbd exec deploy/ceph-tools -- rbd ls -p rbd`.
+     */
+    toolbox: { deployment: 'ceph-tools', container: 'ceph-tools', labelApp: 'ceph-tools' },
   },
 } as const;
 

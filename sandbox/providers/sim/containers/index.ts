@@ -60,3 +60,4 @@ export {
 export { PodNetwork, type HttpHandler, type HttpRequest, type HttpResponse } from './network.ts';
 export { createShellProgram, sh } from './shell/sh.ts';
 export { busyboxApplets } from './tools/index.ts';
+export { serviceKey, type ServiceKey, type ClusterLink, type PodIdentity } from './cluster-link.ts';

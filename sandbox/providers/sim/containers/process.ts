@@ -32,6 +32,7 @@ import { ProcessTable, spawnProgram, type ContainerSetup, type SpawnedProcess } 
 import { emptyInput, Pipe, callbackOutput } from './streams.ts';
 import { Tty } from './tty.ts';
 import { PodNetwork } from './network.ts';
+import type { ClusterLink } from './cluster-link.ts';
 
 /** EnvVar is a resolved environment variable (the kubelet has already expanded $(VAR) and valueFrom). */
 export interface EnvVar {
@@ -62,6 +63,8 @@ export interface StartContainerOptions {
   network?: PodNetwork;
   /** onLogLine is called for every line the container writes (the kubelet writes /var/log/pods files from it). */
   onLogLine?: (line: ContainerLogLine) => void;
+  /** cluster links images that stand in for cluster components to the simulated components (cluster-link.ts). */
+  cluster?: ClusterLink;
 }
 
 /** ContainerLogLine is a LogLine with the stream it came from (CRI log format needs it). */
@@ -219,7 +222,7 @@ class RunningContainer implements ContainerProcess {
         ? { uid: options.user.uid, gid: options.user.gid ?? options.user.uid, name: options.user.uid === img.user.uid ? img.user.name : String(options.user.uid) }
         : img.user;
     const processes = new ProcessTable();
-    this.setup = { image: img, imageRef: image.ref.canonical, fs, hostname, clock, user, network: options.network ?? new PodNetwork(), processes };
+    this.setup = { image: img, imageRef: image.ref.canonical, fs, hostname, clock, user, network: options.network ?? new PodNetwork(), processes, cluster: options.cluster };
     fs.setProcessSource(() => processes.procList());
     this.baseEnv = containerEnv(img.env, hostname, options.env ?? [], homeOf(img, user));
     this.workingDir = normalizePath(options.workingDir || img.workingDir);

@@ -8,6 +8,7 @@
  */
 import type { ContainerFs } from './fs/container-fs.ts';
 import type { PodNetwork } from './network.ts';
+import type { ClusterLink } from './cluster-link.ts';
 
 /** Clock is injectable time: tests drive sleeps and log timestamps with a fake. */
 export interface Clock {
@@ -133,6 +134,8 @@ export interface ProgramContext {
   process?: ProcessHandle;
   /** network is the pod's loopback (servers listen, clients connect to localhost). */
   network?: PodNetwork;
+  /** cluster links a container that stands in for a cluster component to the simulated component (see cluster-link.ts); absent outside a kubelet. */
+  cluster?: ClusterLink;
   /**
    * run starts another program of this container as a child (a shell running
    * `mysql`, an entrypoint exec'ing `mysqld`), with the same streams unless

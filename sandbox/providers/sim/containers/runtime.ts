@@ -9,6 +9,7 @@ import { FsError } from './fs/errors.ts';
 import { normalizePath } from './fs/paths.ts';
 import { boundInput } from './streams.ts';
 import type { PodNetwork } from './network.ts';
+import type { ClusterLink } from './cluster-link.ts';
 import type { ProcProcess } from './fs/pseudo.ts';
 import type { Image, ImageUser } from './images/registry.ts';
 import {
@@ -41,6 +42,8 @@ export interface ContainerSetup {
   processes?: ProcessTable;
   /** network is the pod's loopback, shared by the pod's containers. */
   network?: PodNetwork;
+  /** cluster is the kubelet's link to the simulated cluster's components (cluster-link.ts). */
+  cluster?: ClusterLink;
 }
 
 /** ProcessTable is one container's PID namespace: PID 1 is the main process, others count up. */
@@ -206,6 +209,7 @@ export function spawnProgram(setup: ContainerSetup, options: SpawnOptions): Spaw
     pid1: options.pid1,
     process: { pid, list: () => table.list(), kill: (target, signal) => table.kill(target, signal) },
     network: setup.network,
+    cluster: setup.cluster,
     run: async (childArgv, overrides = {}) => {
       const child = spawnProgram(setup, {
         ...options,

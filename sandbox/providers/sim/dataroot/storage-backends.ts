@@ -11,6 +11,7 @@
  * private pair on first use and removes the data root when the manager
  * stops, so nothing is left behind in os.tmpdir().
  */
+import { serviceKey } from '../containers/cluster-link.ts';
 import { clusterShape } from '../../cluster-shape.ts';
 import { CephCluster } from '../ceph/ceph-cluster.ts';
 import { DataRoot } from './dataroot.ts';
@@ -25,6 +26,9 @@ export interface StorageBackendOptions {
   /** dataDir: parent folder for data roots (SimProvider option `dataDir`); default os.tmpdir()/kslab-sim/. */
   dataDir?: string;
 }
+
+/** storageBackendsKey lets a container that stands in for a storage component (the Ceph toolbox, ceph-csi) reach this cluster's backends (../containers/cluster-link.ts). */
+export const storageBackendsKey = serviceKey<StorageBackends>('storage-backends');
 
 /** createStorageBackends lays out a cluster's data root and a fresh Ceph cluster (new admin key). */
 export function createStorageBackends(options: StorageBackendOptions): StorageBackends {

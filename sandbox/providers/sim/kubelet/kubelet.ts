@@ -32,7 +32,8 @@ import type { TimerHandle } from '../controllers/manager/clock.ts';
 import { resources } from '../controllers/manager/resources.ts';
 import { rfc3339 } from '../controllers/manager/events.ts';
 import { StatusError } from '../api/status.ts';
-import { storageBackendsOf, type StorageBackends } from '../dataroot/storage-backends.ts';
+import { storageBackendsOf, storageBackendsKey, type StorageBackends } from '../dataroot/storage-backends.ts';
+import type { ClusterLink, ServiceKey } from '../containers/cluster-link.ts';
 import type { NodeAgents } from '../controllers/node-lifecycle/node-agent.ts';
 import { ContainerFs, mountSource, startContainer, formatCriLogLine, ContainerStartError, type ContainerProcess, type ContainerLogLine, type VolumeMount, type Clock as ContainerClock } from '../containers/index.ts';
 import { resolveImage, imagePullError } from '../containers/images/catalogue.ts';
@@ -706,6 +707,7 @@ export class Kubelets implements Controller {
         user: sc.runAsUser !== undefined ? { uid: sc.runAsUser, gid: sc.runAsGroup } : undefined,
         clock: this.containerClock(),
         onLogLine: this.logFileWriter(rec, s),
+        cluster: this.clusterLink(rec, s.name),
       });
     } catch (e) {
       const message = (e as Error).message;
@@ -764,6 +766,24 @@ export class Kubelets implements Controller {
       s.restartCount++;
     }
     s.current = run;
+  }
+
+  /**
+   * clusterLink is what a container that stands in for a cluster component
+   * (a provisioner, the Ceph toolbox) uses to reach the modelled component:
+   * the storage backends under storageBackendsKey, any other key names a
+   * running controller (../containers/cluster-link.ts).
+   */
+  private clusterLink(rec: PodRecord, container: string): ClusterLink {
+    const storage = this.storage;
+    const ctx = this.ctx;
+    return {
+      pod: { namespace: rec.namespace, name: rec.name, uid: rec.uid, node: rec.node, container },
+      service<T>(key: ServiceKey<T>): T | undefined {
+        if (key.name === storageBackendsKey.name) return storage as T;
+        return ctx.controller(key.name) as T | undefined;
+      },
+    };
   }
 
   private containerClock(): ContainerClock {
