@@ -1,39 +1,14 @@
 /**
- * protocol (browser side) mirrors sandbox/terminal/protocol.ts: TEXT frames
+ * protocol (browser side) speaks sandbox/terminal/protocol.ts: TEXT frames
  * are terminal data, BINARY frames are one JSON control message each. The
- * site never imports sandbox code (DESIGN.md: site -> sandbox over HTTP/WS
- * only), so the few types are repeated here; a unit test checks both sides agree.
+ * message types come from the server's module as a type-only import — erased
+ * from the bundle, so the page ships none of the sandbox's code (the layers
+ * still point one way: site -> sandbox over HTTP/WS), and one definition
+ * of the contract means the two sides cannot drift apart.
  */
+import type { ClientControl, ClusterProgress, ServerControl } from '../../../sandbox/terminal/protocol.ts';
 
-export type ClientControl =
-  | { type: 'resize'; cols: number; rows: number }
-  | { type: 'pause' }
-  | { type: 'resume' }
-  | { type: 'keepalive' };
-
-export interface ClusterProgress {
-  state: 'starting' | 'ready' | 'failed' | 'resetting' | 'restoring';
-  steps: { step: string; status: 'running' | 'done' | 'failed'; detail?: string }[];
-  error?: string;
-  notice?: string;
-}
-
-export type ServerControl =
-  | {
-      type: 'hello';
-      sessionId: string;
-      provider: { name: string; simulated: boolean; label: string };
-      lesson: string | null;
-      expiresAt: string;
-      idleExpiresAt: string;
-      /** scrollback: the recent terminal output follows (the page clears its screen first, so nothing shows twice). */
-      scrollback: boolean;
-    }
-  | { type: 'cluster'; cluster: ClusterProgress; poweredOff: string[] }
-  | { type: 'view'; view: unknown }
-  | { type: 'expiry'; reason: 'idle' | 'lifetime'; at: string; secondsLeft: number }
-  | { type: 'ended'; reason: 'idle' | 'lifetime' | 'destroyed' | 'reset' | 'shutdown'; message: string }
-  | { type: 'error'; error: string; message: string };
+export type { ClientControl, ClusterProgress, ServerControl };
 
 /** encodeClientControl makes the bytes of a binary control frame. */
 export function encodeClientControl(message: ClientControl): Uint8Array {
