@@ -68,10 +68,10 @@ export function waitFor(what: string, condition: (view: ClusterView) => Promise<
   return step(`wait until ${what}`, (ctx) => until(ctx, what, () => condition(ctx.view), timeoutMs));
 }
 
-/** needPower fails a step early when the caller cannot power nodes (the CLI against any cluster). */
+/** needPower fails a step early when the caller cannot power nodes (the CLI against any cluster but a kslab simulated one). */
 export function needPower(ctx: SolveContext): NonNullable<SolveContext['power']> {
   if (!ctx.power) {
-    throw new Error(`this step powers node(s) off or on, which only the sandbox can do (the power buttons in the lesson page's terminal pane); from the command line, power the node off yourself and run the check again`);
+    throw new Error(`this step powers node(s) off or on, which kslab can do only on its own simulated clusters (the power buttons in the lesson page's terminal pane, or kslab solve against kslab sim); on this cluster, power the node off yourself and run the check again`);
   }
   return ctx.power;
 }

@@ -30,9 +30,10 @@ export function parseFlags(argv: string[], withValue: string[], booleans: string
 /**
  * openGraderTarget resolves what `kslab check` and `kslab solve` both need:
  * the lesson and exercises an address names, and a ClusterView of the
- * kubeconfig found as kubectl finds it. A bad address or a missing
- * kubeconfig is a usage error: it is printed and `undefined` comes back
- * (the caller exits 2).
+ * kubeconfig found as kubectl finds it. The view reaches Ceph through the
+ * cluster's Ceph toolbox pod, as the sandbox server's does, unless
+ * --ceph-exec names another way. A bad address or a missing kubeconfig is
+ * a usage error: it is printed and `undefined` comes back (the caller exits 2).
  */
 export async function openGraderTarget(command: string, address: string, kubeconfigFlag: string | undefined, cephExec: string | undefined) {
   const { selectExercises } = await import('../../checks/course.ts');
@@ -42,7 +43,7 @@ export async function openGraderTarget(command: string, address: string, kubecon
     const selection = await selectExercises(address);
     const kc = resolveKubeconfig(kubeconfigFlag).kubeconfig;
     const view = new ClusterView(kc, cephExec ? { ceph: cephFromCommand(cephExec) } : {});
-    return { selection, view };
+    return { selection, view, kubeconfig: kc };
   } catch (e) {
     process.stderr.write(`kslab ${command}: ${(e as Error).message}\n`);
     return undefined;

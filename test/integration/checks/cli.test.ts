@@ -2,11 +2,15 @@
  * `kslab list|check|solve` as a grader runs them: a real process against a
  * `kslab sim` cluster in another process, kubeconfig by flag, by $KUBECONFIG,
  * and by ~/.kube/config; text, JSON and JUnit; exit 0 only when every check
- * passes, 1 when one fails, 2 for usage errors.
+ * passes, 1 when one fails, 2 for usage errors. Also the simulated cluster's
+ * node power endpoint, which `kslab solve` uses for steps that pull a plug
+ * (cli-parity.test.ts runs such a solve end to end).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, copyFileSync, rmSync } from 'node:fs';
+import { request, type RequestOptions } from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProcess } from '../sim/harness.ts';
@@ -76,12 +80,6 @@ describe('kslab check and solve against a kslab sim cluster', { timeout: 240_000
     expect((await run(['check', 'nfs/nfs-pv-available'])).code).toBe(0);
   });
 
-  it('refuses a node power step from the command line with a clear message', async () => {
-    const r = await run(['solve', 'nfs/nfs-survive-node-failure', '--kubeconfig', kubeconfig]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/only the sandbox can do \(the power buttons in the lesson page's terminal pane\); from the command line, power the node off yourself and run the check again/);
-  });
-
   it('exits 2 for usage errors: unknown lesson or exercise, bad format, missing address', async () => {
     const unknown = await run(['check', 'nfs/nope', '--kubeconfig', kubeconfig]);
     expect(unknown.code).toBe(2);
@@ -102,5 +100,56 @@ describe('kslab check for the Ceph lesson without a way to Ceph', { timeout: 120
     const withSecret = JSON.parse((await run(['check', 'ceph-rbd/ceph-rbd-secret', '--kubeconfig', kubeconfig, '--format', 'json'])).stdout).exercises[0].results[0];
     expect(withSecret.status).toBe('error');
     expect(withSecret.detail).toMatch(/this check asks Ceph itself \(ceph auth get-key client.admin\), and this grader has no way to the Ceph cluster: check from the lesson page, or give kslab check --ceph-exec/);
+  });
+});
+
+/** powerRequest calls the node power endpoint with the kubeconfig's CA and, unless told otherwise, its token. */
+async function powerRequest(method: string, node: string, body?: unknown, token?: string): Promise<{ code: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const opts: RequestOptions = { method, headers: {} };
+  await kc.applyToHTTPSOptions(opts);
+  if (token !== undefined) (opts.headers as Record<string, string>).Authorization = `Bearer ${token}`;
+  const url = new URL(`${kc.getCurrentCluster()!.server}/kslab/v1/nodes/${node}/power`);
+  return new Promise((resolve, reject) => {
+    const req = request(url, opts, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString('utf8')));
+      res.on('end', () => resolve({ code: res.statusCode ?? 0, json: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+describe("the simulated cluster's node power endpoint", { timeout: 120_000 }, () => {
+  it('reads and switches a node\'s power with the kubeconfig\'s token; the node\'s kubelet starts again on power-on', async () => {
+    expect(await powerRequest('GET', 'lab-worker2')).toEqual({ code: 200, json: { kind: 'NodePower', apiVersion: 'kslab/v1', node: 'lab-worker2', state: 'on' } });
+    expect((await powerRequest('POST', 'lab-worker2', { state: 'off' })).json.state).toBe('off');
+    expect((await powerRequest('GET', 'lab-worker2')).json.state).toBe('off');
+    expect((await powerRequest('POST', 'lab-worker2', { state: 'on' })).json.state).toBe('on');
+    const events = await runProcess('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'events', '-n', 'default', '--field-selector', 'involvedObject.kind=Node,involvedObject.name=lab-worker2', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}'], { HOME: join(dir, 'home') });
+    expect(events.stdout).toContain('Starting: Starting kubelet.\n');
+    expect(events.stdout).toContain('NodeReady: Node lab-worker2 status is now: NodeReady\n');
+  });
+
+  it('answers 401 to a wrong token, 404 naming the nodes to an unknown node, 400 to a bad body', async () => {
+    const wrong = await powerRequest('POST', 'lab-worker', { state: 'off' }, 'not-the-token');
+    expect(wrong).toEqual({ code: 401, json: expect.objectContaining({ kind: 'Status', reason: 'Unauthorized' }) });
+    expect((await powerRequest('GET', 'lab-worker')).json.state).toBe('on');
+    const unknown = await powerRequest('POST', 'lab-worker3', { state: 'off' });
+    expect(unknown.code).toBe(404);
+    expect(unknown.json.message).toBe('node "lab-worker3" not found: this simulated cluster\'s nodes are lab-control-plane, lab-worker, lab-worker2');
+    const bad = await powerRequest('POST', 'lab-worker', { on: false });
+    expect(bad.code).toBe(400);
+    expect(bad.json.message).toBe('state: Required value: give {"state":"on"} or {"state":"off"}');
+  });
+
+  it('is invisible to kubectl\'s discovery: api-resources lists no kslab group and prints no error', async () => {
+    const r = await runProcess('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'api-resources'], { HOME: join(dir, 'home') });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('persistentvolumeclaims');
+    expect(r.stdout).not.toMatch(/kslab/);
   });
 });

@@ -33,6 +33,7 @@ import type { StoreWatch } from '../store/store.ts';
 import { startControlPlane, type ControllerManager, type ControlPlaneOptions } from '../controllers/manager/index.ts';
 import { createStorageBackends, destroyStorageBackends, type StorageBackends } from '../dataroot/storage-backends.ts';
 import { kubeletRuntime } from '../kubelet/index.ts';
+import { isNodePowerPath, serveNodePower } from './node-power.ts';
 
 export interface SimServerOptions {
   /** host to listen on; 127.0.0.1 unless told otherwise. */
@@ -263,6 +264,8 @@ export class SimServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const { cluster, rest, query } = this.authenticate(req);
+      // kslab's node power switch (./node-power.ts): outside /api and /apis, so discovery never meets it.
+      if (isNodePowerPath(rest)) return await serveNodePower(cluster, req, res, rest);
       await handleApiRequest(cluster, req, res, rest, query, this.settings);
     } catch (e) {
       sendError(res, e);
