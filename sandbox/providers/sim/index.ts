@@ -75,10 +75,8 @@ export class SimProvider implements ClusterProvider {
 
 /** SimProviderCluster adapts a SimCluster to the provider's Cluster interface. */
 class SimProviderCluster implements Cluster {
-  /** startedAt is when this cluster's Ceph daemons "started" (ceph -s ages); a reset starts them again. */
-  private startedAt = new Date();
-  /** tools are the terminal's modelled `ceph`, `rbd` and `showmount`, over this cluster's storage backends. */
-  readonly tools = simClusterTools(() => this.sim.storage, () => this.startedAt);
+  /** tools are the terminal's modelled `ceph`, `rbd` and `showmount`, over this cluster's storage backends (whose startedAt a reset renews, as the toolbox pod sees it). */
+  readonly tools = simClusterTools(() => this.sim.storage, () => this.sim.storage.startedAt);
 
   constructor(readonly sim: SimCluster) {}
 
@@ -107,7 +105,6 @@ class SimProviderCluster implements Cluster {
   async reset(onProgress?: (event: ProgressEvent) => void): Promise<void> {
     onProgress?.({ step: 'resetting the cluster', status: 'running' });
     this.sim.reset();
-    this.startedAt = new Date();
     onProgress?.({ step: 'resetting the cluster', status: 'done' });
   }
 

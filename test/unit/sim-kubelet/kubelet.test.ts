@@ -362,6 +362,6 @@ describe('kubelet: volumes', () => {
     const r = await c.exec('node-debugger', ['sh', '-c', `cat /host/var/lib/kubelet/pods/${uid}/volumes/kubernetes.io~empty-dir/e/f; ls /host/var/lib/kubelet/pods/${uid}/volumes/kubernetes.io~nfs/n; hostname`]);
     expect(r.stdout).toBe('hi\non-nfs\nlab-worker\n');
     const top = await c.exec('node-debugger', ['sh', '-c', 'ls /host; cat /host/etc/hostname']);
-    expect(top.stdout).toBe('etc\nhome\nmnt\nopt\nroot\nsrv\ntmp\nusr\nvar\nlab-worker\n');
+    expect(top.stdout).toBe('etc\nhome\nlib\nmnt\nopt\nroot\nrun\nsrv\ntmp\nusr\nvar\nlab-worker\n');
   });
 });

@@ -7,10 +7,15 @@
  * config, and each namespace's `default` ServiceAccount and
  * `kube-root-ca.crt` ConfigMap.
  *
+ * Then the add-ons (./addons/index.ts), one step each: kubeadm's control
+ * plane as mirror pods, CoreDNS, kube-proxy, kindnet, storage drivers and
+ * the Ceph toolbox — the kube-system objects `kubectl get pods -A` shows on
+ * a fresh kind cluster. Their pods run once the controllers start: the
+ * kubelet model runs the bound ones, the DaemonSet controller and the
+ * scheduler place the rest.
+ *
  * Written as a list of small steps (like kind's create actions), each
  * going through the same REST path (defaulting + admission) a client would.
- * No workload Deployments/pods yet: controllers and provisioners arrive
- * with sim part 2, and nothing here pretends they run.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KObject } from '../store/types.ts';
@@ -18,6 +23,8 @@ import { findResource, type ResourceType } from '../api/resources.ts';
 import { StatusError } from '../api/status.ts';
 import { clusterShape } from '../../cluster-shape.ts';
 import type { ClusterApi } from '../server/rest.ts';
+import type { CephCluster } from '../ceph/ceph-cluster.ts';
+import { addons as defaultAddons, applyAddon, type Addon, type AddonContext } from './addons/index.ts';
 
 const rt = (group: string, version: string, plural: string): ResourceType => {
   const r = findResource(group, version, plural);
@@ -190,10 +197,28 @@ export function ensureNamespaceEssentials(api: ClusterApi, namespace: string, ca
   });
 }
 
+/** BootstrapOptions are what a cluster hands the bootstrap besides its API. */
+export interface BootstrapOptions {
+  /** ceph is the cluster's Ceph model (the toolbox keyring carries its admin key); without it there is no toolbox. */
+  ceph?: CephCluster;
+  /** addons replaces the add-on list (tests that want a bare cluster pass []); default ./addons/index.ts. */
+  addons?: readonly Addon[];
+}
+
 /** BootstrapStep is one named bring-up action. */
 interface BootstrapStep {
   name: string;
   run(api: ClusterApi, caCertPem: string): void;
+}
+
+/** addonContext is what add-ons read: the CA, the creation time and the registered nodes. */
+function addonContext(api: ClusterApi, caCertPem: string, options: BootstrapOptions): AddonContext {
+  const nodes = new Map<string, { uid: string; ip: string }>();
+  for (const n of api.list(rt('', 'v1', 'nodes'), undefined).items) {
+    const ip = ((n as { status?: { addresses?: { type: string; address: string }[] } }).status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? '';
+    nodes.set(n.metadata.name!, { uid: n.metadata.uid!, ip });
+  }
+  return { caCertPem, now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), nodes, ceph: options.ceph };
 }
 
 const steps: BootstrapStep[] = [
@@ -279,9 +304,13 @@ const steps: BootstrapStep[] = [
   },
 ];
 
-/** bootstrapCluster runs the steps in order, reporting each; a failing step throws with the step's name. */
-export function bootstrapCluster(api: ClusterApi, caCertPem: string, onStep?: (step: string, status: 'running' | 'done') => void): void {
-  for (const s of steps) {
+/** bootstrapCluster runs the steps, then one step per add-on, in order, reporting each; a failing step throws with the step's name. */
+export function bootstrapCluster(api: ClusterApi, caCertPem: string, onStep?: (step: string, status: 'running' | 'done') => void, options: BootstrapOptions = {}): void {
+  const addonSteps: BootstrapStep[] = (options.addons ?? defaultAddons).map((addon) => ({
+    name: addon.step,
+    run: (a, ca) => applyAddon(a, addon, addonContext(a, ca, options)),
+  }));
+  for (const s of [...steps, ...addonSteps]) {
     onStep?.(s.name, 'running');
     try {
       s.run(api, caCertPem);

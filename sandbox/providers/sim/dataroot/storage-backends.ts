@@ -19,6 +19,8 @@ import { DataRoot } from './dataroot.ts';
 export interface StorageBackends {
   dataRoot: DataRoot;
   ceph: CephCluster;
+  /** startedAt is when this Ceph cluster's daemons "started" (the ages `ceph -s` shows, in the terminal and in the toolbox pod alike). */
+  startedAt: Date;
 }
 
 export interface StorageBackendOptions {
@@ -34,7 +36,7 @@ export const storageBackendsKey = serviceKey<StorageBackends>('storage-backends'
 export function createStorageBackends(options: StorageBackendOptions): StorageBackends {
   const dataRoot = DataRoot.create({ clusterId: options.clusterId, dataDir: options.dataDir });
   const ceph = CephCluster.create({ fsid: clusterShape.ceph.fsid, monitors: [clusterShape.ceph.monitor], pools: [clusterShape.ceph.pool] });
-  return { dataRoot, ceph };
+  return { dataRoot, ceph, startedAt: new Date() };
 }
 
 /** destroyStorageBackends removes the data root from disk (nothing to do when the cluster never got that far). */

@@ -36,7 +36,7 @@ import { storageBackendsOf, storageBackendsKey, type StorageBackends } from '../
 import type { ClusterLink, ServiceKey } from '../containers/cluster-link.ts';
 import type { NodeAgents } from '../controllers/node-lifecycle/node-agent.ts';
 import { ContainerFs, mountSource, startContainer, formatCriLogLine, ContainerStartError, type ContainerProcess, type ContainerLogLine, type VolumeMount, type Clock as ContainerClock } from '../containers/index.ts';
-import { resolveImage, imagePullError } from '../containers/images/catalogue.ts';
+import { resolveImage, imagePullError, preloadedImages } from '../containers/images/catalogue.ts';
 import '../images/mysql/index.ts';
 import { parseQuantity } from '../admission/validation/quantity.ts';
 import { nfsServerFor } from '../nfs/server.ts';
@@ -194,7 +194,7 @@ export class Kubelets implements Controller {
     const dr = this.storage.dataRoot;
     if (dr.isDestroyed) return;
     try {
-      for (const d of ['etc/kubernetes/manifests', 'home', 'mnt', 'opt', 'root', 'srv', 'tmp', 'usr/local/bin', 'var/lib/kubelet/pods', 'var/lib/containerd', 'var/log/pods', 'var/log/containers']) {
+      for (const d of ['etc/kubernetes/manifests', 'home', 'lib/modules', 'mnt', 'opt', 'root', 'run', 'srv', 'tmp', 'usr/local/bin', 'var/lib/kubelet/pods', 'var/lib/containerd', 'var/log/pods', 'var/log/containers']) {
         dr.ensureNodeDir(node, `/${d}`, d === 'tmp' ? 0o1777 : 0o755);
       }
       const etc = dr.nodePath(node, '/etc');
@@ -1165,7 +1165,8 @@ export class Kubelets implements Controller {
 
   private pulledOn(node: string): Set<string> {
     let s = this.pulled.get(node);
-    if (!s) this.pulled.set(node, (s = new Set()));
+    // A kind node starts with its node image's images (the control plane's, kube-proxy's, kindnetd's): no pull.
+    if (!s) this.pulled.set(node, (s = new Set(preloadedImages())));
     return s;
   }
 

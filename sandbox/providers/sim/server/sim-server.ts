@@ -133,14 +133,15 @@ export class SimCluster {
   }
 
   private startControllers(): void {
-    this.storage = createStorageBackends({ clusterId: this.id, dataDir: this.server.options.dataDir });
     // `storage` rides along in the options; storage controllers find it with storageBackendsOf(ctx).
     this.controllers = startControlPlane(this.api, { tokenKeyPem: this.server.tls.keyPem, ...this.server.options.controlPlane, ...this.opts.controlPlane, storage: this.storage } as ControlPlaneOptions);
   }
 
   private bootstrap(): void {
     const api = this.api;
-    bootstrapCluster(api, this.server.tls.caCertPem, this.opts.onStep);
+    // The storage backends exist before the bootstrap: the Ceph toolbox's keyring Secret carries their client.admin key.
+    this.storage = createStorageBackends({ clusterId: this.id, dataDir: this.server.options.dataDir });
+    bootstrapCluster(api, this.server.tls.caCertPem, this.opts.onStep, { ceph: this.storage.ceph });
     // serviceaccounts-controller + root-ca-cert-publisher: every new namespace gets its `default` SA and CA bundle.
     this.essentials = api.store.watch(namespacesType.storage, undefined, api.store.currentRV(), {
       event: (e) => {

@@ -6,5 +6,7 @@
 import './busybox.ts';
 import './nginx.ts';
 import '../../images/mysql/index.ts';
+import '../../images/kube-system/index.ts';
+import '../../images/ceph/index.ts';
 
-export { imagePullError, parseImageRef, registerImage, resolveImage, runnableImages } from './registry.ts';
+export { imagePullError, parseImageRef, preloadedImages, registerImage, resolveImage, runnableImages } from './registry.ts';

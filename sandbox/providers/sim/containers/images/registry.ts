@@ -43,6 +43,8 @@ export interface ImageDefinition {
   sizeBytes: number;
   /** stopSignal is the image's STOPSIGNAL (default TERM): what the kubelet's runtime sends first when stopping it (nginx: QUIT). */
   stopSignal?: 'TERM' | 'QUIT' | 'INT';
+  /** preloaded lists references (`registry.k8s.io/etcd:3.5.21-0`) every node holds from the start, as a kind node image does: no pull. */
+  preloaded?: readonly string[];
 }
 
 /** Image is a registered, ready-to-run image. */
@@ -118,6 +120,11 @@ export function registerImage(def: ImageDefinition): void {
     user: def.user ?? { uid: 0, gid: 0, name: 'root' },
     workingDir: def.workingDir ?? '/',
   });
+}
+
+/** preloadedImages are the canonical references of every registered image's preloaded tags (what the kubelet starts each node with). */
+export function preloadedImages(): string[] {
+  return [...images.values()].flatMap((i) => (i.preloaded ?? []).map((r) => parseImageRef(r)?.canonical).filter((r): r is string => !!r));
 }
 
 /** ResolvedImage is a catalogue image and the reference it was pulled by. */

@@ -1,0 +1,79 @@
+/**
+ * applyAddon creates an add-on's objects through the cluster's REST path, in
+ * the order the add-on lists them. A ScheduledDeployment becomes the
+ * Deployment, its first ReplicaSet and that ReplicaSet's pods bound to a
+ * node — what the Deployment controller (pkg/controller/deployment/sync.go
+ * getNewReplicaSet), the ReplicaSet controller (controller.GetPodFromTemplate)
+ * and the scheduler's binding leave behind on a cluster created moments ago.
+ */
+import type { KObject } from '../../store/types.ts';
+import { findResource, type ResourceType } from '../../api/resources.ts';
+import type { ClusterApi } from '../../server/rest.ts';
+import { ownerReferenceTo, podFromTemplate, podTemplateHash } from '../../controllers/workloads/pod-template.ts';
+import { resolveFenceposts, revisionAnnotation } from '../../controllers/workloads/deployment.ts';
+import { isScheduledDeployment, type Addon, type AddonContext, type ScheduledDeployment } from './types.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+function resourceFor(obj: KObject): ResourceType {
+  const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
+  const plural = pluralOf(obj.kind);
+  const r = findResource(group!, version!, plural);
+  if (!r) throw new Error(`add-on object ${obj.kind} ${obj.metadata.name}: ${obj.apiVersion}/${plural} is not served`);
+  return r;
+}
+
+function pluralOf(kind: string): string {
+  const lower = kind.toLowerCase();
+  if (lower.endsWith('s')) return `${lower}es`;
+  if (lower.endsWith('y')) return `${lower.slice(0, -1)}ies`;
+  return `${lower}s`;
+}
+
+function createObject(api: ClusterApi, obj: KObject): KObject {
+  return api.create(resourceFor(obj), obj.metadata.namespace ?? '', obj).object;
+}
+
+/** applyScheduledDeployment creates the Deployment, its ReplicaSet (revision 1) and its pods bound to the node. */
+function applyScheduledDeployment(api: ClusterApi, sd: ScheduledDeployment): void {
+  const d = createObject(api, sd.deployment);
+  const ds = (d as any).spec;
+  // Hash the stored (defaulted) template, as the Deployment controller does, so it finds this ReplicaSet as its new one.
+  const template = structuredClone(ds.template);
+  const hash = podTemplateHash(template, undefined);
+  template.metadata = template.metadata ?? {};
+  template.metadata.labels = { ...(template.metadata.labels ?? {}), 'pod-template-hash': hash };
+  const selector = structuredClone(ds.selector ?? {});
+  selector.matchLabels = { ...(selector.matchLabels ?? {}), 'pod-template-hash': hash };
+  const replicas: number = ds.replicas ?? 1;
+  const { maxSurge } = resolveFenceposts(d);
+  const rs = createObject(api, {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: `${d.metadata.name}-${hash}`,
+      namespace: d.metadata.namespace,
+      labels: { ...template.metadata.labels },
+      annotations: {
+        'deployment.kubernetes.io/desired-replicas': String(replicas),
+        'deployment.kubernetes.io/max-replicas': String(replicas + maxSurge),
+        [revisionAnnotation]: '1',
+      },
+      ownerReferences: [ownerReferenceTo(d)],
+    },
+    spec: { replicas, minReadySeconds: ds.minReadySeconds ?? 0, selector, template },
+  } as unknown as KObject);
+  for (let i = 0; i < replicas; i++) {
+    const pod = podFromTemplate((rs as any).spec.template, rs, `${rs.metadata.name}-`) as any;
+    pod.spec.nodeName = sd.scheduledOn;
+    createObject(api, pod);
+  }
+}
+
+/** applyAddon creates every object of one add-on. */
+export function applyAddon(api: ClusterApi, addon: Addon, ctx: AddonContext): void {
+  for (const o of addon.objects(ctx)) {
+    if (isScheduledDeployment(o)) applyScheduledDeployment(api, o);
+    else createObject(api, o);
+  }
+}
