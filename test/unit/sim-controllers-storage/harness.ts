@@ -16,6 +16,7 @@ import { ControllerManager, type ControlPlaneOptions } from '../../../sandbox/pr
 import { controllerRegistry } from '../../../sandbox/providers/sim/controllers/manager/registry.ts';
 import { resources } from '../../../sandbox/providers/sim/controllers/manager/resources.ts';
 import { createStorageBackends, type StorageBackends } from '../../../sandbox/providers/sim/dataroot/storage-backends.ts';
+import { noVolumeLatency } from '../../../sandbox/providers/sim/controllers/attach-detach/volume-latency.ts';
 import type { KObject } from '../../../sandbox/providers/sim/store/types.ts';
 
 export const storageControllers = [
@@ -56,8 +57,10 @@ export function storageCluster(controllers: string[] = storageControllers, optio
     clock,
     controllers,
     onError: (_c, _k, e) => errors.push(e),
-    // Provisioning takes its real time only in the test that is about it (controllers.test.ts).
+    // Provisioning takes its real time only in the test that is about it (controllers.test.ts);
+    // attach and detach likewise (attach-latency.test.ts).
     provisionLatency: false,
+    volumeLatency: noVolumeLatency,
     ...options,
     storage,
   } as ControlPlaneOptions).start(controllerRegistry);

@@ -15,7 +15,8 @@ describe('kubelet: RBD volumes (ceph-csi)', () => {
     const key = c.storage.ceph.getKey('client.admin');
     c.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'csi-rbd-secret', namespace: 'default' }, stringData: { userID: 'admin', userKey: key } } as unknown as KObject);
     for (const o of [...manifest('lessons/04-ceph-rbd/manifests/csi-rbd-sc.yaml'), ...manifest('lessons/04-ceph-rbd/manifests/rbd-pvc.yaml'), ...manifest('lessons/04-ceph-rbd/manifests/rbd-writer.yaml')]) c.apply(o);
-    await c.advance(5000);
+    // CreateVolume 1.5 s, attach 1 s, NodeStage with mkfs 4 s, then the image pull: Running within 10 s.
+    await c.advance(10_000);
     const writer = c.pod('rbd-writer');
     expect(writer.status.phase).toBe('Running');
     const pv = c.api.get(resources.persistentvolumes, '', (c.api.get(resources.persistentvolumeclaims, 'default', 'rbd-pvc') as any).spec.volumeName) as any;
@@ -25,7 +26,8 @@ describe('kubelet: RBD volumes (ceph-csi)', () => {
     const unique = `kubernetes.io/csi/rbd.csi.ceph.com^${pv.spec.csi.volumeHandle}`;
     const node = (n: string) => c.api.get(resources.nodes, '', n) as any;
     expect(node('lab-worker').status.volumesInUse).toEqual([unique]);
-    expect(node('lab-worker').status.images.map((i: any) => i.names[1])).toEqual(['docker.io/library/busybox:1.36']);
+    // Newest first: the pulled busybox before the images the kind node image preloads.
+    expect(node('lab-worker').status.images[0].names[1]).toBe('docker.io/library/busybox:1.36');
     const r = await c.exec('rbd-writer', ['sh', '-c', 'mount | grep /data; df -h /data | tail -1']);
     expect(r.stdout).toContain('/dev/rbd0 on /data type ext4');
 
@@ -50,7 +52,8 @@ describe('kubelet: RBD volumes (ceph-csi)', () => {
     const key = c.storage.ceph.getKey('client.admin');
     c.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'csi-rbd-secret', namespace: 'default' }, stringData: { userID: 'admin', userKey: key } } as unknown as KObject);
     for (const o of [...manifest('lessons/04-ceph-rbd/manifests/csi-rbd-sc.yaml'), ...manifest('lessons/04-ceph-rbd/manifests/rbd-pvc.yaml'), ...manifest('lessons/04-ceph-rbd/manifests/rbd-writer.yaml')]) c.apply(o);
-    await c.advance(5000);
+    // CreateVolume 1.5 s, attach 1 s, NodeStage with mkfs 4 s, then the image pull: Running within 10 s.
+    await c.advance(10_000);
     expect(c.pod('rbd-writer').status.phase).toBe('Running');
     powerOff(c.manager, 'lab-worker');
     await c.advance(60_000, 5000);

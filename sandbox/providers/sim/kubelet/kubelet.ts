@@ -40,7 +40,8 @@ import { resolveImage, imagePullError, preloadedImages } from '../containers/ima
 import '../images/mysql/index.ts';
 import { parseQuantity } from '../admission/validation/quantity.ts';
 import { nfsServerFor } from '../nfs/server.ts';
-import { setUpVolume, removePodDir, podDir, type MountedVolume, type VolumeEnvironment } from './volumes.ts';
+import { setUpVolume, removePodDir, podDir, NodeStages, type MountedVolume, type VolumeEnvironment } from './volumes.ts';
+import { volumeLatencyOf } from '../controllers/attach-detach/volume-latency.ts';
 import { podPhase, podConditions, mergeConditions, backoffMs, formatGoDuration, type ContainerState, type ContainerStatusView } from './status.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -118,6 +119,7 @@ export class Kubelets implements Controller {
   private serviceAccounts!: Informer;
   private queue!: WorkQueue;
   private storage!: StorageBackends;
+  private nodeStages!: NodeStages;
   private readonly records = new Map<string, PodRecord>();
   private readonly recorders = new Map<string, EventRecorder>();
   /** pulled: per node, the canonical refs of images it has (IfNotPresent pulls once). */
@@ -131,6 +133,7 @@ export class Kubelets implements Controller {
   start(ctx: ControllerContext): void {
     this.ctx = ctx;
     this.storage = storageBackendsOf(ctx);
+    this.nodeStages = new NodeStages(volumeLatencyOf(ctx.options));
     this.pods = ctx.informer(resources.pods);
     this.nodes = ctx.informer(resources.nodes);
     this.claims = ctx.informer(resources.persistentvolumeclaims);
@@ -496,8 +499,8 @@ export class Kubelets implements Controller {
       all = false;
       const key = `${rec.namespace}/${rec.name}`;
       if (out.kind === 'waiting') {
-        // Woken by the VolumeAttachment informer; a slow poll as the volume manager's reconciler does too.
-        this.queue.addAfter(key, 2_000);
+        // Woken by the VolumeAttachment informer (or when the RBD stage is done); a slow poll as the volume manager's reconciler does too.
+        this.queue.addAfter(key, out.retryMs ?? 2_000);
         continue;
       }
       const t = trouble ?? { since: nowMs, retryMs: 500, reported: false };
@@ -1183,6 +1186,7 @@ export class Kubelets implements Controller {
       configMap: (ns, n) => this.configMaps.get(ns, n),
       secret: (ns, n) => this.secrets.get(ns, n),
       serviceAccount: (ns, n) => this.serviceAccounts.get(ns, n),
+      nodeStages: this.nodeStages,
       attached: (pv) => this.attachments.list().some((va: any) => va.spec?.nodeName === node && va.spec?.source?.persistentVolumeName === pv && va.status?.attached === true && !va.metadata.deletionTimestamp),
       now: () => this.ctx.clock.now(),
       tokenKeyPem: (this.ctx.options as { tokenKeyPem?: string }).tokenKeyPem,

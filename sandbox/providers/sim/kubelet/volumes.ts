@@ -16,7 +16,9 @@
  *   `…/volumes/kubernetes.io~nfs/<name>` on the node;
  * - RBD (ceph-csi): the image's data directory (`<root>/ceph/<pool>/<image>`),
  *   mounted at `…/volumes/kubernetes.io~csi/<pv>/mount` once the volume is
- *   attached to this node; the image gets a watcher with the node's address;
+ *   attached to this node and staged there (NodeStages: a few seconds, more
+ *   when the image gets its filesystem first); the image gets a watcher with
+ *   the node's address;
  * - configMap, secret, downwardAPI, projected (service-account token,
  *   ca.crt, namespace): files written under `…/volumes/kubernetes.io~<plugin>/<name>`.
  *   The real atomic writer's `..data` symlink and timestamped directory are
@@ -64,12 +66,13 @@ export interface MountedVolume {
 
 /**
  * VolumeOutcome: set up, or still waiting without an event (an RBD volume not
- * attached yet), or failed with the kubelet's FailedMount message.
+ * attached or not staged yet; `retryMs` says when to look again, when known),
+ * or failed with the kubelet's FailedMount message.
  * `hangMs` says a real mount would block that long before it fails.
  */
 export type VolumeOutcome =
   | { kind: 'mounted'; volume: MountedVolume }
-  | { kind: 'waiting'; why: string }
+  | { kind: 'waiting'; why: string; retryMs?: number }
   | { kind: 'failed'; message: string; hangMs?: number };
 
 /** VolumeEnvironment is what the volume plugins need from the node and cluster. */
@@ -88,8 +91,59 @@ export interface VolumeEnvironment {
   serviceAccount(namespace: string, name: string): KObject | undefined;
   /** attached says whether a VolumeAttachment for the PV on this node reports attached. */
   attached(pvName: string): boolean;
+  /** nodeStages is the kubelet's record of RBD images staged on its nodes; without it staging is instant. */
+  nodeStages?: NodeStages;
   now(): Date;
   tokenKeyPem?: string;
+}
+
+/** StageTimes are NodeStageVolume's durations (ms), as in ControlPlaneOptions.volumeLatency. */
+export interface StageTimes {
+  /** stageNewMs: the image has no filesystem yet (rbd map, mkfs.ext4, mount). */
+  stageNewMs: number;
+  /** stageMs: it has one (rbd map, mount). */
+  stageMs: number;
+}
+
+/** NodeStage is one image's staging on one node: when NodeStageVolume returns, and whether it formats the image. */
+export interface NodeStage {
+  doneAt: number;
+  formats: boolean;
+}
+
+/**
+ * NodeStages is the kubelet's record of the RBD images ceph-csi's
+ * NodeStageVolume has staged, or is staging, on each node (the kubelet's
+ * MountDevice, pkg/volume/util/operationexecutor GenerateMountVolumeFunc):
+ * the global mount that every pod of the node using the image shares, so
+ * only the first of them waits for it. An image with no filesystem yet
+ * — its data folder was never made, the sim's blkid — is formatted first
+ * (ceph-csi internal/rbd/nodeserver.go: mkfs when GetDiskFormat finds
+ * none), which takes longer. The stage is dropped when the node unstages
+ * the image (its last pod there is gone) or the volume is no longer
+ * attached to the node.
+ */
+export class NodeStages {
+  private readonly stages = new Map<string, NodeStage>();
+
+  constructor(private readonly times: StageTimes) {}
+
+  /** begin returns the image's stage on the node, starting NodeStageVolume now if none runs. */
+  begin(node: string, pool: string, image: string, hasFilesystem: boolean, nowMs: number): NodeStage {
+    const key = stageKey(node, pool, image);
+    let s = this.stages.get(key);
+    if (!s) this.stages.set(key, (s = { doneAt: nowMs + (hasFilesystem ? this.times.stageMs : this.times.stageNewMs), formats: !hasFilesystem }));
+    return s;
+  }
+
+  /** forget drops the stage (NodeUnstageVolume, or a detach that leaves nothing staged). */
+  forget(node: string, pool: string, image: string): void {
+    this.stages.delete(stageKey(node, pool, image));
+  }
+}
+
+function stageKey(node: string, pool: string, image: string): string {
+  return `${node}\u0000${pool}/${image}`;
 }
 
 /** podDir is the pod's directory on its node (`/var/lib/kubelet/pods/<uid>`). */
@@ -242,20 +296,35 @@ function persistentVolume(env: VolumeEnvironment, uid: string, pv: KObject, read
 /**
  * rbd is ceph-csi's NodeStage + NodePublish: only once the attach/detach
  * controller's VolumeAttachment for this node says attached
- * (WaitForAttachAndMount), the image is "mapped" (a watcher with the node's
- * address) and its data directory mounted.
+ * (WaitForAttachAndMount) and the image's NodeStageVolume on the node has
+ * had its time (NodeStages), the image is "mapped" (a watcher with the
+ * node's address) and its data directory — the filesystem mkfs made —
+ * mounted. Meanwhile the pod is ContainerCreating with no event, as a real
+ * one is (the kubelet only logs MountDevice's success).
  */
 function rbd(env: VolumeEnvironment, uid: string, pv: KObject, readOnly: boolean): VolumeOutcome {
   const name = pv.metadata.name!;
   const attrs = (pv as any).spec.csi.volumeAttributes ?? {};
   const pool: string = attrs.pool ?? clusterShape.ceph.pool;
   const imageName: string = attrs.imageName;
-  if (!env.attached(name)) return { kind: 'waiting', why: `volume ${name} is not attached to node ${env.node}` };
+  if (!env.attached(name)) {
+    // Not attached here (any more): nothing can be staged on this node, so a stage left by a pod
+    // that went while it ran is over; the next attach stages afresh.
+    if (imageName) env.nodeStages?.forget(env.node, pool, imageName);
+    return { kind: 'waiting', why: `volume ${name} is not attached to node ${env.node}` };
+  }
   const image = imageName ? env.ceph.image(pool, imageName) : undefined;
   if (!image) {
     return { kind: 'failed', message: `MountVolume.MountDevice failed for volume "${name}" : rpc error: code = Internal desc = image not found: RBD image not found` };
   }
   const dir = env.dataRoot.cephImageDir(pool, imageName);
+  const nowMs = env.now().getTime();
+  const stage = env.nodeStages?.begin(env.node, pool, imageName, existsSync(dir), nowMs);
+  if (stage && nowMs < stage.doneAt) {
+    const step = stage.formats ? 'rbd map, mkfs.ext4 and mount' : 'rbd map and mount';
+    return { kind: 'waiting', why: `NodeStageVolume of ${pool}/${imageName} on ${env.node} (${step}) is under way`, retryMs: stage.doneAt - nowMs };
+  }
+  // mkfs is done: the image has its filesystem (the data folder) from now on.
   mkdirSync(dir, { recursive: true });
   const target = `${pluginDir(uid, 'csi', name)}/mount`;
   env.dataRoot.ensureNodeDir(env.node, target, 0o750);
@@ -272,7 +341,10 @@ function rbd(env: VolumeEnvironment, uid: string, pv: KObject, readOnly: boolean
       nodePath: target,
       uniqueName: `kubernetes.io/csi/${(pv as any).spec.csi.driver}^${(pv as any).spec.csi.volumeHandle}`,
       shareKey: `rbd:${pool}/${imageName}`,
-      teardown: () => unmapImageOnNode(ceph, pool, imageName, env.nodeIP),
+      teardown: () => {
+        unmapImageOnNode(ceph, pool, imageName, env.nodeIP);
+        env.nodeStages?.forget(env.node, pool, imageName);
+      },
     },
   };
 }

@@ -10,7 +10,9 @@
  *   status.volumesAttached lists the volume;
  * - an RWO (or RWOP) volume attached to one node is not attached to a
  *   second: each pod waiting there gets one Warning `FailedAttachVolume`
- *   "Multi-Attach error for volume … Volume is already used by pod(s) …";
+ *   "Multi-Attach error for volume … Volume is already used by pod(s) …" —
+ *   once the attachment elsewhere is done: while it is still being attached
+ *   or detached the operation is pending and the controller only waits;
  * - a volume no live pod on a node needs any more is detached (its
  *   VolumeAttachment deleted) — unless that node still reports it in
  *   status.volumesInUse (mounted): then the controller waits, and on a node
@@ -23,7 +25,7 @@
  */
 import type { KObject } from '../../store/types.ts';
 import { StatusError } from '../../api/status.ts';
-import { resources, type Controller, type ControllerContext, type EventRecorder, type Informer, type TimerHandle, type WorkQueue } from '../manager/index.ts';
+import { resources, rfc3339, type Controller, type ControllerContext, type EventRecorder, type Informer, type TimerHandle, type WorkQueue } from '../manager/index.ts';
 import { specOf, statusOf } from '../pv-binder/volume-helpers.ts';
 import { attachmentName, desiredAttachments, isMultiAttachAllowed, multiAttachMessage, uniqueVolumeName, type DesiredAttachment } from './desired-state.ts';
 
@@ -98,7 +100,7 @@ export class AttachDetachController implements Controller {
     for (const k of [...this.attachReported]) if (!desiredKeys.has(k)) this.attachReported.delete(k);
     for (const m of [this.attachWaitingSince, this.attachFailedAt]) for (const k of [...m.keys()]) if (!desiredKeys.has(k)) m.delete(k);
 
-    // Detach first (reconciler.go does too), so a volume freed on one node can attach elsewhere in the same pass.
+    // Detach first (reconciler.go does too); a volume being detached from one node attaches elsewhere once that is done.
     let nextCheck = Infinity;
     for (const va of attachments) {
       const pv = specOf(va).source.persistentVolumeName as string;
@@ -116,7 +118,10 @@ export class AttachDetachController implements Controller {
       }
       this.undesiredSince.delete(key);
       this.detach(va);
-      attachedByPv.set(pv, (attachedByPv.get(pv) ?? []).filter((x) => x !== va));
+      // The detach runs until the attacher lets the VolumeAttachment go: an RWO volume attaches to
+      // another node only after that (its operation is pending meanwhile, see operationPending).
+      const detaching = { ...va, metadata: { ...va.metadata, deletionTimestamp: rfc3339(this.ctx.clock.now()) } };
+      attachedByPv.set(pv, (attachedByPv.get(pv) ?? []).map((x) => (x === va ? detaching : x)));
     }
     for (const k of [...this.undesiredSince.keys()]) if (desiredKeys.has(k)) this.undesiredSince.delete(k);
 
@@ -135,6 +140,10 @@ export class AttachDetachController implements Controller {
       }
       const elsewhere = (attachedByPv.get(d.pvName) ?? []).filter((va) => specOf(va).nodeName !== d.node);
       if (elsewhere.length > 0 && !isMultiAttachAllowed(d.volume)) {
+        // reconciler.go attachDesiredVolumes: while an attach or detach of this volume is running
+        // (IsOperationPending without a node, for a volume that cannot multi-attach) nothing is
+        // reported yet; the VolumeAttachment's next change brings the controller back.
+        if (elsewhere.some((va) => this.operationPending(va))) continue;
         if (!this.multiAttachReported.has(key)) {
           this.multiAttachReported.add(key);
           const otherNodes = new Set(elsewhere.map((va) => specOf(va).nodeName as string));
@@ -151,6 +160,20 @@ export class AttachDetachController implements Controller {
     this.timer?.cancel();
     this.timer = undefined;
     if (Number.isFinite(nextCheck)) this.timer = this.ctx.clock.after(nextCheck, () => this.queue.add(reconcileKey));
+  }
+
+  /**
+   * operationPending says whether the attacher is still working on a
+   * VolumeAttachment: it is being deleted (detach), or not attached yet and
+   * younger than csiAttachTimeoutMs (the attach waits that long before it
+   * fails). Entries this pass is about to create have no creationTimestamp
+   * and count as pending too.
+   */
+  private operationPending(va: KObject): boolean {
+    if (va.metadata.deletionTimestamp) return true;
+    if (statusOf(va).attached === true) return false;
+    const created = Date.parse(va.metadata.creationTimestamp ?? '');
+    return !Number.isFinite(created) || this.ctx.clock.now().getTime() - created < csiAttachTimeoutMs;
   }
 
   /**

@@ -5,6 +5,7 @@
 import { clusterShape } from '../../../cluster-shape.ts';
 export { AttachDetachController, maxWaitForUnmountMs, csiAttachTimeoutMs, outOfServiceTaint } from './controller.ts';
 export { CsiAttacherController, attacherFinalizer } from './csi-attacher.ts';
+export { volumeLatencyOf, defaultVolumeLatency, noVolumeLatency, type VolumeLatency } from './volume-latency.ts';
 export {
   desiredAttachments,
   isMultiAttachAllowed,

@@ -47,6 +47,12 @@ export interface ControlPlaneOptions {
    * behaviours may turn it off).
    */
   provisionLatency?: boolean;
+  /**
+   * volumeLatency: how long ceph-csi RBD volume steps take, in ms (attachMs 1000, stageNewMs 4000 —
+   * rbd map + mkfs.ext4 + mount of a fresh image —, stageMs 1500, detachMs 1000; a missing value takes
+   * its default; ../attach-detach/volume-latency.ts). Unit tests of other behaviours may set them to 0.
+   */
+  volumeLatency?: { attachMs?: number; detachMs?: number; stageNewMs?: number; stageMs?: number };
   /** controllers: run only these (by name); default all registered. */
   controllers?: string[];
   /** onError sees errors controllers hit (default: ignored after requeue; tests may collect them). */
