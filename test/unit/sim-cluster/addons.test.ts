@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { systemCluster } from './harness.ts';
 import { podTemplateHash } from '../../../sandbox/providers/sim/controllers/workloads/pod-template.ts';
 import { addons } from '../../../sandbox/providers/sim/cluster/addons/index.ts';
@@ -28,6 +30,13 @@ describe("bootstrap add-ons: kind's kube-system objects before any controller ru
       expect(p.spec.priority).toBe(2000001000);
     }
     expect(c.pod('kube-system', 'etcd-lab-control-plane').spec.containers[0].image).toBe('registry.k8s.io/etcd:3.5.21-0');
+    // kubeadm's manifests are on the control plane's disk, where `kubectl debug node/lab-control-plane` finds them.
+    const manifests = c.storage.dataRoot.nodePath('lab-control-plane', '/etc/kubernetes/manifests');
+    expect(readdirSync(manifests).sort()).toEqual(['etcd.yaml', 'kube-apiserver.yaml', 'kube-controller-manager.yaml', 'kube-scheduler.yaml']);
+    const etcdYaml = parse(readFileSync(`${manifests}/etcd.yaml`, 'utf8'));
+    expect(etcdYaml).toMatchObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'etcd', namespace: 'kube-system' }, spec: { hostNetwork: true }, status: {} });
+    expect(etcdYaml.spec.containers[0].command).toContain('--data-dir=/var/lib/etcd');
+    expect(c.storage.dataRoot.nodePathExists('lab-worker', '/etc/kubernetes/manifests/etcd.yaml')).toBe(false);
     expect(c.pod('kube-system', 'kube-apiserver-lab-control-plane').spec.containers[0].image).toBe('registry.k8s.io/kube-apiserver:v1.33.1');
   });
 

@@ -44,7 +44,7 @@ export function systemCluster(opts: { addons?: readonly Addon[] } = {}): SystemT
   const api = new ClusterApi(new ObjectStore(5000), { admit, now: () => clock.now() });
   const dataDir = mkdtempSync(join(tmpdir(), 'kslab-sim-cluster-test-'));
   const storage = createStorageBackends({ clusterId: 'unit', dataDir });
-  bootstrapCluster(api, 'test-ca', undefined, { ceph: storage.ceph, addons: opts.addons });
+  bootstrapCluster(api, 'test-ca', undefined, { ceph: storage.ceph, dataRoot: storage.dataRoot, addons: opts.addons });
   ensureNamespaceEssentials(api, 'default', 'test-ca');
   const c: SystemTestCluster = {
     api,

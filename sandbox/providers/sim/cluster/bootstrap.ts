@@ -24,6 +24,7 @@ import { StatusError } from '../api/status.ts';
 import { clusterShape } from '../../cluster-shape.ts';
 import type { ClusterApi } from '../server/rest.ts';
 import type { CephCluster } from '../ceph/ceph-cluster.ts';
+import type { DataRoot } from '../dataroot/dataroot.ts';
 import { addons as defaultAddons, applyAddon, type Addon, type AddonContext } from './addons/index.ts';
 
 const rt = (group: string, version: string, plural: string): ResourceType => {
@@ -201,6 +202,8 @@ export function ensureNamespaceEssentials(api: ClusterApi, namespace: string, ca
 export interface BootstrapOptions {
   /** ceph is the cluster's Ceph model (the toolbox keyring carries its admin key); without it there is no toolbox. */
   ceph?: CephCluster;
+  /** dataRoot is the cluster's node trees (kubeadm's static pod manifests go to lab-control-plane's /etc/kubernetes/manifests). */
+  dataRoot?: DataRoot;
   /** addons replaces the add-on list (tests that want a bare cluster pass []); default ./addons/index.ts. */
   addons?: readonly Addon[];
 }
@@ -218,7 +221,7 @@ function addonContext(api: ClusterApi, caCertPem: string, options: BootstrapOpti
     const ip = ((n as { status?: { addresses?: { type: string; address: string }[] } }).status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? '';
     nodes.set(n.metadata.name!, { uid: n.metadata.uid!, ip });
   }
-  return { caCertPem, now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), nodes, ceph: options.ceph };
+  return { caCertPem, now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), nodes, ceph: options.ceph, dataRoot: options.dataRoot };
 }
 
 const steps: BootstrapStep[] = [

@@ -141,7 +141,7 @@ export class SimCluster {
     const api = this.api;
     // The storage backends exist before the bootstrap: the Ceph toolbox's keyring Secret carries their client.admin key.
     this.storage = createStorageBackends({ clusterId: this.id, dataDir: this.server.options.dataDir });
-    bootstrapCluster(api, this.server.tls.caCertPem, this.opts.onStep, { ceph: this.storage.ceph });
+    bootstrapCluster(api, this.server.tls.caCertPem, this.opts.onStep, { ceph: this.storage.ceph, dataRoot: this.storage.dataRoot });
     // serviceaccounts-controller + root-ca-cert-publisher: every new namespace gets its `default` SA and CA bundle.
     this.essentials = api.store.watch(namespacesType.storage, undefined, api.store.currentRV(), {
       event: (e) => {

@@ -6,6 +6,8 @@
  * getNewReplicaSet), the ReplicaSet controller (controller.GetPodFromTemplate)
  * and the scheduler's binding leave behind on a cluster created moments ago.
  */
+import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { KObject } from '../../store/types.ts';
 import { findResource, type ResourceType } from '../../api/resources.ts';
 import type { ClusterApi } from '../../server/rest.ts';
@@ -70,8 +72,14 @@ function applyScheduledDeployment(api: ClusterApi, sd: ScheduledDeployment): voi
   }
 }
 
-/** applyAddon creates every object of one add-on. */
+/** applyAddon writes an add-on's node files (when the cluster has a data root), then creates its objects. */
 export function applyAddon(api: ClusterApi, addon: Addon, ctx: AddonContext): void {
+  if (ctx.dataRoot && !ctx.dataRoot.isDestroyed) {
+    for (const f of addon.nodeFiles?.(ctx) ?? []) {
+      ctx.dataRoot.ensureNodeDir(f.node, dirname(f.path), 0o755);
+      writeFileSync(ctx.dataRoot.nodePath(f.node, f.path), f.content, { mode: f.mode ?? 0o600 });
+    }
+  }
   for (const o of addon.objects(ctx)) {
     if (isScheduledDeployment(o)) applyScheduledDeployment(api, o);
     else createObject(api, o);

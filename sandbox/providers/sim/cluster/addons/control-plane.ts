@@ -15,6 +15,7 @@
  * images say so in their logs (../../images/kube-system/).
  */
 import { createHash } from 'node:crypto';
+import { stringify } from 'yaml';
 import type { KObject } from '../../store/types.ts';
 import { clusterShape } from '../../../cluster-shape.ts';
 import type { Addon, AddonContext } from './types.ts';
@@ -234,7 +235,13 @@ export function mirrorPod(manifest: KObject, ctx: AddonContext): KObject {
   return pod;
 }
 
+/** manifestFile is the manifest as kubeadm writes it to /etc/kubernetes/manifests (YAML, with an empty status). */
+export function manifestFile(manifest: KObject): string {
+  return stringify({ ...manifest, status: {} }, { lineWidth: 0 });
+}
+
 export const controlPlaneAddon: Addon = {
   step: 'starting the control plane (static pods)',
+  nodeFiles: () => staticPods.map((p) => ({ node, path: `/etc/kubernetes/manifests/${p.component}.yaml`, content: manifestFile(manifestPod(p)) })),
   objects: (ctx) => staticPods.map((p) => mirrorPod(manifestPod(p), ctx)),
 };

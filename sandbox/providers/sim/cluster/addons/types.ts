@@ -7,6 +7,7 @@
  */
 import type { KObject } from '../../store/types.ts';
 import type { CephCluster } from '../../ceph/ceph-cluster.ts';
+import type { DataRoot } from '../../dataroot/dataroot.ts';
 
 /** AddonContext is what an add-on may read while building its objects. */
 export interface AddonContext {
@@ -22,6 +23,8 @@ export interface AddonContext {
    * the toolbox's keyring can carry the real client.admin key.
    */
   ceph?: CephCluster;
+  /** dataRoot holds the nodes' file trees when the cluster has one (files an add-on puts on a node's disk). */
+  dataRoot?: DataRoot;
 }
 
 /**
@@ -53,10 +56,21 @@ export function scheduledOn(node: string, deployment: KObject): ScheduledDeploym
   return { deployment, scheduledOn: node };
 }
 
+/** NodeFile is a file an add-on's installer writes on a node's disk (kubeadm's static pod manifests). */
+export interface NodeFile {
+  node: string;
+  /** path is absolute on the node, e.g. /etc/kubernetes/manifests/etcd.yaml. */
+  path: string;
+  content: string;
+  mode?: number;
+}
+
 /** Addon is one add-on: a name for the bootstrap's progress ("installing CoreDNS") and its objects. */
 export interface Addon {
   /** step is the bootstrap step's name, shown while the cluster is created (kind says "Installing CNI 🔌"). */
   step: string;
   /** objects lists what to create, dependencies first (ServiceAccount and ConfigMap before the workload). */
   objects(ctx: AddonContext): AddonObject[];
+  /** nodeFiles lists files to write on nodes first (written only when the cluster has a data root). */
+  nodeFiles?(ctx: AddonContext): NodeFile[];
 }
