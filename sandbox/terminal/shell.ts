@@ -3,8 +3,8 @@
  * line interpreter — never a host shell — that runs the real `kubectl` by
  * argv (child_process.spawn, no `shell: true`), a few built-ins over the
  * session's working folder (ls, cat, echo, rm, clear, history, help), the
- * cluster's modelled tools (ceph, rbd, showmount), pipes into grep/base64/
- * head/tail, and `> FILE` / `>> FILE` into the working folder only.
+ * cluster's modelled tools (ceph, rbd, showmount), pipes into grep/wc/
+ * base64/head/tail, and `> FILE` / `>> FILE` into the working folder only.
  *
  * kubectl runs with the session's kubeconfig (KUBECONFIG), its own cache
  * folder (KUBECACHEDIR) and HOME, a PATH holding only kubectl's own folder,
@@ -67,7 +67,8 @@ const helpText = [
   '  ls, cat FILE, rm FILE  the files of this lesson (`kubectl apply -f FILE` uses them)',
   '  echo [-n] TEXT         print text (e.g. `echo -n secret | base64`)',
   '  ceph, rbd, showmount   storage tools, where the lesson needs them',
-  '  CMD | grep [-i -v -c -E] PATTERN, | base64 [-d], | head [-n N], | tail [-n N]',
+  '  CMD | grep [-ivcnwxoqE -e PAT -A/-B/-C N -m N] PATTERN, | wc [-l -w -c],',
+  '  CMD | base64 [-d], | head [-n N], | tail [-n N]',
   '  CMD > FILE, CMD >> FILE   save output in this folder',
   '  history, clear, help',
   "Quotes work as in a shell ('…', \"…\", \\); $VAR, $(…), ;, && and the like do not.",
@@ -425,7 +426,7 @@ export class LearnerShell {
       if (!p) return 2;
       const out = parsed.filter.push(readFileSync(p, 'utf8'));
       io.stdout(out + parsed.filter.end());
-      return 0;
+      return parsed.filter.status;
     }
     io.stderr(`${name}: command not found (this terminal runs kubectl and a few helpers; type \`help\`)\n`);
     return 127;
