@@ -45,8 +45,9 @@ describe.skipIf(skipNote(33))('an RBD Deployment loses its node (kubectl 1.33, f
     await out(['create', 'secret', 'generic', 'csi-rbd-secret', '--from-literal=userID=admin', '--from-file=userKey=admin.key']);
     await out(['apply', '-f', '-'], readFileSync(join(lessons, '07-capstone', 'manifests', 'csi-rbd-sc.yaml'), 'utf8'));
     await out(['apply', '-f', '-'], readFileSync(join(lessons, '07-capstone', 'manifests', 'app-rbd.yaml'), 'utf8'));
-    // Provisioning (CreateVolume), attach, image pull and start: the first pod is running before its node fails.
-    await sim.controllers.advance(10_000);
+    // The provisioner pods start on the first clock step, then provisioning (CreateVolume), attach,
+    // NodeStage, image pull and start: the first pod is running before its node fails.
+    await sim.controllers.advance(12_000);
     const [first] = await podsOf();
     expect(first.node).toMatch(/^lab-worker2?$/);
     const other = first.node === 'lab-worker' ? 'lab-worker2' : 'lab-worker';

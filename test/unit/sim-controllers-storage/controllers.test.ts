@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { csiRbdClass, secretOf, storageCluster } from './harness.ts';
+import { csiRbdClass, secretOf, storageCluster, withKubelet } from './harness.ts';
 import { pv as pvFixture, pvc as pvcFixture } from './fixtures.ts';
 import { newCephxKey } from '../../../sandbox/providers/sim/ceph/ceph-cluster.ts';
 import type { KObject } from '../../../sandbox/providers/sim/store/types.ts';
@@ -259,9 +259,10 @@ describe('provisioners', () => {
   });
 
   it('local-path provisions on the selected node: a hostPath PV pinned there and the directory under /var/local-path-provisioner', async () => {
-    using c = storageCluster();
+    using c = storageCluster(withKubelet);
     c.apply(manifest(pvcFixture('lp-claim', { className: 'standard', annotations: { 'volume.kubernetes.io/selected-node': 'lab-worker' } })));
-    await c.settled();
+    // The helper pod runs on lab-worker; the provisioner looks at it once a second.
+    await c.advance(3000);
     const claim = c.get('pvc', 'lp-claim');
     expect(claim.status.phase).toBe('Bound');
     const pvName = `pvc-${claim.metadata.uid}`;
@@ -274,13 +275,13 @@ describe('provisioners', () => {
     const prov = c.events('lp-claim').find((e) => e.reason === 'Provisioning');
     expect(prov.source.component).toMatch(/^rancher\.io\/local-path_local-path-provisioner-[a-z0-9]+-[a-z0-9]+_[0-9a-f-]{36}$/);
     c.api.delete(resourcesOf(c).pvc, 'default', 'lp-claim');
-    await c.settled();
+    await c.advance(3000);
     expect(existsSync(c.storage.dataRoot.nodePath('lab-worker', path))).toBe(false);
     expect(c.get('pv', pvName)).toBeUndefined();
   });
 
   it('local-path refuses RWX and follows per-node paths from local-path-config; a broken config keeps the last good one', async () => {
-    using c = storageCluster();
+    using c = storageCluster(withKubelet);
     c.apply(manifest(pvcFixture('rwx', { className: 'standard', modes: ['ReadWriteMany'], annotations: { 'volume.kubernetes.io/selected-node': 'lab-worker' } })));
     await c.settled();
     expect(reasons(c.events('rwx'))).toContain(
@@ -296,7 +297,7 @@ describe('provisioners', () => {
     c.api.update(cmRt, 'local-path-storage', 'local-path-config', bad);
     await c.settled();
     c.apply(manifest(pvcFixture('w2', { className: 'standard', annotations: { 'volume.kubernetes.io/selected-node': 'lab-worker2' } })));
-    await c.settled();
+    await c.advance(3000);
     const claim = c.get('pvc', 'w2');
     expect(claim.status.phase).toBe('Bound');
     expect(c.get('pv', claim.spec.volumeName).spec.hostPath.path).toBe(`/data2/${claim.spec.volumeName}_default_w2`);
@@ -316,10 +317,10 @@ describe('provisioners: what stays behind', () => {
   });
 
   it('a local-path volume of a Retain class stays Released with its directory when the claim goes', async () => {
-    using c = storageCluster();
+    using c = storageCluster(withKubelet);
     c.apply({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local-path-retain' }, provisioner: 'rancher.io/local-path', volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Retain' } as KObject);
     c.apply(manifest(pvcFixture('keep', { className: 'local-path-retain', annotations: { 'volume.kubernetes.io/selected-node': 'lab-worker2' } })));
-    await c.settled();
+    await c.advance(3000);
     const pvName = c.get('pvc', 'keep').spec.volumeName;
     const path = c.get('pv', pvName).spec.hostPath.path;
     c.api.delete(resourcesOf(c).pvc, 'default', 'keep');

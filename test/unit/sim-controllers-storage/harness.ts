@@ -18,6 +18,8 @@ import { resources } from '../../../sandbox/providers/sim/controllers/manager/re
 import { createStorageBackends, type StorageBackends } from '../../../sandbox/providers/sim/dataroot/storage-backends.ts';
 import { noVolumeLatency } from '../../../sandbox/providers/sim/controllers/attach-detach/volume-latency.ts';
 import type { KObject } from '../../../sandbox/providers/sim/store/types.ts';
+import type { CsiResizerController, ExternalProvisionerController } from '../../../sandbox/providers/sim/controllers/provisioners/index.ts';
+import { cephCsiRbdProvisionerKey, cephCsiRbdResizerKey, localPathProvisionerKey } from '../../../sandbox/providers/sim/controllers/provisioners/service-keys.ts';
 
 export const storageControllers = [
   'persistentvolume-binder-controller',
@@ -28,6 +30,12 @@ export const storageControllers = [
   'persistentvolume-expander',
   'csi-resizer-rbd.csi.ceph.com',
 ];
+
+/**
+ * withKubelet adds the kubelet model: the provisioner pods then run their
+ * images' programs, and local-path's helper pods run (local-path tests).
+ */
+export const withKubelet = [...storageControllers, 'kubelet'];
 
 export interface StorageTestCluster {
   api: ClusterApi;
@@ -69,6 +77,12 @@ export function storageCluster(controllers: string[] = storageControllers, optio
     if (!r) throw new Error(`no resource for ${o.apiVersion} ${o.kind}`);
     return r;
   };
+  // The provisioners act only while a provisioner pod runs. With the kubelet, the bootstrap's add-on
+  // pods start a moment after it sees them; without it, nothing runs their programs, so the harness
+  // attaches to the controllers for those pods the way the programs do (images/local-path-provisioner,
+  // images/ceph-csi) — enough for tests of the protocol that never need a helper pod.
+  let warmed: Promise<void> | undefined;
+  const warm = () => (warmed ??= controllers.includes('kubelet') ? manager.advance(100, 10) : Promise.resolve(attachProvisionerPods(api, manager)));
   return {
     api,
     clock,
@@ -87,13 +101,26 @@ export function storageCluster(controllers: string[] = storageControllers, optio
       (api.list(resources.events, namespace).items as any[])
         .filter((e) => e.involvedObject.name === name)
         .sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name))),
-    settled: () => manager.settled(),
-    advance: (ms) => manager.advance(ms),
+    settled: () => warm().then(() => manager.settled()),
+    advance: (ms) => warm().then(() => manager.advance(ms)),
     [Symbol.dispose]: () => {
       manager.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** attachProvisionerPods attaches the bootstrap's provisioner pods to their controllers, as their containers do when they start. */
+function attachProvisionerPods(api: ClusterApi, manager: ControllerManager): void {
+  const podIn = (namespace: string, prefix: string) => {
+    const pod = (api.list(resources.pods, namespace).items as any[]).find((p) => p.metadata.name.startsWith(prefix));
+    if (!pod) throw new Error(`harness: no ${prefix} pod in ${namespace}`);
+    return { namespace, name: pod.metadata.name as string, node: pod.spec.nodeName as string };
+  };
+  const ignore = () => {};
+  manager.controller<ExternalProvisionerController>(localPathProvisionerKey.name)?.attach({ pod: podIn('local-path-storage', 'local-path-provisioner-'), log: ignore });
+  manager.controller<ExternalProvisionerController>(cephCsiRbdProvisionerKey.name)?.attach({ pod: podIn('ceph-csi-rbd', 'csi-rbdplugin-provisioner-'), log: ignore });
+  manager.controller<CsiResizerController>(cephCsiRbdResizerKey.name)?.attach();
 }
 
 /** secretOf builds an Opaque Secret the way `kubectl create secret generic --from-literal` does. */

@@ -698,8 +698,8 @@ export class Kubelets implements Controller {
       const sc = { ...(spec.securityContext ?? {}), ...(s.spec.securityContext ?? {}) };
       process = startContainer({
         image: resolved,
-        command: s.spec.command,
-        args: s.spec.args,
+        command: s.spec.command?.map((a: string) => expandVarRefs(a, env)),
+        args: s.spec.args?.map((a: string) => expandVarRefs(a, env)),
         env,
         workingDir: s.spec.workingDir,
         fs,
@@ -1224,4 +1224,19 @@ function usageBytes(dir: string): number {
 /** sandboxDir is containerd's directory of the pod sandbox (its id derived from the pod uid). */
 function sandboxDir(uid: string): string {
   return `/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/${createHash('sha256').update(uid).digest('hex')}`;
+}
+
+/**
+ * expandVarRefs is the kubelet's $(VAR) expansion of command and args
+ * (kubecontainer.ExpandContainerCommandAndArgs, third_party/forked/golang/expansion):
+ * `$(NAME)` becomes the container's env value, `$$` escapes a `$`, and a
+ * reference to an undefined variable is left as it is.
+ */
+function expandVarRefs(text: string, env: readonly { name: string; value: string }[]): string {
+  if (!text.includes('$')) return text;
+  const values = new Map(env.map((e) => [e.name, e.value] as const));
+  return text.replace(/\$\$|\$\(([^)]*)\)/g, (m, name: string | undefined) => {
+    if (m === '$$') return '$';
+    return name !== undefined && values.has(name) ? values.get(name)! : m;
+  });
 }

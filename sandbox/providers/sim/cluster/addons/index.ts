@@ -23,6 +23,8 @@ import { corednsAddon } from './coredns.ts';
 import { kubeProxyAddon } from './kube-proxy.ts';
 import { kindnetAddon } from './kindnet.ts';
 import { cephToolboxAddon } from './ceph-toolbox.ts';
+import { localPathProvisionerAddon } from './local-path-provisioner.ts';
+import { cephCsiAddon } from './ceph-csi.ts';
 
 export type { Addon, AddonContext, AddonObject, ScheduledDeployment } from './types.ts';
 export { scheduledOn } from './types.ts';
@@ -33,5 +35,7 @@ export const addons: readonly Addon[] = [
   corednsAddon,
   kubeProxyAddon,
   kindnetAddon,
+  localPathProvisionerAddon,
+  cephCsiAddon,
   cephToolboxAddon,
 ];

@@ -8,5 +8,7 @@ import './nginx.ts';
 import '../../images/mysql/index.ts';
 import '../../images/kube-system/index.ts';
 import '../../images/ceph/index.ts';
+import '../../images/local-path-provisioner/index.ts';
+import '../../images/ceph-csi/index.ts';
 
 export { imagePullError, parseImageRef, preloadedImages, registerImage, resolveImage, runnableImages } from './registry.ts';

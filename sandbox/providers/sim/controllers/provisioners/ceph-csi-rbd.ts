@@ -21,12 +21,19 @@
  *
  * Failures are gRPC status errors, printed the way the sidecar prints them
  * in the ProvisioningFailed event (`rpc error: code = Internal desc = …`).
+ *
+ * The driver's side of each call goes to the csi-rbdplugin container's log
+ * of the provisioner pod in ceph-csi's klog format (internal/csi-common
+ * utils.go: `ID: n Req-ID: x GRPC call/request/response/error`, with the
+ * secrets stripped from the request), as `kubectl logs -c csi-rbdplugin`
+ * shows at --v=5.
  */
 import type { KObject } from '../../store/types.ts';
 import { clusterShape } from '../../../cluster-shape.ts';
 import { CephError, newImageUuid, supportedImageFeatures } from '../../ceph/ceph-cluster.ts';
 import { parseQuantity } from '../../admission/validation/quantity.ts';
 import { ProvisionFailure, type ClusterReader, type DeleteOptions, type ProvisionOptions, type Provisioner } from './types.ts';
+import { klogLine } from './log-format.ts';
 
 export const cephCsiRbdProvisionerName = 'rbd.csi.ceph.com';
 
@@ -105,20 +112,41 @@ export function binaryQuantity(bytes: number): string {
 
 export class CephCsiRbdProvisioner implements Provisioner {
   readonly name = cephCsiRbdProvisionerName;
-  readonly podName: string;
   readonly addFinalizer = true;
+  readonly separateDriver = true;
   readonly supportsBlock = true;
   /** provisionMs: CreateVolume (rbd create over the Ceph network) takes a second or two on a real cluster. */
   readonly provisionMs = 1500;
   /** identity is the csiProvisionerIdentity volume attribute: `<start ms>-<random>-<driver>`. */
   private readonly identity: string;
+  /** calls counts the driver's gRPC calls (the `ID: n` of its log lines). */
+  private calls = 0;
 
-  constructor(podName = 'csi-rbdplugin-provisioner-5dfcf67885-' + Math.random().toString(36).slice(2, 7)) {
-    this.podName = podName;
+  constructor() {
     this.identity = `${Date.now()}-${Math.floor(Math.random() * 10000)}-${cephCsiRbdProvisionerName}`;
   }
 
   provision(o: ProvisionOptions): KObject {
+    return this.createVolume(o);
+  }
+
+  /** rpc runs one gRPC call of the driver, writing ceph-csi's request/response/error lines around it. */
+  private rpc<T>(o: ProvisionOptions | DeleteOptions, method: string, reqId: string, request: unknown, call: (log: (file: string, text: string) => void) => T, response: (r: T) => unknown): T {
+    const id = ++this.calls;
+    const log = (file: string, text: string, sev: 'I' | 'E' = 'I') => o.logs.driver(klogLine(o.now, sev, file, `ID: ${id} Req-ID: ${reqId} ${text}`));
+    log('utils.go:266', `GRPC call: ${method}`);
+    log('utils.go:267', `GRPC request: ${JSON.stringify(request)}`);
+    try {
+      const r = call(log);
+      log('utils.go:273', `GRPC response: ${JSON.stringify(response(r))}`);
+      return r;
+    } catch (e) {
+      if (e instanceof ProvisionFailure) log('utils.go:271', `GRPC error: ${e.message}`, 'E');
+      throw e;
+    }
+  }
+
+  private createVolume(o: ProvisionOptions): KObject {
     const claim = o.claim as any;
     const params = { ...(((o.storageClass as any).parameters ?? {}) as Record<string, string>) };
     const secretName = params[`${prefix}provisioner-secret-name`];
@@ -127,6 +155,33 @@ export class CephCsiRbdProvisioner implements Provisioner {
     const resolvedName = secretName ? resolveTemplate(secretName, o.claim, o.pvName) : undefined;
     const resolvedNs = secretNs ? resolveTemplate(secretNs, o.claim, o.pvName) : undefined;
     if (resolvedName && resolvedNs) creds = credentialsFrom(o.cluster, resolvedName, resolvedNs);
+    const requestedBytes = parseQuantity(claim.spec?.resources?.requests?.storage ?? '0') ?? 0;
+    const rpcParams: Record<string, string> = {};
+    for (const [k, v] of Object.entries(params)) if (!k.startsWith(prefix) || k === `${prefix}fstype`) rpcParams[k] = v;
+    Object.assign(rpcParams, {
+      'csi.storage.k8s.io/pv/name': o.pvName,
+      'csi.storage.k8s.io/pvc/name': claim.metadata.name,
+      'csi.storage.k8s.io/pvc/namespace': claim.metadata.namespace,
+    });
+    delete rpcParams[`${prefix}fstype`];
+    const block = (claim.spec?.volumeMode ?? 'Filesystem') === 'Block';
+    const request = {
+      capacity_range: { required_bytes: requestedBytes },
+      name: o.pvName,
+      parameters: Object.fromEntries(Object.entries(rpcParams).sort(([a], [b]) => a.localeCompare(b))),
+      secrets: '***stripped***',
+      volume_capabilities: [{ AccessType: block ? { Block: {} } : { Mount: { fs_type: params[`${prefix}fstype`] ?? 'ext4' } }, access_mode: { mode: 1 } }],
+    };
+    return this.rpc(o, '/csi.v1.Controller/CreateVolume', o.pvName, request, (log) => this.createImage(o, params, creds, log), (pv: any) => ({
+      volume: { capacity_bytes: parseQuantity(pv.spec.capacity.storage) ?? 0, volume_context: pv.spec.csi.volumeAttributes, volume_id: pv.spec.csi.volumeHandle },
+    }));
+  }
+
+  /** createImage is ceph-csi's CreateVolume: parameters, credentials, the connection, then `rbd create`. */
+  private createImage(o: ProvisionOptions, params: Record<string, string>, creds: { id: string; key: string } | undefined, log: (file: string, text: string) => void): KObject {
+    const claim = o.claim as any;
+    const resolvedName = params[`${prefix}provisioner-secret-name`] ? resolveTemplate(params[`${prefix}provisioner-secret-name`]!, o.claim, o.pvName) : undefined;
+    const resolvedNs = params[`${prefix}provisioner-secret-namespace`] ? resolveTemplate(params[`${prefix}provisioner-secret-namespace`]!, o.claim, o.pvName) : undefined;
     // ceph-csi: parameters first, then credentials, then the connection.
     const clusterID = params.clusterID;
     if (!clusterID) throw rpcError('InvalidArgument', 'clusterID must be set');
@@ -157,6 +212,9 @@ export class CephCsiRbdProvisioner implements Provisioner {
     const size = Math.max(MiB, Math.ceil(requested / MiB) * MiB);
     const uuid = newImageUuid();
     const imageName = `csi-vol-${uuid}`;
+    const handle = composeVolumeHandle(clusterID, pool.id, uuid);
+    log('rbd_journal.go:502', `generated Volume ID (${handle}) and image name (${imageName}) for request name (${o.pvName})`);
+    log('rbd_util.go:425', `rbd: create ${poolName}/${imageName} size ${size / MiB}M (features: [${features.join(' ')}]) using mon ${clusterShape.ceph.monitor}`);
     try {
       ceph.createImage(poolName, imageName, size, features);
     } catch (e) {
@@ -176,9 +234,10 @@ export class CephCsiRbdProvisioner implements Provisioner {
       pool: poolName,
       'storage.kubernetes.io/csiProvisionerIdentity': this.identity,
     };
+    log('controllerserver.go:780', `created image ${poolName}/${imageName} backed for request name ${o.pvName}`);
     const csi: Record<string, unknown> = {
       driver: cephCsiRbdProvisionerName,
-      volumeHandle: composeVolumeHandle(clusterID, pool.id, uuid),
+      volumeHandle: handle,
       volumeAttributes,
     };
     if (mode !== 'Block') csi.fsType = params[`${prefix}fstype`] ?? 'ext4';
@@ -215,6 +274,12 @@ export class CephCsiRbdProvisioner implements Provisioner {
     const ns = ann[annDeletionSecretNamespace];
     if (!name || !ns) throw rpcError('InvalidArgument', 'provided secret is empty');
     const creds = credentialsFrom(o.cluster, name, ns);
+    const volumeId = String(csi.volumeHandle ?? '');
+    this.rpc(o, '/csi.v1.Controller/DeleteVolume', volumeId, { secrets: '***stripped***', volume_id: volumeId }, (log) => this.removeImage(o, csi, creds, log), () => ({}));
+  }
+
+  /** removeImage is ceph-csi's DeleteVolume after the sidecar found the secret. */
+  private removeImage(o: DeleteOptions, csi: any, creds: { id: string; key: string }, log: (file: string, text: string) => void): void {
     const handle = parseVolumeHandle(String(csi.volumeHandle ?? ''));
     if (!handle) throw rpcError('InvalidArgument', `failed to decode volume ID (${csi.volumeHandle})`);
     const ceph = o.backends.ceph;
@@ -227,7 +292,11 @@ export class CephCsiRbdProvisioner implements Provisioner {
     const pool = ceph.pools().find((p) => p.id === handle.poolId);
     const imageName: string = csi.volumeAttributes?.imageName ?? `csi-vol-${handle.uuid}`;
     // An image (or pool) that is already gone counts as deleted (DeleteVolume is idempotent).
-    if (!pool || !ceph.image(pool.name, imageName)) return;
+    if (!pool || !ceph.image(pool.name, imageName)) {
+      log('controllerserver.go:1035', `image ${imageName} not found, assuming it to be already deleted`);
+      return;
+    }
+    log('rbd_util.go:700', `rbd: delete ${imageName} using mon ${clusterShape.ceph.monitor}, pool ${pool.name}`);
     try {
       ceph.removeImage(pool.name, imageName);
     } catch (e) {

@@ -18,6 +18,11 @@
  * - failures are Warning `VolumeResizeFailed` with the gRPC error, retried.
  *
  * Events come from `external-resizer rbd.csi.ceph.com`.
+ *
+ * It resizes only while a csi-resizer sidecar container runs (the
+ * csi-rbdplugin-provisioner pod's, images/ceph-csi): the container attaches
+ * when it starts and detaches when it stops; a claim raised meanwhile waits
+ * and is picked up when one attaches again.
  */
 import type { KObject } from '../../store/types.ts';
 import { resources, objectKeyOf, splitKey, type Controller, type ControllerContext, type EventRecorder, type Informer, type WorkQueue } from '../manager/index.ts';
@@ -52,6 +57,27 @@ export class CsiResizerController implements Controller {
   private recorder!: EventRecorder;
   private backends!: StorageBackends;
   private readonly failures = new Map<string, number>();
+  /** attached counts the running csi-resizer containers. */
+  private attached = 0;
+
+  /** attach is called by a csi-resizer container when it starts; detach() when it stops. */
+  attach(): { detach(): void } {
+    this.attached++;
+    // A resizer that starts lists every claim, as its informer does.
+    if (this.attached === 1 && this.claims) for (const c of this.claims.list()) if (this.wants(c)) this.queue.add(objectKeyOf(c));
+    let done = false;
+    return {
+      detach: () => {
+        if (done) return;
+        done = true;
+        this.attached--;
+      },
+    };
+  }
+
+  private wants(c: KObject): boolean {
+    return c.metadata.annotations?.[annStorageResizer] === cephCsiRbdProvisionerName && pvcNeedsResize(c);
+  }
 
   start(ctx: ControllerContext): void {
     this.ctx = ctx;
@@ -62,7 +88,7 @@ export class CsiResizerController implements Controller {
     this.claims = ctx.informer(resources.persistentvolumeclaims);
     this.queue = ctx.queue(this.name, (key) => this.sync(key));
     const changed = (c: KObject) => {
-      if (c.metadata.annotations?.[annStorageResizer] === cephCsiRbdProvisionerName && pvcNeedsResize(c)) this.queue.add(objectKeyOf(c));
+      if (this.attached > 0 && this.wants(c)) this.queue.add(objectKeyOf(c));
     };
     this.claims.addHandler({ add: changed, update: (_o, c) => changed(c) });
   }
@@ -72,6 +98,7 @@ export class CsiResizerController implements Controller {
   }
 
   private sync(key: string): void {
+    if (this.attached === 0) return;
     const { namespace, name } = splitKey(key);
     const claim = this.claims.get(namespace, name);
     if (!claim || claim.metadata.annotations?.[annStorageResizer] !== cephCsiRbdProvisionerName || !pvcNeedsResize(claim)) return;

@@ -23,6 +23,17 @@
  *
  * Events come from `<provisioner>_<provisioner pod>_<uuid>`, the identity
  * the lib records with.
+ *
+ * The protocol runs only while a provisioner pod runs it: the pod's program
+ * (images/local-path-provisioner, images/ceph-csi) attaches to this
+ * controller through its ClusterLink when it starts and detaches when it
+ * stops. The first attached pod leads (the others wait, as with the lib's
+ * leader election); with none attached nothing is provisioned or deleted and
+ * a claim stays Pending with the PV controller's ExternalProvisioning event,
+ * as on a cluster whose provisioner Deployment is scaled to 0. A new leader
+ * lists every claim and volume again, as the lib's informers do on start.
+ * The lib's klog lines (provision/delete started, succeeded, the events)
+ * go to the pod's log as they happen.
  */
 import { randomUUID } from 'node:crypto';
 import type { KObject } from '../../store/types.ts';
@@ -31,7 +42,8 @@ import { resources, objectKeyOf, splitKey, type Controller, type ControllerConte
 import { releasePrivateBackends, storageBackendsOf, type StorageBackends } from '../../dataroot/storage-backends.ts';
 import { annBetaStorageProvisioner, annDynamicallyProvisioned, annSelectedNode, annStorageProvisioner, bindingModeOf, claimClass, specOf, statusOf } from '../pv-binder/volume-helpers.ts';
 import { claimRefTo } from '../pv-binder/decisions.ts';
-import { ProvisionFailure, externalProvisionerFinalizer, type ClusterReader, type Provisioner } from './types.ts';
+import { ProvisionFailure, externalProvisionerFinalizer, isInProgress, type ClusterClient, type Provisioner, type ProvisionerLogs, type ProvisionerPodRef } from './types.ts';
+import { klogEventLine, klogLine } from './log-format.ts';
 
 const retryStartMs = 1000;
 const retryMaxMs = 5 * 60_000;
@@ -58,6 +70,24 @@ export function shouldDelete(volume: KObject, provisioner: string, usesFinalizer
   return volume.metadata.annotations?.[annDynamicallyProvisioned] === provisioner;
 }
 
+/** ProvisionerPodLink is what a provisioner pod's program hands the controller when it attaches. */
+export interface ProvisionerPodLink {
+  pod: ProvisionerPodRef;
+  /** log writes one line to the log of the container that runs the protocol. */
+  log(line: string): void;
+}
+
+/** Attachment is a pod's hold on a controller; detach() when the container stops. */
+export interface Attachment {
+  detach(): void;
+}
+
+interface Session {
+  link: ProvisionerPodLink;
+  identity: string;
+  recorder: EventRecorder;
+}
+
 export class ExternalProvisionerController implements Controller {
   readonly name: string;
   readonly provisioner: Provisioner;
@@ -68,42 +98,57 @@ export class ExternalProvisionerController implements Controller {
   private nodes!: Informer;
   private secrets!: Informer;
   private configMaps!: Informer;
+  private pods!: Informer;
   private claimQueue!: WorkQueue;
   private volumeQueue!: WorkQueue;
-  private recorder!: EventRecorder;
   private backends!: StorageBackends;
   private readonly failures = new Map<string, number>();
-  /** inFlight: claims whose Provision call is under way, with the time it returns. */
+  /** inFlight: claims whose Provision call is under way, with the time its modelled latency ends. */
   private readonly inFlight = new Map<string, number>();
-  readonly identity: string;
+  /** deleting: volumes whose Delete call is under way (the "started" line is written once). */
+  private readonly deleting = new Set<string>();
+  /** sessions: the attached provisioner pods, leader first. */
+  private readonly sessions: Session[] = [];
+  /** drivers: per provisioner pod, the log of its driver container (ceph-csi's csi-rbdplugin). */
+  private readonly drivers = new Map<string, (line: string) => void>();
 
   constructor(name: string, provisioner: Provisioner) {
     this.name = name;
     this.provisioner = provisioner;
-    this.identity = `${provisioner.name}_${provisioner.podName}_${randomUUID()}`;
+  }
+
+  /** identity is the leader's `<provisioner>_<pod>_<uuid>`, or undefined while no provisioner pod runs. */
+  get identity(): string | undefined {
+    return this.sessions[0]?.identity;
+  }
+
+  /** runningPod is the pod that runs the protocol now. */
+  get runningPod(): ProvisionerPodRef | undefined {
+    return this.sessions[0]?.link.pod;
   }
 
   start(ctx: ControllerContext): void {
     this.ctx = ctx;
     this.backends = storageBackendsOf(ctx);
-    this.recorder = ctx.recorder(this.identity);
     this.classes = ctx.informer(resources.storageclasses);
     this.nodes = ctx.informer(resources.nodes);
     this.secrets = ctx.informer(resources.secrets);
     this.configMaps = ctx.informer(resources.configmaps);
+    this.pods = ctx.informer(resources.pods);
     this.volumes = ctx.informer(resources.persistentvolumes);
     this.claims = ctx.informer(resources.persistentvolumeclaims);
     this.claimQueue = ctx.queue(`${this.name}-claims`, (key) => this.syncClaim(key));
     this.volumeQueue = ctx.queue(`${this.name}-volumes`, (key) => this.syncVolume(key));
-    const reader = this.reader();
-    this.provisioner.configChanged?.(reader);
-    this.configMaps.addHandler({ add: () => this.provisioner.configChanged?.(reader), update: () => this.provisioner.configChanged?.(reader) });
+    const client = this.client();
+    const configChanged = () => this.provisioner.configChanged?.(client, this.sessions.length ? this.logs() : undefined, this.ctx.clock.now());
+    configChanged();
+    this.configMaps.addHandler({ add: configChanged, update: configChanged });
     const claimChanged = (c: KObject) => {
-      if (shouldProvision(c, this.provisioner.name, this.classes.list())) this.claimQueue.add(objectKeyOf(c));
+      if (this.sessions.length && shouldProvision(c, this.provisioner.name, this.classes.list())) this.claimQueue.add(objectKeyOf(c));
     };
     this.claims.addHandler({ add: claimChanged, update: (_o, c) => claimChanged(c) });
     const volumeChanged = (v: KObject) => {
-      if (shouldDelete(v, this.provisioner.name, this.provisioner.addFinalizer)) this.volumeQueue.add(v.metadata.name!);
+      if (this.sessions.length && shouldDelete(v, this.provisioner.name, this.provisioner.addFinalizer)) this.volumeQueue.add(v.metadata.name!);
     };
     this.volumes.addHandler({ add: volumeChanged, update: (_o, v) => volumeChanged(v) });
   }
@@ -112,10 +157,92 @@ export class ExternalProvisionerController implements Controller {
     if (this.ctx) releasePrivateBackends(this.ctx);
   }
 
-  private reader(): ClusterReader {
+  /**
+   * attach is called by a provisioner pod's program when it starts. The
+   * first attached pod leads: its identity signs events, its log gets the
+   * lines; a pod attaching while another leads waits for it to go.
+   */
+  attach(link: ProvisionerPodLink): Attachment {
+    const session: Session = { link, identity: '', recorder: undefined as unknown as EventRecorder };
+    this.sessions.push(session);
+    if (this.sessions[0] === session) this.lead();
+    let attached = true;
+    return {
+      detach: () => {
+        if (!attached) return;
+        attached = false;
+        const wasLeader = this.sessions[0] === session;
+        this.sessions.splice(this.sessions.indexOf(session), 1);
+        if (!wasLeader) return;
+        // The pod that ran the operations is gone: what it had under way is forgotten (its helper pods stay behind).
+        this.inFlight.clear();
+        this.deleting.clear();
+        this.failures.clear();
+        this.provisioner.abandon?.();
+        if (this.sessions.length) this.lead();
+      },
+    };
+  }
+
+  /** registerDriver connects the log of a provisioner pod's driver container (ceph-csi's csi-rbdplugin) to that pod's operations. */
+  registerDriver(podName: string, log: (line: string) => void): Attachment {
+    this.drivers.set(podName, log);
+    return { detach: () => this.drivers.get(podName) === log && this.drivers.delete(podName) };
+  }
+
+  /** lead makes sessions[0] the leader: a fresh identity, its start-up lines, and a full resync. */
+  private lead(): void {
+    const s = this.sessions[0]!;
+    s.identity = `${this.provisioner.name}_${s.link.pod.name}_${randomUUID()}`;
+    s.recorder = this.ctx.recorder(s.identity);
+    const now = this.ctx.clock.now();
+    this.provisioner.started?.({ cluster: this.client(), logs: this.logs(), pod: s.link.pod, now, identity: s.identity });
+    s.link.log(klogLine(now, 'I', 'controller.go:824', `Starting provisioner controller ${s.identity}!`));
+    s.link.log(klogLine(now, 'I', 'controller.go:873', `Started provisioner controller ${s.identity}!`));
+    for (const c of this.claims.list()) if (shouldProvision(c, this.provisioner.name, this.classes.list())) this.claimQueue.add(objectKeyOf(c));
+    for (const v of this.volumes.list()) if (shouldDelete(v, this.provisioner.name, this.provisioner.addFinalizer)) this.volumeQueue.add(v.metadata.name!);
+  }
+
+  /** logs are the leader pod's sinks (a line nobody reads is dropped). */
+  private logs(): ProvisionerLogs {
+    const s = this.sessions[0];
+    const controller = (line: string) => s?.link.log(line);
+    return {
+      controller,
+      driver: (line: string) => {
+        const d = s ? this.drivers.get(s.link.pod.name) : undefined;
+        if (d) d(line);
+        else if (!this.provisioner.separateDriver) controller(line);
+      },
+    };
+  }
+
+  /** event records an event from the leader's identity and writes the lib's log line for it. */
+  private event(s: Session, obj: KObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    s.recorder.event(obj, type, reason, message);
+    s.link.log(klogEventLine(this.ctx.clock.now(), { namespace: obj.metadata.namespace, name: obj.metadata.name!, kind: obj.kind, apiVersion: obj.apiVersion }, type, reason, message));
+  }
+
+  private client(): ClusterClient {
+    const api = this.ctx.api;
     return {
       secret: (ns, name) => this.secrets.get(ns, name),
       configMap: (ns, name) => this.configMaps.get(ns, name),
+      pod: (ns, name) => this.pods.get(ns, name),
+      createPod: (ns, pod) => {
+        try {
+          api.create(resources.pods, ns, pod);
+        } catch (e) {
+          if (!(e instanceof StatusError && e.code === 409)) throw e;
+        }
+      },
+      deletePod: (ns, name) => {
+        try {
+          api.delete(resources.pods, ns, name);
+        } catch (e) {
+          if (!(e instanceof StatusError && e.code === 404)) throw e;
+        }
+      },
     };
   }
 
@@ -127,6 +254,9 @@ export class ExternalProvisionerController implements Controller {
   }
 
   private syncClaim(key: string): void {
+    const session = this.sessions[0];
+    // No provisioner pod runs: nothing watches the claim (the PV controller keeps saying so).
+    if (!session) return;
     const { namespace, name } = splitKey(key);
     const claim = this.claims.get(namespace, name);
     if (!claim || !shouldProvision(claim, this.provisioner.name, this.classes.list())) {
@@ -139,9 +269,10 @@ export class ExternalProvisionerController implements Controller {
     const className = claimClass(claim);
     const sc = this.classes.get('', className);
     if (!sc || (sc as any).provisioner !== this.provisioner.name) return;
+    const log = (sev: 'I' | 'W' | 'E', src: string, text: string) => session.link.log(klogLine(this.ctx.clock.now(), sev, src, text));
     // canProvision: the block-volume check comes before anything is attempted.
     if (specOf(claim).volumeMode === 'Block' && !this.provisioner.supportsBlock) {
-      this.recorder.event(claim, 'Warning', 'ProvisioningFailed', `${this.provisioner.name} does not support block volume provisioning`);
+      this.event(session, claim, 'Warning', 'ProvisioningFailed', `${this.provisioner.name} does not support block volume provisioning`);
       return;
     }
     let selectedNode: KObject | undefined;
@@ -153,7 +284,7 @@ export class ExternalProvisionerController implements Controller {
         const next = structuredClone(claim);
         delete next.metadata.annotations![annSelectedNode];
         this.ctx.api.update(resources.persistentvolumeclaims, namespace, name, next);
-        this.recorder.event(claim, 'Warning', 'ProvisioningFailed', `nodes "${nodeName}" not found`);
+        this.event(session, claim, 'Warning', 'ProvisioningFailed', `nodes "${nodeName}" not found`);
         return;
       }
     }
@@ -162,10 +293,11 @@ export class ExternalProvisionerController implements Controller {
     const now = this.ctx.clock.now().getTime();
     const due = this.inFlight.get(key);
     if (due === undefined) {
-      this.recorder.event(claim, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${namespace}/${name}"`);
+      log('I', 'controller.go:1366', `provision "${namespace}/${name}" class "${className}": started`);
+      this.event(session, claim, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${namespace}/${name}"`);
       const ms = this.ctx.options.provisionLatency === false ? 0 : (this.provisioner.provisionMs ?? 0);
+      this.inFlight.set(key, now + ms);
       if (ms > 0) {
-        this.inFlight.set(key, now + ms);
         this.claimQueue.addAfter(key, ms);
         return;
       }
@@ -173,44 +305,83 @@ export class ExternalProvisionerController implements Controller {
       this.claimQueue.addAfter(key, due - now);
       return;
     }
-    this.inFlight.delete(key);
     let pv: KObject;
     try {
-      pv = this.provisioner.provision({ claim, pvName, storageClass: sc, selectedNode, cluster: this.reader(), backends: this.backends, now: this.ctx.clock.now() });
+      const result = this.provisioner.provision({
+        claim,
+        pvName,
+        storageClass: sc,
+        selectedNode,
+        cluster: this.client(),
+        backends: this.backends,
+        now: this.ctx.clock.now(),
+        logs: this.logs(),
+        pod: session.link.pod,
+        modelLatency: this.ctx.options.provisionLatency !== false,
+      });
+      if (isInProgress(result)) {
+        this.claimQueue.addAfter(key, result.retryAfterMs);
+        return;
+      }
+      pv = result;
     } catch (e) {
       if (!(e instanceof ProvisionFailure)) throw e;
-      this.recorder.event(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${className}": ${e.message}`);
+      this.inFlight.delete(key);
+      const message = `failed to provision volume with StorageClass "${className}": ${e.message}`;
+      this.event(session, claim, 'Warning', 'ProvisioningFailed', message);
+      const n = this.failures.get(key) ?? 0;
+      log('W', 'controller.go:934', `Retrying syncing claim "${claim.metadata.uid}", failure ${n}`);
+      log('E', 'controller.go:957', `error syncing claim "${claim.metadata.uid}": ${message}`);
       this.retryLater(this.claimQueue, key);
       return;
     }
+    this.inFlight.delete(key);
     (pv as any).spec.claimRef = claimRefTo(claim);
     (pv as any).spec.storageClassName = className;
     pv.metadata.annotations = { ...(pv.metadata.annotations ?? {}), [annDynamicallyProvisioned]: this.provisioner.name };
     if (this.provisioner.addFinalizer) pv.metadata.finalizers = [...(pv.metadata.finalizers ?? []), externalProvisionerFinalizer];
+    log('I', 'controller.go:1449', `provision "${namespace}/${name}" class "${className}": volume "${pvName}" provisioned`);
+    log('I', 'controller.go:1462', `provision "${namespace}/${name}" class "${className}": succeeded`);
     try {
       this.ctx.api.create(resources.persistentvolumes, '', pv);
     } catch (e) {
       if (!(e instanceof StatusError && e.code === 409)) throw e;
     }
     this.failures.delete(key);
-    this.recorder.event(claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${pvName}`);
+    this.event(session, claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${pvName}`);
   }
 
   private syncVolume(name: string): void {
+    const session = this.sessions[0];
+    if (!session) return;
     const volume = this.volumes.get('', name);
     if (!volume || !shouldDelete(volume, this.provisioner.name, this.provisioner.addFinalizer)) {
       this.failures.delete(`pv/${name}`);
+      this.deleting.delete(name);
       return;
     }
+    const log = (sev: 'I' | 'W' | 'E', src: string, text: string) => session.link.log(klogLine(this.ctx.clock.now(), sev, src, text));
+    if (!this.deleting.has(name)) {
+      this.deleting.add(name);
+      log('I', 'controller.go:1590', `delete "${name}": started`);
+    }
     try {
-      this.provisioner.delete(volume, { cluster: this.reader(), backends: this.backends });
+      const result = this.provisioner.delete(volume, { cluster: this.client(), backends: this.backends, now: this.ctx.clock.now(), logs: this.logs(), pod: session.link.pod, modelLatency: this.ctx.options.provisionLatency !== false });
+      if (isInProgress(result)) {
+        this.volumeQueue.addAfter(name, result.retryAfterMs);
+        return;
+      }
     } catch (e) {
       if (!(e instanceof ProvisionFailure)) throw e;
-      this.recorder.event(volume, 'Warning', 'VolumeFailedDelete', e.message);
+      this.deleting.delete(name);
+      log('E', 'controller.go:1605', `delete "${name}": volume deletion failed: ${e.message}`);
+      this.event(session, volume, 'Warning', 'VolumeFailedDelete', e.message);
       this.retryLater(this.volumeQueue, name, `pv/${name}`);
       return;
     }
+    this.deleting.delete(name);
     this.failures.delete(`pv/${name}`);
+    log('I', 'controller.go:1619', `delete "${name}": volume deleted`);
     const api = this.ctx.api;
     try {
       let current = volume;
@@ -223,5 +394,6 @@ export class ExternalProvisionerController implements Controller {
     } catch (e) {
       if (!(e instanceof StatusError && e.code === 404)) throw e;
     }
+    log('I', 'controller.go:1664', `delete "${name}": persistentvolume deleted succeeded`);
   }
 }

@@ -4,14 +4,17 @@
  */
 import type { ControllerFactory } from '../manager/index.ts';
 import { ExternalProvisionerController } from './external-provisioner.ts';
+import { cephCsiRbdProvisionerKey, localPathProvisionerKey } from './service-keys.ts';
 import { LocalPathProvisioner, localPathProvisionerName } from './local-path.ts';
 import { CephCsiRbdProvisioner, cephCsiRbdProvisionerName } from './ceph-csi-rbd.ts';
 import { unansweredProvisioners, type UnansweredProvisioner } from './no-provisioner.ts';
 
-export { ExternalProvisionerController, shouldProvision, shouldDelete } from './external-provisioner.ts';
+export { ExternalProvisionerController, shouldProvision, shouldDelete, type Attachment, type ProvisionerPodLink } from './external-provisioner.ts';
 export { LocalPathProvisioner, localPathProvisionerName, parseLocalPathConfig, localPathSelectedNodeAnnotation } from './local-path.ts';
 export { CephCsiRbdProvisioner, cephCsiRbdProvisionerName, composeVolumeHandle, parseVolumeHandle } from './ceph-csi-rbd.ts';
 export { CsiResizerController } from './csi-resizer.ts';
+export { klogLine, logrusLine } from './log-format.ts';
+export { localPathProvisionerKey, cephCsiRbdProvisionerKey, cephCsiRbdResizerKey, localPathServiceAccount } from './service-keys.ts';
 export { noProvisioner, unansweredProvisioners, isProvisionable } from './no-provisioner.ts';
 export { ProvisionFailure, externalProvisionerFinalizer, type Provisioner, type ProvisionOptions } from './types.ts';
 
@@ -22,17 +25,21 @@ export interface RunningProvisioner {
   create: ControllerFactory;
 }
 
-/** runningProvisioners are the provisioners installed in a fresh lab cluster (kind's local-path, ceph-csi's RBD sidecar). */
+/**
+ * runningProvisioners are the provisioners a fresh lab cluster installs
+ * (kind's local-path, ceph-csi's RBD sidecar). Their controllers always
+ * run; they act only while a provisioner pod is attached.
+ */
 export const runningProvisioners: readonly RunningProvisioner[] = [
   {
     provisioner: localPathProvisionerName,
-    controller: 'local-path-provisioner',
-    create: () => new ExternalProvisionerController('local-path-provisioner', new LocalPathProvisioner()),
+    controller: localPathProvisionerKey.name,
+    create: () => new ExternalProvisionerController(localPathProvisionerKey.name, new LocalPathProvisioner()),
   },
   {
     provisioner: cephCsiRbdProvisionerName,
-    controller: 'csi-rbdplugin-provisioner',
-    create: () => new ExternalProvisionerController('csi-rbdplugin-provisioner', new CephCsiRbdProvisioner()),
+    controller: cephCsiRbdProvisionerKey.name,
+    create: () => new ExternalProvisionerController(cephCsiRbdProvisionerKey.name, new CephCsiRbdProvisioner()),
   },
 ];
 
