@@ -88,4 +88,43 @@ describe.skipIf(skip)('local-path-provisioner as a pod (kubectl 1.33)', () => {
     expect(after).toMatch(new RegExp(`level=info msg="Volume ${pv} has been deleted on lab-worker2:${dir}"`));
     expect(existsSync(c.sim.storage.dataRoot.nodePath('lab-worker2', dir))).toBe(false);
   }, 90_000);
+
+  it('scaled to 0 the provisioner provisions nothing (ExternalProvisioning only); scaled back, the new pod binds the claim', async () => {
+    const c = await h.cluster();
+    expect((await c.kubectl(['-n', 'local-path-storage', 'scale', 'deploy/local-path-provisioner', '--replicas=0'])).code).toBe(0);
+    await waitFor(async () => !(await c.kubectl(['-n', 'local-path-storage', 'get', 'pods', '-o', 'name'])).stdout.includes('local-path-provisioner-'), 20_000, 200);
+    c.write('lp-claim.yaml', lesson('lp-claim.yaml'));
+    c.write('lp-pod.yaml', lesson('lp-pod.yaml'));
+    expect((await c.kubectl(['apply', '-f', 'lp-claim.yaml', '-f', 'lp-pod.yaml'])).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(await phase(c, 'lp-claim')).toBe('Pending');
+    const described = (await c.kubectl(['describe', 'pvc', 'lp-claim'])).stdout;
+    expect(described).toMatch(/ExternalProvisioning .*Waiting for a volume to be created either by the external provisioner 'rancher\.io\/local-path'/);
+    expect(described).not.toMatch(/Normal\s+Provisioning\s/);
+    expect((await c.kubectl(['get', 'pod', 'lp-pod'])).stdout).toMatch(/lp-pod\s+0\/1\s+Pending/);
+
+    expect((await c.kubectl(['-n', 'local-path-storage', 'scale', 'deploy/local-path-provisioner', '--replicas=1'])).code).toBe(0);
+    await waitFor(async () => (await phase(c, 'lp-claim')) === 'Bound', 20_000, 200);
+    const pods = (await c.kubectl(['-n', 'local-path-storage', 'get', 'pods', '-o', 'name'])).stdout;
+    const podName = /pod\/(local-path-provisioner-\S+)/.exec(pods)![1]!;
+    const events = await jsonOf(c, ['get', 'events', '--field-selector', 'involvedObject.name=lp-claim']);
+    expect(events.items.find((e: any) => e.reason === 'Provisioning').source.component).toMatch(new RegExp(`^rancher\\.io/local-path_${podName}_`));
+  }, 60_000);
+
+  it('a custom setup script in local-path-config is what the helper pod runs', async () => {
+    const c = await h.cluster();
+    const cm = await jsonOf(c, ['-n', 'local-path-storage', 'get', 'configmap', 'local-path-config']);
+    // The helper pod gets VOL_DIR, VOL_MODE and VOL_SIZE_BYTES; this script leaves a marker with them.
+    cm.data.setup = '#!/bin/sh\nset -eu\nmkdir -m 0777 -p "$VOL_DIR"\necho "made by a custom setup: $VOL_MODE $VOL_SIZE_BYTES" > "$VOL_DIR/MADE-BY"\n';
+    delete cm.metadata.resourceVersion;
+    c.write('cm.json', JSON.stringify(cm));
+    expect((await c.kubectl(['replace', '-f', 'cm.json'])).code).toBe(0);
+    c.write('lp-claim.yaml', lesson('lp-claim.yaml'));
+    c.write('lp-pod.yaml', lesson('lp-pod.yaml'));
+    expect((await c.kubectl(['apply', '-f', 'lp-claim.yaml', '-f', 'lp-pod.yaml'])).code).toBe(0);
+    await waitFor(async () => (await phase(c, 'lp-claim')) === 'Bound', 20_000, 200);
+    const pv = (await jsonOf(c, ['get', 'pvc', 'lp-claim'])).spec.volumeName;
+    const marker = c.sim.storage.dataRoot.nodePath('lab-worker2', `/var/local-path-provisioner/${pv}_default_lp-claim/MADE-BY`);
+    expect(readFileSync(marker, 'utf8')).toBe('made by a custom setup: Filesystem 1073741824\n');
+  }, 60_000);
 });
