@@ -10,6 +10,7 @@ import type { FileStat } from '../fs/container-fs.ts';
 import { normalizePath } from '../fs/paths.ts';
 import type { Program, ProgramContext } from '../program.ts';
 import { byteOrder, fail, failErr, humanReadable, idNames, parseOptions, resolve, usageError } from './common.ts';
+import { terminalWidth } from './tty.ts';
 
 /** modeString is bb_mode_string: `drwxr-xr-x`, `-rw-r--r--`, `crw-rw-rw-`, with s/t bits. */
 export function modeString(st: FileStat): string {
@@ -61,7 +62,7 @@ export const ls: Program = async (ctx) => {
   const groups = idNames(ctx, '/etc/group');
   const now = ctx.clock.now();
   const columns = ctx.tty && !f.has('1') && !long;
-  const width = ctx.terminal.columns || 80;
+  const width = terminalWidth(ctx);
   let status = 0;
 
   const sortEntries = (entries: Entry[]): Entry[] => {

@@ -9,6 +9,7 @@ import { sed } from './sed.ts';
 import { wget } from './http.ts';
 import { tar } from './tar.ts';
 import { ls, mkdir, touch, rm, rmdir, cp, mv, find, stat, dd, chmod, chown, ln, du } from './files.ts';
+import { tty } from './tty.ts';
 import { sleep, date, hostname, env, printenv, id, whoami, uname, df, mount, trueApplet, falseApplet, pwd, clear, which, nproc, sync, test, free, ps, kill, xargs, timeout, expr, uptime } from './system.ts';
 
 /** busyboxApplets: every modelled applet; `sh`/`ash` are added by the image (they need the shell module). */
@@ -68,6 +69,7 @@ export const busyboxApplets: Readonly<Record<string, Program>> = {
   touch,
   tr,
   true: trueApplet,
+  tty,
   uname,
   uniq,
   uptime,
