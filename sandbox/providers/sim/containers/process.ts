@@ -197,6 +197,8 @@ class RunningContainer implements ContainerProcess {
   readonly attachers = new Set<{ stdout: (d: Uint8Array) => void; stderr: (d: Uint8Array) => void }>();
   readonly stdinPipe: Pipe | undefined;
   readonly tty: Tty | undefined;
+  /** stdin mirrors the container spec's `stdin`: without it an attach session's input goes nowhere. */
+  readonly stdin: boolean;
   readonly stdinOnce: boolean;
   /** execs are the running exec sessions; they end with the container. */
   readonly execs = new Set<SpawnedProcess>();
@@ -226,6 +228,7 @@ class RunningContainer implements ContainerProcess {
     fs.setProcessSource(() => processes.procList());
     this.baseEnv = containerEnv(img.env, hostname, options.env ?? [], homeOf(img, user));
     this.workingDir = normalizePath(options.workingDir || img.workingDir);
+    this.stdin = !!options.stdin;
     this.stdinOnce = !!options.stdinOnce;
 
     let stdout: OutputStream;
@@ -364,6 +367,7 @@ function sessionStreams(options: ExecOptions, onSignal: (s: SignalName) => void)
   const closed = (): boolean => options.signal.aborted;
   if (options.tty) {
     const tty = new Tty((d) => options.stdout(d), onSignal, closed);
+    if (options.terminalSize) tty.resize(options.terminalSize.width, options.terminalSize.height);
     return { tty, stdin: options.stdin ? (tty as InputStream) : emptyInput, stdout: tty.output, stderr: tty.output, pipe: undefined };
   }
   const pipe = options.stdin ? new Pipe() : undefined;
@@ -435,8 +439,15 @@ export function execInContainer(container: ContainerProcess, argv: string[], opt
 /**
  * attachToContainer connects a session to the main process (kubectl attach,
  * kubectl run -it, kubectl debug -it): its output from now on, and its stdin
- * if the container has `stdin: true`. With stdinOnce, stdin closes when the
- * first session closes it. `exited` resolves when the container exits.
+ * if the container has `stdin: true`. `exited` resolves when the session
+ * ends: the container exits, the client goes away, or the client's stdin
+ * ends. The last follows containerd's ContainerIO.Attach
+ * (internal/cri/io/container_io.go): when the session's stdin ends, a
+ * container with stdinOnce attached without a tty has its stdin closed (the
+ * program reads end of input, `echo 'echo hi' | kubectl run -i … -- sh`);
+ * otherwise only this session is let go and the container keeps running
+ * (`kubectl debug node/… -it </dev/null`: kubectl debug sets no stdinOnce,
+ * so the debugger shell stays up and kubectl returns).
  */
 export function attachToContainer(container: ContainerProcess, options: ExecOptions): ExecProcess {
   const c = container as RunningContainer;
@@ -452,27 +463,41 @@ export function attachToContainer(container: ContainerProcess, options: ExecOpti
   c.attachers.add(attacher);
   let finish!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (finish = resolve));
-  // The session ends when the main process exits, or when the client goes away (then nothing of it is kept).
+  let ended = false;
   const done = (code: number): void => {
+    if (ended) return;
+    ended = true;
     c.attachers.delete(attacher);
     c.exitWaiters.delete(done);
     options.signal.removeEventListener('abort', onAbort);
     finish(code);
   };
-  const onAbort = (): void => done(0);
+  // The client going away ends its stdin too (containerd's copy from it returns), with the same rule.
+  const onAbort = (): void => {
+    endOfInput();
+    done(0);
+  };
+  let inputEnded = false;
+  const endOfInput = (): void => {
+    if (inputEnded || !options.stdin || !c.stdin) return;
+    inputEnded = true;
+    if (c.stdinOnce && !options.tty) {
+      if (c.tty) c.tty.closeInput();
+      else c.stdinPipe?.end();
+    } else {
+      done(0);
+    }
+  };
   c.exitWaiters.add(done);
   options.signal.addEventListener('abort', onAbort, { once: true });
+  if (options.terminalSize) c.tty?.resize(options.terminalSize.width, options.terminalSize.height);
   return {
     write: (data) => {
-      if (!options.stdin) return;
+      if (!options.stdin || inputEnded) return;
       if (c.tty) c.tty.input(data);
       else c.stdinPipe?.write(data);
     },
-    closeStdin: () => {
-      if (!c.stdinOnce) return;
-      if (c.tty) c.tty.closeInput();
-      else c.stdinPipe?.end();
-    },
+    closeStdin: endOfInput,
     resize: (size) => c.tty?.resize(size.width, size.height),
     exited,
   };

@@ -21,8 +21,9 @@ import { findResource } from '../api/resources.ts';
 import { StatusError, badRequest } from '../api/status.ts';
 import type { ClusterApi } from '../server/rest.ts';
 import { kubeletUnreachable, resolveContainer } from './logs.ts';
-import type { ContainerRuntime, ExecProcess } from './types.ts';
+import type { ContainerRuntime, ExecOptions, ExecProcess, TerminalSize } from './types.ts';
 import { SPDY_PROTOCOL, offeredProtocols, serveSpdyExec } from './spdy.ts';
+import { TtySessionStart, parseTerminalSize } from './terminal-size.ts';
 
 /** SUPPORTED_PROTOCOLS in order of preference. */
 export const SUPPORTED_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
@@ -131,8 +132,8 @@ export function serveExecUpgrade(api: ClusterApi, runtime: ContainerRuntime | un
     const abort = new AbortController();
     socket.on('close', () => abort.abort());
     serveSpdyExec(socket, head, { stdin, stdout: wantStdout, stderr: flag('stderr'), tty }, {
-      start: (out) => {
-        const options = { stdin, tty, stdout: out.stdout, stderr: out.stderr, signal: abort.signal };
+      start: (out, terminalSize) => {
+        const options = { stdin, tty, stdout: out.stdout, stderr: out.stderr, signal: abort.signal, terminalSize };
         return er.kind === 'exec' ? runtime!.exec(pod, container, argv, options) : runtime!.attach!(pod, container, options);
       },
       status: (result) => {
@@ -156,61 +157,80 @@ export function serveExecUpgrade(api: ClusterApi, runtime: ContainerRuntime | un
       frame.set(data, 1);
       ws.send(frame);
     };
-    let proc: ExecProcess;
-    try {
-      const options = {
-        stdin,
-        tty,
-        stdout: (d: Uint8Array) => {
-          if (wantStdout) send(CH_STDOUT, d);
-        },
-        stderr: (d: Uint8Array) => {
-          if (tty) {
-            if (wantStdout) send(CH_STDOUT, d);
-          } else if (wantStderr) send(CH_STDERR, d);
-        },
-        signal: abort.signal,
-      };
-      proc = er.kind === 'exec' ? runtime!.exec(pod, container, argv, options) : runtime!.attach!(pod, container, options);
-    } catch (e) {
-      const status = e instanceof StatusError ? { metadata: {}, status: 'Failure', message: e.message, reason: e.reason, code: e.code } : { metadata: {}, status: 'Failure', message: String((e as Error)?.message ?? e) };
+    let proc: ExecProcess | undefined;
+    let finished = false;
+    /** finish sends the one status frame, then a normal close; the client's close completes it (ws waits for it). */
+    const finish = (status: object) => {
+      if (finished) return;
+      finished = true;
       send(CH_STATUS, Buffer.from(JSON.stringify(status)));
       ws.close(1000);
-      return;
-    }
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!isBinary || data.length === 0) return;
+    };
+    const failure = (e: unknown) =>
+      e instanceof StatusError
+        ? { metadata: {}, status: 'Failure', message: e.message, reason: e.reason, code: e.code }
+        : { metadata: {}, status: 'Failure', message: e instanceof Error ? e.message : String(e), reason: 'InternalError' };
+    const onFrame = (p: ExecProcess, data: Buffer) => {
       const ch = data[0];
       const payload = data.subarray(1);
       if (ch === CH_STDIN) {
-        if (stdin) proc.write(payload);
+        if (stdin) p.write(payload);
       } else if (ch === CH_RESIZE) {
-        try {
-          const size = JSON.parse(payload.toString('utf8')) as { Width?: number; Height?: number };
-          if (size.Width && size.Height) proc.resize({ width: size.Width, height: size.Height });
-        } catch {
-          /* a malformed resize is ignored, as the kubelet logs and drops it */
-        }
+        const size = parseTerminalSize(payload);
+        if (size) p.resize(size);
       } else if (ch === CH_CLOSE && v5) {
-        if (payload[0] === CH_STDIN) proc.closeStdin();
+        if (payload[0] === CH_STDIN) p.closeStdin();
       }
+    };
+    // Frames that come before the process starts (it waits for the terminal size, below) are applied in order.
+    const early: Buffer[] = [];
+    const start = (terminalSize?: TerminalSize) => {
+      if (proc || finished) return;
+      try {
+        const options: ExecOptions = {
+          stdin,
+          tty,
+          stdout: (d: Uint8Array) => {
+            if (wantStdout) send(CH_STDOUT, d);
+          },
+          stderr: (d: Uint8Array) => {
+            if (tty) {
+              if (wantStdout) send(CH_STDOUT, d);
+            } else if (wantStderr) send(CH_STDERR, d);
+          },
+          signal: abort.signal,
+          terminalSize,
+        };
+        proc = er.kind === 'exec' ? runtime!.exec(pod, container, argv, options) : runtime!.attach!(pod, container, options);
+      } catch (e) {
+        finish(failure(e));
+        return;
+      }
+      const started = proc;
+      for (const data of early.splice(0)) onFrame(started, data);
+      started.exited.then(
+        // Attach reports no exit code: the runtime's attach stream just ends (kubelet ServeAttach sends
+        // Success), and kubectl run -i reads the exit code from the pod status instead.
+        (code) => finish(exitStatus(er.kind === 'attach' ? 0 : code & 0xff)),
+        (e) => finish(failure(e)),
+      );
+    };
+    // A tty session starts with the client's terminal size, as on a node (terminal-size.ts, QA F3).
+    const gate = tty ? new TtySessionStart(start) : undefined;
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary || data.length === 0) return;
+      if (proc) return onFrame(proc, data);
+      // The first size counts even when the kubelet would drop it (0x0): the client has written it.
+      if (data[0] === CH_RESIZE && gate?.size(parseTerminalSize(data.subarray(1)))) return;
+      early.push(data);
     });
     ws.on('close', () => {
       abort.abort();
-      proc.closeStdin();
+      // A client gone before the process started leaves nothing to run.
+      gate?.cancel();
+      if (!proc) finished = true;
+      proc?.closeStdin();
     });
-    proc.exited.then(
-      (code) => {
-        // Attach reports no exit code: the runtime's attach stream just ends (kubelet ServeAttach sends
-        // Success), and kubectl run -i reads the exit code from the pod status instead.
-        send(CH_STATUS, Buffer.from(JSON.stringify(exitStatus(er.kind === 'attach' ? 0 : code & 0xff))));
-        ws.close(1000);
-      },
-      (e) => {
-        const msg = e instanceof Error ? e.message : String(e);
-        send(CH_STATUS, Buffer.from(JSON.stringify({ metadata: {}, status: 'Failure', message: msg, reason: 'InternalError' })));
-        ws.close(1000);
-      },
-    );
+    if (!gate) start();
   });
 }

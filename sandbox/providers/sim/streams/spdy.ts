@@ -20,7 +20,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ExecProcess } from './types.ts';
+import type { ExecProcess, TerminalSize } from './types.ts';
+import { TtySessionStart, parseTerminalSize } from './terminal-size.ts';
 
 const SPDY_VERSION = 3;
 const TYPE_SYN_STREAM = 1;
@@ -109,8 +110,12 @@ class HeaderBlockWriter {
 
 /** SpdyExecIO is what the exec bridge needs from the SPDY side. */
 export interface SpdyExecIO {
-  /** start launches the process once every stream is open; output goes to the given sinks. */
-  start(out: { stdout(d: Uint8Array): void; stderr(d: Uint8Array): void }): ExecProcess;
+  /**
+   * start launches the process once every stream is open (with a tty, when
+   * TtySessionStart says so: with the client's first size from the resize
+   * stream); output goes to the given sinks.
+   */
+  start(out: { stdout(d: Uint8Array): void; stderr(d: Uint8Array): void }, terminalSize?: TerminalSize): ExecProcess;
   /** status renders the exit (or failure) as the v4 error-stream Status JSON; null for success. */
   status(code: number | Error): string | null;
 }
@@ -127,6 +132,11 @@ export function serveSpdyExec(socket: Duplex, head: Buffer, flags: { stdin: bool
   const types = new Map<number, StreamType>();
   let proc: ExecProcess | undefined;
   let closed = false;
+  // Input that comes while a tty session waits for its size; it reaches the process once it runs.
+  let pendingInput: Buffer[] = [];
+  let pendingSize: TerminalSize | undefined;
+  let inputEnded = false;
+  let gate: TtySessionStart | undefined;
   let buf: Buffer = head.length ? Buffer.from(head) : Buffer.alloc(0);
   let resizeText = '';
 
@@ -152,18 +162,26 @@ export function serveSpdyExec(socket: Duplex, head: Buffer, flags: { stdin: bool
     }, 1000).unref();
   };
 
-  const startProcess = () => {
+  const startProcess = (terminalSize?: TerminalSize) => {
+    if (proc || closed) return;
     try {
-      proc = io.start({
-        stdout: (d) => sendData('stdout', d),
-        stderr: (d) => sendData(flags.tty ? 'stdout' : 'stderr', d),
-      });
+      proc = io.start(
+        {
+          stdout: (d) => sendData('stdout', d),
+          stderr: (d) => sendData(flags.tty ? 'stdout' : 'stderr', d),
+        },
+        terminalSize,
+      );
     } catch (e) {
       const s = io.status(e as Error);
       if (s) sendData('error', Buffer.from(s));
       finish();
       return;
     }
+    for (const data of pendingInput) proc.write(data);
+    pendingInput = [];
+    if (pendingSize) proc.resize(pendingSize);
+    if (inputEnded) proc.closeStdin();
     proc.exited.then(
       (code) => {
         const s = io.status(code);
@@ -189,8 +207,12 @@ export function serveSpdyExec(socket: Duplex, head: Buffer, flags: { stdin: bool
         }
         const reply = Buffer.concat([Buffer.from([(id >>> 24) & 0x7f, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff]), headers.block([])]);
         send(controlFrame(TYPE_SYN_REPLY, 0, reply));
-        if (kind === 'stdin' && flagsByte & FLAG_FIN) proc?.closeStdin();
-        if (streams.size === wanted.length && !proc) startProcess();
+        if (kind === 'stdin' && flagsByte & FLAG_FIN) endInput();
+        if (streams.size === wanted.length && !proc && !gate) {
+          // As over WebSocket (exec.ts): a tty session starts with the client's terminal size.
+          if (flags.tty) gate = new TtySessionStart(startProcess);
+          else startProcess();
+        }
         break;
       }
       case TYPE_PING:
@@ -198,7 +220,7 @@ export function serveSpdyExec(socket: Duplex, head: Buffer, flags: { stdin: bool
         break;
       case TYPE_RST_STREAM: {
         const id = body.readUInt32BE(0) & 0x7fffffff;
-        if (types.get(id) === 'stdin') proc?.closeStdin();
+        if (types.get(id) === 'stdin') endInput();
         break;
       }
       case TYPE_GOAWAY:
@@ -211,11 +233,18 @@ export function serveSpdyExec(socket: Duplex, head: Buffer, flags: { stdin: bool
     }
   };
 
+  const endInput = () => {
+    inputEnded = true;
+    proc?.closeStdin();
+  };
   const onData = (id: number, flagsByte: number, data: Buffer) => {
     const type = types.get(id);
     if (type === 'stdin') {
-      if (data.length) proc?.write(data);
-      if (flagsByte & FLAG_FIN) proc?.closeStdin();
+      if (data.length) {
+        if (proc) proc.write(data);
+        else pendingInput.push(Buffer.from(data));
+      }
+      if (flagsByte & FLAG_FIN) endInput();
     } else if (type === 'resize') {
       // client-go writes one JSON object per line.
       resizeText += data.toString('utf8');
@@ -223,11 +252,11 @@ export function serveSpdyExec(socket: Duplex, head: Buffer, flags: { stdin: bool
       while ((nl = resizeText.indexOf('\n')) >= 0) {
         const line = resizeText.slice(0, nl);
         resizeText = resizeText.slice(nl + 1);
-        try {
-          const size = JSON.parse(line) as { Width?: number; Height?: number };
-          if (size.Width && size.Height) proc?.resize({ width: size.Width, height: size.Height });
-        } catch {
-          /* a malformed resize is dropped, as the kubelet does */
+        const size = parseTerminalSize(Buffer.from(line));
+        if (proc) {
+          if (size) proc.resize(size);
+        } else if (!gate?.size(size) && size) {
+          pendingSize = size;
         }
       }
     }
@@ -251,6 +280,7 @@ export function serveSpdyExec(socket: Duplex, head: Buffer, flags: { stdin: bool
   });
   socket.on('close', () => {
     closed = true;
+    gate?.cancel();
     proc?.closeStdin();
   });
   parse();

@@ -30,6 +30,12 @@ export interface ExecOptions {
   stderr(data: Uint8Array): void;
   /** signal aborts when the client goes away; the process should stop. */
   signal: AbortSignal;
+  /**
+   * terminalSize is the client's terminal size when the session starts (tty
+   * only): kubectl sends it as its first resize message, and the process
+   * should see it from its first instruction (`ls` lays out columns at once).
+   */
+  terminalSize?: TerminalSize;
 }
 
 /** ExecProcess is a running `exec`/`attach` session. */
