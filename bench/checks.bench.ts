@@ -12,7 +12,7 @@
  */
 import { SimProvider } from '../sandbox/providers/sim/index.ts';
 import { FakeClock } from '../sandbox/providers/sim/controllers/manager/clock.ts';
-import { ClusterView, cephFromTools, type TerminalTools } from '../sandbox/checks/cluster-view.ts';
+import { ClusterView } from '../sandbox/checks/cluster-view.ts';
 import { runChecks, runSteps, solveContext } from '../sandbox/checks/engine.ts';
 import { loadCourse } from '../sandbox/checks/course.ts';
 
@@ -50,7 +50,7 @@ async function perExercise(): Promise<void> {
         await sim.controllers.advance(t, 500);
         await new Promise((r) => setTimeout(r, 5));
       };
-      const view = ClusterView.fromKubeconfigText(cluster.kubeconfig(), { sleep, ceph: cephFromTools(cluster.tools as TerminalTools | undefined) });
+      const view = ClusterView.fromKubeconfigText(cluster.kubeconfig(), { sleep });
       const ctx = solveContext(lesson, { view, sleep, power: (n, on) => (on ? cluster.powerOn(n) : cluster.powerOff(n)) });
       try {
         for (const ex of lesson.exercises) {

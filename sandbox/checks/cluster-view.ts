@@ -21,6 +21,7 @@ import {
   type V1Pod,
   type V1Status,
 } from '@kubernetes/client-node';
+import { clusterShape } from '../providers/cluster-shape.ts';
 
 /** ExecResult is what a command in a container printed and how it ended. */
 export interface ExecResult {
@@ -39,7 +40,7 @@ export const NODE_READER_NAMESPACE = 'kslab-checks';
 export const NODE_READER_IMAGE = 'busybox:1.36';
 
 export interface ClusterViewOptions {
-  /** ceph reaches the Ceph cluster, when the caller can (the sandbox server through the session's cluster). */
+  /** ceph replaces the default way to Ceph (the cluster's Ceph toolbox pod, cephFromToolbox), e.g. with `kslab check --ceph-exec`. */
   ceph?: CephTool;
   /** sleep waits between polls; the proof suite moves a fake clock instead. */
   sleep?: (ms: number) => Promise<void>;
@@ -83,6 +84,7 @@ export class ClusterView {
     this.objects = KubernetesObjectApi.makeApiClient(kubeconfig);
     this.execer = new Exec(kubeconfig);
     this.sleep = options.sleep ?? realSleep;
+    this.ceph = options.ceph ?? cephFromToolbox(this);
   }
 
   /** fromKubeconfigText builds a view from kubeconfig YAML. */
@@ -92,10 +94,12 @@ export class ClusterView {
     return new ClusterView(kc, options);
   }
 
-  /** ceph is the caller's way to Ceph, if any. */
-  get ceph(): CephTool | undefined {
-    return this.options.ceph;
-  }
+  /**
+   * ceph runs `ceph`/`rbd` against the lab's Ceph cluster: by default in the
+   * cluster's Ceph toolbox pod (cephFromToolbox), so the page, the CLI and
+   * the proof suite all reach Ceph the same way, through the kubeconfig.
+   */
+  readonly ceph: CephTool;
 
   pod(namespace: string, name: string) {
     return orUndefined(this.core.readNamespacedPod({ namespace, name }));
@@ -365,18 +369,74 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** TerminalTools is the shape of a cluster's terminal tools (argv in, exit code out), as a sandbox provider offers them. */
-export type TerminalTools = Record<string, (argv: string[], io: { stdout(t: string): void; stderr(t: string): void; signal: AbortSignal }) => Promise<number>>;
+/** CephToolbox names the Deployment and container whose `ceph`/`rbd` clients are configured for the lab's Ceph cluster. */
+export interface CephToolbox {
+  namespace: string;
+  deployment: string;
+  container: string;
+}
 
-/** cephFromTools adapts a cluster's `ceph`/`rbd` terminal tools into the CephTool a view uses. */
-export function cephFromTools(tools: TerminalTools | undefined): CephTool | undefined {
-  if (!tools?.rbd || !tools?.ceph) return undefined;
+/** LAB_CEPH_TOOLBOX is the cluster shape's toolbox (sandbox/providers/cluster-shape.ts): deploy/ceph-tools in ceph-csi-rbd. */
+export const LAB_CEPH_TOOLBOX: CephToolbox = {
+  namespace: clusterShape.ceph.csiNamespace,
+  deployment: clusterShape.ceph.toolbox.deployment,
+  container: clusterShape.ceph.toolbox.container,
+};
+
+/**
+ * cephFromToolbox reaches Ceph the way Rook's docs tell a person to
+ * (`kubectl -n rook-ceph exec -it deploy/rook-ceph-tools -- ceph status`,
+ * https://rook.io/docs/rook/latest-release/Troubleshooting/ceph-toolbox/):
+ * `ceph|rbd ARGS…` runs, without a shell, in a Running, Ready pod of the
+ * toolbox Deployment (found through the Deployment's own selector, as
+ * `kubectl exec deploy/...` finds it). It needs only the kubeconfig, so it
+ * works on the sim, kind and any cluster that runs the toolbox. A toolbox
+ * pod that is still starting is waited for (up to a minute); when none
+ * runs, it throws a message that says so, and a check then reports
+ * `error`, never `pass`.
+ */
+export function cephFromToolbox(view: ClusterView, toolbox: CephToolbox = LAB_CEPH_TOOLBOX): CephTool {
   return async (command, argv) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await tools[command]!(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), signal: new AbortController().signal });
-    return { stdout, stderr, code };
+    const pod = await toolboxPod(view, toolbox);
+    return view.exec(toolbox.namespace, pod, toolbox.container, [command, ...argv]);
   };
+}
+
+/** TOOLBOX_START_WAIT_MS is how long a Ceph call waits for a toolbox pod that is still starting (a cluster just made, a pod just rescheduled). */
+const TOOLBOX_START_WAIT_MS = 60_000;
+
+/**
+ * toolboxPod finds the newest Running, Ready, not-terminating pod of the
+ * toolbox Deployment. While the Deployment wants a pod that is not ready yet
+ * it waits (up to a minute of cluster time, polling each second); when there
+ * is no Deployment, it wants no pods, or the wait runs out, it throws why.
+ */
+async function toolboxPod(view: ClusterView, toolbox: CephToolbox): Promise<string> {
+  const where = `deploy/${toolbox.deployment} in ${toolbox.namespace}`;
+  const noTool = "so nothing can run ceph or rbd against the lab's Ceph cluster";
+  for (let waited = 0; ; waited += 1000) {
+    const deployment = await view.deployment(toolbox.namespace, toolbox.deployment);
+    if (!deployment) throw new Error(`no running Ceph toolbox pod (${where}): the Deployment does not exist, ${noTool}`);
+    const wanted = deployment.spec?.replicas ?? 1;
+    const labels = deployment.spec?.selector?.matchLabels ?? {};
+    const selector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+    const pods = selector ? await view.pods(toolbox.namespace, selector) : [];
+    const ready = pods
+      .filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+      .sort((a, b) => podTime(b) - podTime(a));
+    if (ready[0]) return ready[0].metadata!.name!;
+    if (wanted === 0 || waited >= TOOLBOX_START_WAIT_MS) {
+      const seen = pods.map((p) => `${p.metadata?.name} is ${p.metadata?.deletionTimestamp ? 'Terminating' : (p.status?.phase ?? 'Unknown')}${p.spec?.nodeName ? ` on ${p.spec.nodeName}` : ''}`);
+      const state = seen.length ? `${seen.join('; ')}, and none is Ready` : `the Deployment has no pods (${wanted} wanted)`;
+      throw new Error(`no running Ceph toolbox pod (${where}): ${state}${wanted > 0 ? ` after ${TOOLBOX_START_WAIT_MS / 1000} s` : ''}, ${noTool} now`);
+    }
+    await view.sleep(1000);
+  }
+}
+
+function podTime(p: V1Pod): number {
+  const t = p.metadata?.creationTimestamp;
+  return t ? new Date(t as unknown as string).getTime() : 0;
 }
 
 /**

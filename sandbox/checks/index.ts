@@ -4,7 +4,7 @@
  * here and nowhere else in sandbox/ (DESIGN.md layering).
  */
 export type { Check, CheckOutcome, CheckResult, CheckStatus, Exercise, LessonExercises, BrokenVariant, SolveContext, SolveStep } from './types.ts';
-export { ClusterView, NODE_READER_NAMESPACE, shellQuote, cephFromTools, type ExecResult, type CephTool, type TerminalTools } from './cluster-view.ts';
+export { ClusterView, NODE_READER_NAMESPACE, shellQuote, type ExecResult, type CephTool } from './cluster-view.ts';
 export { check, pass, fail, compareFields, missing, show, quantityBytes, sameQuantity, type FieldRule } from './outcomes.ts';
 export { step, applyFile, applyYaml, deleteObject, until, waitFor, power, isReady, readyPod, execIn, execInPod, objectsOf, setUnschedulable, cordon, deletePod, WORKERS, otherWorker, waitForMySQL, onNode, needPower } from './steps.ts';
 export { mysqlQuery, mysqlError, databases, mysqlServes, MYSQL_ROOT_PASSWORD } from './mysql.ts';

@@ -2,8 +2,8 @@
  * exercise-routes answers POST /api/lessons/:lesson/exercises/:exercise/check
  * and .../solve for a learner's session: it grades with the same engine as
  * `kslab check` (sandbox/checks), reaching the cluster only through its
- * kubeconfig, plus the session cluster's `ceph`/`rbd` tools for the Ceph
- * checks and the session's node power for solve steps that pull a plug.
+ * kubeconfig — Ceph too, through the cluster's Ceph toolbox pod, as the CLI
+ * does — plus the session's node power for solve steps that pull a plug.
  * A check records progress (a pass stays a pass when later work changes the
  * cluster); solve runs the reference solution, "set up from here" (the
  * earlier exercises' solutions) or "reset this exercise" (a fresh cluster,
@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import type { LiveSession } from '../sessions/live-session.ts';
 import type { SessionStore } from '../sessions/store.ts';
-import { ClusterView, cephFromTools, type TerminalTools } from '../checks/cluster-view.ts';
+import { ClusterView } from '../checks/cluster-view.ts';
 import { gradeExercises, runSteps, solveContext, stepsUpTo } from '../checks/engine.ts';
 import { loadCourse } from '../checks/course.ts';
 import type { ExerciseReport } from '../checks/report.ts';
@@ -45,7 +45,8 @@ function viewOf(session: LiveSession): ClusterView {
   const kubeconfig = cluster.kubeconfig();
   const cached = views.get(session);
   if (cached?.kubeconfig === kubeconfig) return cached.view;
-  const view = ClusterView.fromKubeconfigText(kubeconfig, { ceph: cephFromTools(cluster.tools as TerminalTools | undefined) });
+  // Ceph through the cluster's toolbox pod (the view's default), exactly as `kslab check` reaches it.
+  const view = ClusterView.fromKubeconfigText(kubeconfig);
   views.set(session, { kubeconfig, view });
   return view;
 }

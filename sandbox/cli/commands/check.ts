@@ -14,9 +14,11 @@ cluster in the kubeconfig (default: --kubeconfig, else $KUBECONFIG, else
 ~/.kube/config, as kubectl). Exits 0 only when every check passes.
 
   --kubeconfig FILE   kubeconfig to use
-  --ceph-exec PREFIX  how to run ceph/rbd against the lab's Ceph cluster, e.g.
-                      'kubectl -n rook-ceph exec deploy/rook-ceph-tools --' (lesson 4 and
-                      the capstone ask Ceph itself; without it those checks report an error)
+  --ceph-exec PREFIX  how to run ceph/rbd against the lab's Ceph cluster (lesson 4
+                      and the capstone ask Ceph itself). Default: exec in the
+                      cluster's Ceph toolbox, deploy/ceph-tools in ceph-csi-rbd, as
+                      the lesson page does; when no toolbox pod runs, those checks
+                      report an error. E.g. 'kubectl -n rook-ceph exec deploy/rook-ceph-tools --'
   --format FORMAT     text (default), json, or junit (JUnit XML for CI)
 `;
 

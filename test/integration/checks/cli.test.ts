@@ -90,16 +90,35 @@ describe('kslab check and solve against a kslab sim cluster', { timeout: 240_000
   });
 });
 
-describe('kslab check for the Ceph lesson without a way to Ceph', { timeout: 120_000 }, () => {
-  it('reports the checks that ask Ceph as errors (exit 1), never as passes', async () => {
+describe('kslab check for the Ceph lesson, through the cluster\'s Ceph toolbox', { timeout: 300_000 }, () => {
+  const kubectl = (args: string[]) => runProcess('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args], { HOME: join(dir, 'home') }, undefined, 120_000);
+  const secretResult = async () => {
     const r = await run(['check', 'ceph-rbd/ceph-rbd-secret', '--kubeconfig', kubeconfig, '--format', 'json']);
-    expect(r.code).toBe(1);
-    const result = JSON.parse(r.stdout).exercises[0].results[0];
-    expect(result.status).toBe('fail'); // no Secret yet: the check fails before it needs Ceph
-    await runProcess('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'create', 'secret', 'generic', 'csi-rbd-secret', '--from-literal=userID=admin', '--from-literal=userKey=x'], { HOME: join(dir, 'home') });
-    const withSecret = JSON.parse((await run(['check', 'ceph-rbd/ceph-rbd-secret', '--kubeconfig', kubeconfig, '--format', 'json'])).stdout).exercises[0].results[0];
-    expect(withSecret.status).toBe('error');
-    expect(withSecret.detail).toMatch(/this check asks Ceph itself \(ceph auth get-key client.admin\), and this grader has no way to the Ceph cluster: check from the lesson page, or give kslab check --ceph-exec/);
+    return { code: r.code, result: JSON.parse(r.stdout).exercises[0].results[0] as { status: string; detail: string } };
+  };
+
+  it('passes every check of the lesson after `kslab solve`, without --ceph-exec (exit 0)', async () => {
+    const solved = await run(['solve', 'ceph-rbd/ceph-rbd-legacy-pending', '--from-start', '--kubeconfig', kubeconfig]);
+    expect(solved.code, solved.stderr).toBe(0);
+    const r = await run(['check', 'ceph-rbd', '--kubeconfig', kubeconfig, '--format', 'json']);
+    const report = JSON.parse(r.stdout) as { passed: boolean; exercises: { exercise: string; results: { id: string; status: string; detail: string }[] }[] };
+    const notPassing = report.exercises.flatMap((e) => e.results.filter((x) => x.status !== 'pass').map((x) => `${e.exercise}/${x.id}: ${x.status}: ${x.detail}`));
+    expect(notPassing).toEqual([]);
+    expect(report.exercises.map((e) => e.exercise)).toEqual(['ceph-rbd-secret', 'ceph-rbd-storageclass', 'ceph-rbd-provision-claim', 'ceph-rbd-pod-mount', 'ceph-rbd-multi-attach', 'ceph-rbd-legacy-pending']);
+    expect(r.code).toBe(0);
+  });
+
+  it('reports the checks that ask Ceph as errors (exit 1), never passes, while no toolbox pod runs; passes again once it does', async () => {
+    expect(await secretResult()).toMatchObject({ code: 0, result: { status: 'pass' } });
+    expect((await kubectl(['-n', 'ceph-csi-rbd', 'scale', 'deploy/ceph-tools', '--replicas=0'])).code).toBe(0);
+    expect((await kubectl(['-n', 'ceph-csi-rbd', 'wait', '--for=delete', 'pod', '-l', 'app=ceph-tools', '--timeout=60s'])).code).toBe(0);
+    const without = await secretResult();
+    expect(without.code).toBe(1);
+    expect(without.result.status).toBe('error');
+    expect(without.result.detail).toBe("the check could not look at the cluster: no running Ceph toolbox pod (deploy/ceph-tools in ceph-csi-rbd): the Deployment has no pods (0 wanted), so nothing can run ceph or rbd against the lab's Ceph cluster now");
+    expect((await kubectl(['-n', 'ceph-csi-rbd', 'scale', 'deploy/ceph-tools', '--replicas=1'])).code).toBe(0);
+    expect((await kubectl(['-n', 'ceph-csi-rbd', 'rollout', 'status', 'deploy/ceph-tools', '--timeout=60s'])).code).toBe(0);
+    expect(await secretResult()).toMatchObject({ code: 0, result: { status: 'pass' } });
   });
 });
 

@@ -12,7 +12,7 @@ import { SimProvider } from '../../../sandbox/providers/sim/index.ts';
 import type { SimCluster } from '../../../sandbox/providers/sim/index.ts';
 import type { Cluster } from '../../../sandbox/providers/types.ts';
 import { FakeClock } from '../../../sandbox/providers/sim/controllers/manager/clock.ts';
-import { ClusterView, cephFromTools, type TerminalTools } from '../../../sandbox/checks/cluster-view.ts';
+import { ClusterView } from '../../../sandbox/checks/cluster-view.ts';
 import { runChecks, runSteps, solveContext, stepsUpTo } from '../../../sandbox/checks/engine.ts';
 import type { CheckResult, Exercise, LessonExercises, SolveStep } from '../../../sandbox/checks/types.ts';
 
@@ -51,7 +51,8 @@ export async function freshCluster(lesson: LessonExercises, log: string[] = []):
     await sim.controllers.advance(ms, 500);
     await new Promise((r) => setTimeout(r, 5));
   };
-  const view = ClusterView.fromKubeconfigText(cluster.kubeconfig(), { sleep, ceph: cephFromTools(cluster.tools as TerminalTools | undefined) });
+  // Ceph through the cluster's toolbox pod, as the page and the CLI reach it.
+  const view = ClusterView.fromKubeconfigText(cluster.kubeconfig(), { sleep });
   const ctx = solveContext(lesson, {
     view,
     sleep,
