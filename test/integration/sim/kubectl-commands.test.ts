@@ -224,8 +224,8 @@ describe.skipIf(missing)('kubectl 1.33 against the simulated cluster', () => {
       "Error from server (Conflict): error when replacing "STDIN": Operation cannot be fulfilled on configmaps "r1": the object has been modified; please apply your changes to the latest version and try again
       "
     `);
-    const sorted = await c.kubectl(['get', 'cm', '-n', 'ceph-csi-rbd', '--sort-by=.metadata.name', '-o', 'name']);
-    expect(sorted.stdout).toBe('configmap/ceph-csi-config\nconfigmap/kube-root-ca.crt\n');
+    const sorted = await c.kubectl(['get', 'cm', '-n', 'kube-system', '--sort-by=.metadata.name', '-o', 'name']);
+    expect(sorted.stdout).toBe('configmap/coredns\nconfigmap/kube-proxy\nconfigmap/kube-root-ca.crt\n');
   });
 
   it('issues service-account tokens (kubectl create token)', async () => {

@@ -188,7 +188,7 @@ describe('simulated API server protocol', () => {
     expect(types[0]).toBe('ADDED');
     const end = w.events.find((e) => e.type === 'BOOKMARK');
     expect(end.object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });
-    expect(w.events.slice(0, types.indexOf('BOOKMARK')).map((e) => e.object.metadata.name)).toEqual(['kube-root-ca.crt']);
+    expect(w.events.slice(0, types.indexOf('BOOKMARK')).map((e) => e.object.metadata.name)).toEqual(['coredns', 'kube-proxy', 'kube-root-ca.crt']);
     const later = w.events.filter((e) => e.type === 'BOOKMARK')[1];
     expect(later.object.metadata.annotations).toBeUndefined();
     expect(Number(later.object.metadata.resourceVersion)).toBeGreaterThan(0);
