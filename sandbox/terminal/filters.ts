@@ -21,7 +21,9 @@
  * longest match at the leftmost position as POSIX asks, but sub-matches follow
  * JavaScript's rules (which only matters for back-references); grep's stderr
  * warnings ("* at start of expression") are not printed; non-ASCII character
- * classes follow Unicode properties, which glibc's tables approximate.
+ * classes follow Unicode properties, which glibc's tables approximate; a
+ * repetition of a word assertion in basic syntax (`\<\{2\}`) is read as a
+ * literal brace, where GNU's dfa.c does stranger things.
  */
 
 /** TextFilter transforms a stream of text; push gets chunks, end flushes what is left. */
@@ -543,9 +545,11 @@ function escapeClassCharacter(c: string): string {
  * makes it literal (`\d` is `d`).
  * Rules: https://pubs.opengroup.org/onlinepubs/9699919799/basedefs/V1_chap09.html
  * and https://www.gnu.org/software/grep/manual/html_node/Regular-Expressions.html.
- * It throws an Error with GNU grep's message for what grep rejects.
+ * It throws an Error with GNU grep's message for what grep rejects; the slip
+ * `[:space:]` for `[[:space:]]` is returned instead (classSyntaxSlip), as GNU
+ * reports it only when no pattern has another error.
  */
-export function posixToJavaScript(pattern: string, extended: boolean): string {
+export function posixToJavaScript(pattern: string, extended: boolean): { source: string; classSyntaxSlip: boolean } {
   let out = '';
   /** pieceStart is where the last thing a repetition can apply to begins in out; undefined when there is none. */
   let pieceStart: number | undefined;
@@ -553,8 +557,14 @@ export function posixToJavaScript(pattern: string, extended: boolean): string {
   let pieceKind: 'atom' | 'other' = 'atom';
   /** atStart is true at the start of the expression and after an open group or alternation. */
   let atStart = true;
-  /** afterLeadingCaret: in basic syntax `*` right after a leading `^` is literal too. */
-  let afterLeadingCaret = false;
+  /**
+   * afterAssertion says the last piece was an anchor (`^ $ \` \'`) or a word
+   * assertion (`\< \> \b \B`): in basic syntax a `*` right after one is literal;
+   * in extended syntax a repetition of a word assertion repeats nothing,
+   * as GNU grep reads them.
+   */
+  let afterAssertion: 'anchor' | 'word' | undefined;
+  let classSyntaxSlip = false;
   const openGroups: Array<{ number: number; start: number }> = [];
   const closedGroups = new Set<number>();
   let groupCount = 0;
@@ -564,11 +574,16 @@ export function posixToJavaScript(pattern: string, extended: boolean): string {
     pieceKind = kind;
     out += js;
     atStart = false;
-    afterLeadingCaret = false;
+    afterAssertion = undefined;
   };
   const literal = (c: string): void => piece(escapeLiteral(c), 'atom');
+  const assertion = (js: string, kind: 'anchor' | 'word'): void => {
+    piece(js, 'other');
+    afterAssertion = kind;
+  };
   const repeat = (quantifier: string): void => {
-    if (pieceStart === undefined) return; // extended syntax: a repetition at the start repeats nothing (GNU warns)
+    // Extended syntax: a repetition at the start, or of a word assertion, repeats nothing (GNU warns).
+    if (pieceStart === undefined || afterAssertion === 'word') return;
     if (pieceKind !== 'atom') out = out.slice(0, pieceStart) + '(?:' + out.slice(pieceStart) + ')';
     out += quantifier;
     // A second repetition (`a**`, `a+?`) applies to the repeated piece, not as a JavaScript lazy/possessive suffix.
@@ -589,7 +604,7 @@ export function posixToJavaScript(pattern: string, extended: boolean): string {
     out += '(';
     pieceStart = undefined;
     atStart = true;
-    afterLeadingCaret = false;
+    afterAssertion = undefined;
   };
   const closeGroup = (): void => {
     const group = openGroups.pop()!;
@@ -598,13 +613,13 @@ export function posixToJavaScript(pattern: string, extended: boolean): string {
     pieceStart = group.start;
     pieceKind = 'atom';
     atStart = false;
-    afterLeadingCaret = false;
+    afterAssertion = undefined;
   };
   const alternation = (): void => {
     out += '|';
     pieceStart = undefined;
     atStart = true;
-    afterLeadingCaret = false;
+    afterAssertion = undefined;
   };
   const word = `[${WORD_CHARACTERS}]`;
 
@@ -619,15 +634,14 @@ export function posixToJavaScript(pattern: string, extended: boolean): string {
         closeGroup();
       } else if (!extended && n === '|') alternation();
       else if (!extended && n === '{') {
-        const close = pattern.indexOf('\\}', i + 1);
-        if (atStart) literal('{');
-        else if (close < 0) throw new Error('Unmatched \\{');
+        if (atStart || afterAssertion) literal('{');
         else {
+          const close = basicIntervalEnd(pattern, i + 1);
           repeat(interval(pattern.slice(i + 1, close)));
           i = close + 1;
         }
       } else if (!extended && (n === '+' || n === '?')) {
-        if (atStart || afterLeadingCaret) literal(n);
+        if (atStart || afterAssertion) literal(n);
         else repeat(n);
       } else if (n >= '1' && n <= '9') {
         if (!closedGroups.has(Number(n))) throw new Error('Invalid back reference');
@@ -636,12 +650,12 @@ export function posixToJavaScript(pattern: string, extended: boolean): string {
       else if (n === 'W') piece(`[^${WORD_CHARACTERS}]`, 'atom');
       else if (n === 's') piece(`[${SPACE_CHARACTERS}]`, 'atom');
       else if (n === 'S') piece(`[^${SPACE_CHARACTERS}]`, 'atom');
-      else if (n === 'b') piece(`(?:(?<=${word})(?!${word})|(?<!${word})(?=${word}))`, 'other');
-      else if (n === 'B') piece(`(?:(?<=${word})(?=${word})|(?<!${word})(?!${word}))`, 'other');
-      else if (n === '<') piece(`(?:(?<!${word})(?=${word}))`, 'other');
-      else if (n === '>') piece(`(?:(?<=${word})(?!${word}))`, 'other');
-      else if (n === '`') piece('(?<![\\s\\S])', 'other');
-      else if (n === "'") piece('(?![\\s\\S])', 'other');
+      else if (n === 'b') assertion(`(?:(?<=${word})(?!${word})|(?<!${word})(?=${word}))`, 'word');
+      else if (n === 'B') assertion(`(?:(?<=${word})(?=${word})|(?<!${word})(?!${word}))`, 'word');
+      else if (n === '<') assertion(`(?:(?<!${word})(?=${word}))`, 'word');
+      else if (n === '>') assertion(`(?:(?<=${word})(?!${word}))`, 'word');
+      else if (n === '`') assertion('(?<![\\s\\S])', 'anchor');
+      else if (n === "'") assertion('(?![\\s\\S])', 'anchor');
       else {
         const cp = String.fromCodePoint(pattern.codePointAt(i)!);
         i += cp.length - 1;
@@ -652,6 +666,7 @@ export function posixToJavaScript(pattern: string, extended: boolean): string {
     if (c === '[') {
       const bracket = bracketToJavaScript(pattern, i);
       piece(bracket.source, 'atom');
+      classSyntaxSlip ||= bracket.classSyntaxSlip;
       i = bracket.end;
       continue;
     }
@@ -660,7 +675,7 @@ export function posixToJavaScript(pattern: string, extended: boolean): string {
       continue;
     }
     if (c === '*') {
-      if (extended || !(atStart || afterLeadingCaret)) repeat('*');
+      if (extended || !(atStart || afterAssertion)) repeat('*');
       else literal('*');
       continue;
     }
@@ -693,17 +708,16 @@ export function posixToJavaScript(pattern: string, extended: boolean): string {
       continue;
     }
     if (c === '^') {
-      if (extended) piece('^', 'other');
-      else if (atStart) {
-        piece('^', 'other');
-        afterLeadingCaret = true;
-        atStart = false;
-      } else literal('^');
+      if (extended || atStart) assertion('^', 'anchor');
+      else literal('^');
       continue;
     }
     if (c === '$') {
-      const atEnd = i + 1 === pattern.length || pattern.startsWith('\\)', i + 1) || pattern.startsWith('\\|', i + 1);
-      if (extended || atEnd) piece('$', 'other');
+      // GNU's dfa.c lexer: an anchor at the end, or when at least two more characters follow and the next
+      // (after a backslash, if any) is `)` or `|` — so `$\)`, `$\|` and also `$)x`, `$|x`; otherwise literal.
+      const next = pattern[i + 1] === '\\' ? pattern[i + 2] : pattern[i + 1];
+      const atEnd = i + 1 === pattern.length || (pattern.length - i - 1 > 1 && (next === ')' || next === '|'));
+      if (extended || atEnd) assertion('$', 'anchor');
       else literal('$');
       continue;
     }
@@ -712,7 +726,33 @@ export function posixToJavaScript(pattern: string, extended: boolean): string {
     literal(cp);
   }
   if (openGroups.length > 0) throw new Error('Unmatched ( or \\(');
-  return out;
+  return { source: out, classSyntaxSlip };
+}
+
+/**
+ * basicIntervalEnd finds the `\}` closing a basic-syntax interval whose body
+ * starts at from, reporting errors in the order glibc's parse_dup_op does:
+ * it reads the minimum up to `,` or `\}`, then the maximum, and says
+ * "Unmatched \{" when the pattern ends first, "Invalid content" when a
+ * `,` or `\}` follows something that is not a number.
+ */
+function basicIntervalEnd(pattern: string, from: number): number {
+  let k = from;
+  let bad = false;
+  let comma = false;
+  for (;;) {
+    if (k >= pattern.length) throw new Error('Unmatched \\{');
+    if (pattern.startsWith('\\}', k)) break;
+    const c = pattern[k]!;
+    // glibc reads `\,` as a comma too.
+    if ((c === ',' || pattern.startsWith('\\,', k)) && !comma) {
+      if (bad) throw new Error('Invalid content of \\{\\}');
+      comma = true;
+    } else if (c < '0' || c > '9') bad = true;
+    k += c === '\\' ? 2 : 1;
+  }
+  if (bad) throw new Error('Invalid content of \\{\\}');
+  return k;
 }
 
 /**
@@ -720,7 +760,7 @@ export function posixToJavaScript(pattern: string, extended: boolean): string {
  * (`[…]`, `[^…]`): a `]` first is literal, a backslash is literal, and
  * `[:class:]`, `[=c=]`, `[.c.]` name classes and single characters.
  */
-function bracketToJavaScript(pattern: string, start: number): { source: string; end: number } {
+function bracketToJavaScript(pattern: string, start: number): { source: string; end: number; classSyntaxSlip: boolean } {
   const unmatched = 'Unmatched [, [^, [:, [., or [=';
   let j = start + 1;
   let negate = false;
@@ -728,6 +768,8 @@ function bracketToJavaScript(pattern: string, start: number): { source: string; 
     negate = true;
     j++;
   }
+  // glibc's wording for a `[` (or `[^`) that ends the pattern.
+  if (j >= pattern.length) throw new Error('Invalid regular expression');
   const contentStart = j;
   let items = '';
   /** endpoint reads one character or `[.c.]`/`[=c=]` at j, or a class (returned as its class items). */
@@ -757,6 +799,8 @@ function bracketToJavaScript(pattern: string, start: number): { source: string; 
     if (pattern[j] === ']' && !first) break;
     const low = endpoint();
     if (low.items !== undefined) {
+      // A class cannot start a range (`[[:alpha:]-z]`).
+      if (pattern[j] === '-' && j + 1 < pattern.length && pattern[j + 1] !== ']') throw new Error('Invalid range end');
       items += low.items;
       continue;
     }
@@ -770,8 +814,8 @@ function bracketToJavaScript(pattern: string, start: number): { source: string; 
     }
   }
   // GNU catches the common slip `[:space:]` for `[[:space:]]`.
-  if (/^:.*:$/s.test(pattern.slice(contentStart, j)) && !negate) throw new Error('character class syntax is [[:space:]], not [:space:]');
-  return { source: `[${negate ? '^' : ''}${items}]`, end: j };
+  const classSyntaxSlip = /^:.*:$/s.test(pattern.slice(contentStart, j)) && !negate;
+  return { source: `[${negate ? '^' : ''}${items}]`, end: j, classSyntaxSlip };
 }
 
 /** CompiledPattern is one grep pattern as JavaScript regular expressions. */
@@ -796,12 +840,20 @@ class LineMatcher {
   private readonly patterns: CompiledPattern[];
   constructor(s: GrepSettings) {
     const flags = s.ignoreCase ? 'sui' : 'su';
+    let classSyntaxSlip = false;
     this.patterns = s.patterns.map((p) => {
-      let source = s.syntax === 'fixed' ? [...p].map(escapeLiteral).join('') : posixToJavaScript(p, s.syntax === 'extended');
+      let source: string;
+      if (s.syntax === 'fixed') source = [...p].map(escapeLiteral).join('');
+      else {
+        const translated = posixToJavaScript(p, s.syntax === 'extended');
+        source = translated.source;
+        classSyntaxSlip ||= translated.classSyntaxSlip;
+      }
       if (s.lineRegexp) source = `^(?:${source})$`;
       else if (s.wordRegexp) source = `(?<![${WORD_CHARACTERS}])(?:${source})(?![${WORD_CHARACTERS}])`;
       return { test: new RegExp(source, flags), scan: new RegExp(source, flags + 'g'), source, flags, reaching: new Map() };
     });
+    if (classSyntaxSlip) throw new Error('character class syntax is [[:space:]], not [:space:]');
   }
 
   /** matches says whether any pattern matches somewhere in line. */
