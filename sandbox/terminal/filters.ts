@@ -1015,9 +1015,10 @@ function parseWc(args: string[]): FilterResult {
     status: 0,
     push(chunk) {
       bytes += Buffer.byteLength(chunk, 'utf8');
-      for (const ch of chunk) {
-        const code = ch.codePointAt(0)!;
-        chars++;
+      for (let i = 0; i < chunk.length; i++) {
+        const code = chunk.charCodeAt(i);
+        // A surrogate pair is one character; its halves are neither spaces nor control characters.
+        if (code < 0xdc00 || code > 0xdfff) chars++;
         if (code === 0x0a) lines++;
         if (wcSeparates(code)) inWord = false;
         else if (wcPrintable(code) && !inWord) {
