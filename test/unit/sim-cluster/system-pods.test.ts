@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
 import { placement, systemCluster } from './harness.ts';
 import { resources } from '../../../sandbox/providers/sim/controllers/manager/resources.ts';
 import { simClusterTools } from '../../../sandbox/providers/sim/ceph/tools/index.ts';
@@ -57,6 +58,25 @@ describe('system pods with the control plane running', () => {
     const again = c.pods('kube-system').filter((p) => p.metadata.name.startsWith('kube-proxy-') && p.spec.nodeName === 'lab-worker');
     expect(again).toHaveLength(1);
     expect(again[0].status.phase).toBe('Running');
+  });
+
+  it('posts a deleted mirror pod again (new uid, same manifest hash), but not once its manifest is gone from the node', async () => {
+    using c = systemCluster();
+    c.start();
+    await c.advance(5_000);
+    const old = c.pod('kube-system', 'etcd-lab-control-plane');
+    c.api.delete(resources.pods, 'kube-system', 'etcd-lab-control-plane');
+    await c.advance(5_000);
+    const again = c.pod('kube-system', 'etcd-lab-control-plane');
+    expect(again.metadata.uid).not.toBe(old.metadata.uid);
+    expect(again.metadata.annotations['kubernetes.io/config.hash']).toBe(old.metadata.annotations['kubernetes.io/config.hash']);
+    expect(again.metadata.ownerReferences).toEqual(old.metadata.ownerReferences);
+    expect(again.status.phase).toBe('Running');
+
+    rmSync(c.storage.dataRoot.nodePath('lab-control-plane', '/etc/kubernetes/manifests/kube-scheduler.yaml'));
+    c.api.delete(resources.pods, 'kube-system', 'kube-scheduler-lab-control-plane');
+    await c.advance(5_000);
+    expect(c.pod('kube-system', 'kube-scheduler-lab-control-plane')).toBeUndefined();
   });
 
   it('places learner pods on the same nodes as a cluster without system pods', async () => {

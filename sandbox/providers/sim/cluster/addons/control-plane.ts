@@ -23,7 +23,8 @@ import { controlPlaneIP, kindImages, podSubnet, serviceSubnet } from './versions
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-const node = clusterShape.nodes.controlPlane;
+const controlPlaneNode = clusterShape.nodes.controlPlane;
+const node = controlPlaneNode;
 const pki = '/etc/kubernetes/pki';
 
 interface StaticPodSpec {
@@ -216,7 +217,7 @@ export function manifestPod(p: StaticPodSpec): KObject {
  * Node as controller owner (kubelet_pods.go / mirror_client.go). The hash is
  * the manifest's (the kubelet's is an md5 of the decoded pod; ours of its JSON).
  */
-export function mirrorPod(manifest: KObject, ctx: AddonContext): KObject {
+export function mirrorPod(manifest: KObject, ctx: Pick<AddonContext, 'now' | 'nodes'>, node: string = controlPlaneNode): KObject {
   const hash = createHash('md5').update(JSON.stringify(manifest)).digest('hex');
   const seen = ctx.now.replace(/Z$/, '.000000000Z');
   const pod = structuredClone(manifest) as any;

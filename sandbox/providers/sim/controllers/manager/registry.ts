@@ -15,6 +15,7 @@ import { PersistentVolumeController, PvcProtectionController, PvProtectionContro
 import { CsiResizerController, runningProvisioners } from '../provisioners/index.ts';
 import { AttachDetachController, CsiAttacherController, attachingDrivers } from '../attach-detach/index.ts';
 import { Kubelets } from '../../kubelet/kubelet.ts';
+import { MirrorPods } from '../../cluster/mirror-pods.ts';
 
 export interface ControllerRegistration {
   name: string;
@@ -43,4 +44,5 @@ export const controllerRegistry: ControllerRegistration[] = [
   { name: 'attachdetach-controller', create: () => new AttachDetachController() },
   ...attachingDrivers.map((d) => ({ name: `csi-attacher-${d}`, create: () => new CsiAttacherController(d) })),
   { name: 'kubelet', create: () => new Kubelets() },
+  { name: 'kubelet-mirror-pods', create: () => new MirrorPods() },
 ];
