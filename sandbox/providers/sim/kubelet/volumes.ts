@@ -128,11 +128,11 @@ export class NodeStages {
 
   constructor(private readonly times: StageTimes) {}
 
-  /** begin returns the image's stage on the node, starting NodeStageVolume now if none runs. */
-  begin(node: string, pool: string, image: string, hasFilesystem: boolean, nowMs: number): NodeStage {
+  /** begin returns the image's stage on the node, starting NodeStageVolume now (formatting the image first when `formats`) if none runs. */
+  begin(node: string, pool: string, image: string, formats: boolean, nowMs: number): NodeStage {
     const key = stageKey(node, pool, image);
     let s = this.stages.get(key);
-    if (!s) this.stages.set(key, (s = { doneAt: nowMs + (hasFilesystem ? this.times.stageMs : this.times.stageNewMs), formats: !hasFilesystem }));
+    if (!s) this.stages.set(key, (s = { doneAt: nowMs + (formats ? this.times.stageNewMs : this.times.stageMs), formats }));
     return s;
   }
 
@@ -319,7 +319,9 @@ function rbd(env: VolumeEnvironment, uid: string, pv: KObject, readOnly: boolean
   }
   const dir = env.dataRoot.cephImageDir(pool, imageName);
   const nowMs = env.now().getTime();
-  const stage = env.nodeStages?.begin(env.node, pool, imageName, existsSync(dir), nowMs);
+  // A raw block volume (volumeMode Block) is only mapped, never formatted.
+  const formats = (pv as any).spec.volumeMode !== 'Block' && !existsSync(dir);
+  const stage = env.nodeStages?.begin(env.node, pool, imageName, formats, nowMs);
   if (stage && nowMs < stage.doneAt) {
     const step = stage.formats ? 'rbd map, mkfs.ext4 and mount' : 'rbd map and mount';
     return { kind: 'waiting', why: `NodeStageVolume of ${pool}/${imageName} on ${env.node} (${step}) is under way`, retryMs: stage.doneAt - nowMs };
