@@ -16,14 +16,13 @@
  * GNU reads them in a UTF-8 locale, translated to JavaScript ones
  * (see posixToJavaScript). What stays unsupported is refused with a message
  * naming the option (-r, -f FILE, -P, -b, -z, …).
- * Known differences from GNU grep: a selected line containing a NUL byte is
- * printed (GNU says "binary file matches"); inside one pattern, -o prints the
- * longest match at the leftmost position as POSIX asks, but sub-matches follow
- * JavaScript's rules (which only matters for back-references); grep's stderr
- * warnings ("* at start of expression") are not printed; non-ASCII character
- * classes follow Unicode properties, which glibc's tables approximate; a
- * repetition of a word assertion in basic syntax (`\<\{2\}`) is read as a
- * literal brace, where GNU's dfa.c does stranger things.
+ * Known differences from GNU grep: input holding a NUL byte is read as text
+ * (GNU calls it binary, prints "binary file matches" instead of lines, and
+ * may split lines at NULs), and bytes that are not UTF-8 never reach a filter
+ * (the shell decodes kubectl's output first); grep's stderr warnings
+ * ("* at start of expression") are not printed; non-ASCII character classes
+ * follow Unicode properties, which glibc's tables approximate; a repetition
+ * of a word assertion in basic syntax (`\<\{2\}`) is not read as GNU's dfa.c reads it.
  */
 
 /** TextFilter transforms a stream of text; push gets chunks, end flushes what is left. */
@@ -396,6 +395,8 @@ function parseGrep(args: string[]): FilterResult {
     s.patterns.push(...pattern.split('\n'));
   }
   if (operands.length > 1) return fail('grep: one pattern and at most one file here');
+  // `-` names standard input, the pipe.
+  if (operands[0] === '-') operands.pop();
   if (s.after < 0) s.after = defaultContext;
   if (s.before < 0) s.before = defaultContext;
   s.label = label ?? operands[0] ?? s.label;

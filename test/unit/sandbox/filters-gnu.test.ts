@@ -7,6 +7,9 @@
  * anywhere. Only these tests run the host tools; the product never does.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parseFilter } from '../../../sandbox/terminal/filters.ts';
 
@@ -23,8 +26,8 @@ const gnuGrep = /^grep \(GNU grep\) 3\./.test(version('/usr/bin/grep'));
 const gnuWc = /^wc \(GNU coreutils\) 9\./.test(version('/usr/bin/wc'));
 
 /** oracle runs the host tool on input; stderr is kept to show in a failure. */
-function oracle(tool: string, args: string[], input: string): { stdout: string; status: number | null; stderr: string } {
-  const r = spawnSync(tool, args, { input, encoding: 'utf8', env: oracleEnv, argv0: tool.split('/').pop()! });
+function oracle(tool: string, args: string[], input: string, cwd?: string): { stdout: string; status: number | null; stderr: string } {
+  const r = spawnSync(tool, args, { input, encoding: 'utf8', env: oracleEnv, argv0: tool.split('/').pop()!, ...(cwd ? { cwd } : {}) });
   return { stdout: r.stdout, status: r.status, stderr: r.stderr };
 }
 
@@ -191,6 +194,7 @@ const grepArgs: string[][] = [
   ['a', '-n'],
   ['--', '-n'],
   ['-e', '-n'],
+  ['-H', 'a', '-'],
   [''],
   ['-e', ''],
   ['-c', ''],
@@ -381,5 +385,38 @@ describe.runIf(gnuWc)('wc prints what GNU wc 9 prints for a pipe', () => {
     expect(parseFilter(['wc', '-L'])).toEqual({ ok: false, message: 'wc: -L is not available here (try -l, -w, -c or -m)' });
     expect(parseFilter(['wc', '--max-line-length'])).toEqual({ ok: false, message: 'wc: --max-line-length is not available here (try -l, -w, -c or -m)' });
     expect(parseFilter(['wc', '-x'])).toEqual({ ok: false, message: 'wc: -x is not available here (try -l, -w, -c or -m)' });
+  });
+});
+
+/** A file of the lesson as the operand (`grep -H x pod.yaml`, `wc pod.yaml`): the shell reads it and pushes it through the filter. */
+describe.runIf(gnuGrep && gnuWc)('with a file operand, grep and wc print what GNU prints for that file', () => {
+  it('names the file and pads wc to the digits of its size', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kslab-filters-'));
+    try {
+      for (const [name, content] of [['pods.txt', events], ['pod.yaml', 'apiVersion: v1\nkind: Pod\n'], ['big.txt', describePod.repeat(40)]] as const) {
+        writeFileSync(join(dir, name), content);
+        const runs: string[][] = [
+          ['/usr/bin/grep', 'mysql-0', name],
+          ['/usr/bin/grep', '-Hn', '-A1', 'Normal', name],
+          ['/usr/bin/grep', '-Hc', 'Normal', name],
+          ['/usr/bin/grep', '-l', 'kind', name],
+          ['/usr/bin/grep', '-L', 'kind', name],
+          ['/usr/bin/wc', name],
+          ['/usr/bin/wc', '-l', name],
+          ['/usr/bin/wc', '-lw', name],
+          ['/usr/bin/wc', '-cm', name],
+        ];
+        for (const [tool, ...args] of runs) {
+          const expected = oracle(tool!, args, '', dir);
+          const parsed = parseFilter([tool!.split('/').pop()!, ...args]);
+          if (!parsed.ok) throw new Error(parsed.message);
+          expect(parsed.file).toBe(name);
+          const stdout = parsed.filter.push(content) + parsed.filter.end();
+          expect({ args, stdout, status: parsed.filter.status }).toEqual({ args, stdout: expected.stdout, status: expected.status });
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
