@@ -487,6 +487,7 @@ export class LearnerShell {
     const pick = (all: readonly string[]) => ({ start, candidates: all.filter((w) => w.startsWith(current)).sort() });
     if (words.length === 1) return pick([...builtins, 'kubectl', ...toolNames, ...filterNames]);
     const previous = words[words.length - 2];
+    if (previous === '|') return pick(filterNames);
     if (previous === '-f' || previous === '--filename' || ['cat', 'rm', 'ls'].includes(words[0]!)) {
       try {
         return pick(readdirSync(this.options.folder().path).filter((f) => !f.startsWith('.')));
