@@ -77,7 +77,7 @@ describe("bootstrap add-ons: kind's kube-system objects before any controller ru
     expect(Buffer.from(secret.data.keyring, 'base64').toString()).toBe(`[client.admin]\n\tkey = ${key}\n`);
     const conf = c.list('configmaps', 'ceph-csi-rbd').find((m) => m.metadata.name === 'ceph-tools-config');
     expect(conf.data['ceph.conf']).toBe('[global]\nfsid = b2f5c1d4-6a3e-4f8b-9c7d-0e1f2a3b4c5d\nmon_host = ceph:6789\n');
-    const [pod] = c.pods('ceph-csi-rbd');
+    const [pod] = c.pods('ceph-csi-rbd').filter((p) => p.metadata.labels?.app === 'ceph-tools');
     expect(pod.metadata.labels.app).toBe('ceph-tools');
     expect(pod.metadata.name).toMatch(/^ceph-tools-[0-9a-f]+-[a-z0-9]{5}$/);
     expect(pod.spec.nodeName).toBe('lab-control-plane');

@@ -31,14 +31,14 @@ describe('system pods with the control plane running', () => {
     const etcdEvents = c.events('kube-system', 'etcd-lab-control-plane').map((e) => `${e.reason}: ${e.message}`);
     expect(etcdEvents).toContain('Pulled: Container image "registry.k8s.io/etcd:3.5.21-0" already present on machine');
     expect(etcdEvents.some((e) => e.startsWith('Pulling'))).toBe(false);
-    const tools = pods.find((p) => p.metadata.namespace === 'ceph-csi-rbd');
+    const tools = pods.find((p) => p.metadata.labels?.app === 'ceph-tools');
     expect(c.events('ceph-csi-rbd', tools.metadata.name).map((e) => e.reason)).toContain('Pulling');
     // The kubelet wrote each pod's log directory on its node.
     const kindnetWorker = pods.find((p) => p.metadata.name.startsWith('kindnet-') && p.spec.nodeName === 'lab-worker');
     const dirs = c.storage.dataRoot.nodePath('lab-worker', '/var/log/pods');
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(dirs)).toContain(`kube-system_${kindnetWorker.metadata.name}_${kindnetWorker.metadata.uid}`);
-  });
+  }, 30_000);
 
   it('stand-ins say they are simulated, are distroless, and stop on TERM without waiting out the grace period', async () => {
     using c = systemCluster();
@@ -58,7 +58,15 @@ describe('system pods with the control plane running', () => {
     const again = c.pods('kube-system').filter((p) => p.metadata.name.startsWith('kube-proxy-') && p.spec.nodeName === 'lab-worker');
     expect(again).toHaveLength(1);
     expect(again[0].status.phase).toBe('Running');
-  });
+    // The toolbox's shell traps TERM too; its replacement stays on the control plane (nodeSelector).
+    const toolbox = () => c.pods('ceph-csi-rbd').filter((p) => p.metadata.labels?.app === 'ceph-tools');
+    const tools = toolbox()[0];
+    c.api.delete(resources.pods, 'ceph-csi-rbd', tools.metadata.name);
+    await c.advance(2_000);
+    expect(c.pod('ceph-csi-rbd', tools.metadata.name)).toBeUndefined();
+    await c.advance(5_000);
+    expect(toolbox().map((p) => `${p.spec.nodeName} ${p.status.phase}`)).toEqual(['lab-control-plane Running']);
+  }, 30_000);
 
   it('posts a deleted mirror pod again (new uid, same manifest hash), but not once its manifest is gone from the node', async () => {
     using c = systemCluster();
@@ -77,7 +85,7 @@ describe('system pods with the control plane running', () => {
     c.api.delete(resources.pods, 'kube-system', 'kube-scheduler-lab-control-plane');
     await c.advance(5_000);
     expect(c.pod('kube-system', 'kube-scheduler-lab-control-plane')).toBeUndefined();
-  });
+  }, 30_000);
 
   it('places learner pods on the same nodes as a cluster without system pods', async () => {
     const learnerPods = (): KObject[] => [
@@ -110,7 +118,7 @@ describe('system pods with the control plane running', () => {
     // A pod tolerating every taint now avoids the control plane, busy with its static pods, CoreDNS and the toolbox — as on kind.
     expect(without).toContain('default/tolerant lab-control-plane');
     expect(withSystem).toContain('default/tolerant lab-worker');
-  });
+  }, 30_000);
 });
 
 describe('the Ceph toolbox pod', () => {
@@ -125,7 +133,7 @@ describe('the Ceph toolbox pod', () => {
       await tools[tool]!(argv, { stdout: (t) => (out += t), stderr: () => {}, signal: new AbortController().signal });
       return out;
     };
-    const pod = c.pods('ceph-csi-rbd')[0].metadata.name;
+    const pod = c.pods('ceph-csi-rbd').find((p) => p.metadata.labels?.app === 'ceph-tools').metadata.name;
     const inPod = (...argv: string[]) => c.exec('ceph-csi-rbd', pod, argv);
     expect(await inPod('rbd', 'ls', '-p', 'rbd')).toEqual({ code: 0, stdout: 'csi-vol-0001\n', stderr: '' });
     expect((await inPod('ceph', 'auth', 'get-key', 'client.admin')).stdout).toBe(await terminal('ceph', 'auth', 'get-key', 'client.admin'));
@@ -148,5 +156,5 @@ describe('the Ceph toolbox pod', () => {
     expect(noConf.stderr).toContain("Error initializing cluster client: ObjectNotFound('RADOS object not found (error calling conf_read_file)')");
     // bash and the usual tools are there.
     expect((await inPod('sh', '-c', 'cat /etc/ceph/ceph.conf | grep mon_host')).stdout).toBe('mon_host = ceph:6789\n');
-  });
+  }, 30_000);
 });

@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { KObject } from '../../store/types.ts';
-import { findResource, type ResourceType } from '../../api/resources.ts';
+import { resourceTypes, type ResourceType } from '../../api/resources.ts';
 import type { ClusterApi } from '../../server/rest.ts';
 import { ownerReferenceTo, podFromTemplate, podTemplateHash } from '../../controllers/workloads/pod-template.ts';
 import { resolveFenceposts, revisionAnnotation } from '../../controllers/workloads/deployment.ts';
@@ -17,19 +17,12 @@ import { isScheduledDeployment, type Addon, type AddonContext, type ScheduledDep
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
+/** resourceFor finds the served resource of an object by its apiVersion and kind (as kubectl's RESTMapper does). */
 function resourceFor(obj: KObject): ResourceType {
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
-  const plural = pluralOf(obj.kind);
-  const r = findResource(group!, version!, plural);
-  if (!r) throw new Error(`add-on object ${obj.kind} ${obj.metadata.name}: ${obj.apiVersion}/${plural} is not served`);
+  const r = resourceTypes.find((t) => t.group === group && t.version === version && t.kind === obj.kind);
+  if (!r) throw new Error(`add-on object ${obj.kind} ${obj.metadata.name}: ${obj.apiVersion} ${obj.kind} is not served`);
   return r;
-}
-
-function pluralOf(kind: string): string {
-  const lower = kind.toLowerCase();
-  if (lower.endsWith('s')) return `${lower}es`;
-  if (lower.endsWith('y')) return `${lower.slice(0, -1)}ies`;
-  return `${lower}s`;
 }
 
 function createObject(api: ClusterApi, obj: KObject): KObject {
