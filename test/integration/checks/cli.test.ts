@@ -164,6 +164,18 @@ describe("the simulated cluster's node power endpoint", { timeout: 120_000 }, ()
     expect(bad.json.message).toBe('state: Required value: give {"state":"on"} or {"state":"off"}');
   });
 
+  it('is reachable with kubectl --raw and the kubeconfig as it is (as the README shows)', async () => {
+    const kubectl = (args: string[], stdin?: string) => runProcess('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args], { HOME: join(dir, 'home') }, stdin);
+    const off = await kubectl(['create', '--raw', '/kslab/v1/nodes/lab-worker2/power', '-f', '-'], '{"state":"off"}');
+    expect(off.code, off.stderr).toBe(0);
+    expect(JSON.parse(off.stdout).state).toBe('off');
+    expect(JSON.parse((await kubectl(['get', '--raw', '/kslab/v1/nodes/lab-worker2/power'])).stdout).state).toBe('off');
+    expect(JSON.parse((await kubectl(['create', '--raw', '/kslab/v1/nodes/lab-worker2/power', '-f', '-'], '{"state":"on"}')).stdout).state).toBe('on');
+    const unknown = await kubectl(['get', '--raw', '/kslab/v1/nodes/nope/power']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('Error from server (NotFound): node "nope" not found: this simulated cluster\'s nodes are lab-control-plane, lab-worker, lab-worker2\n');
+  });
+
   it('is invisible to kubectl\'s discovery: api-resources lists no kslab group and prints no error', async () => {
     const r = await runProcess('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'api-resources'], { HOME: join(dir, 'home') });
     expect(r.code).toBe(0);
