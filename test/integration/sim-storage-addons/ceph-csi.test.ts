@@ -64,6 +64,9 @@ describe.skipIf(skip)('ceph-csi RBD pods (kubectl 1.33)', () => {
     const sidecarLog = (await c.kubectl(['-n', 'ceph-csi-rbd', 'logs', 'deploy/csi-rbdplugin-provisioner', '-c', 'csi-provisioner'])).stdout;
     expect(sidecarLog).toContain('provision "default/rbd-pvc" class "csi-rbd-sc": succeeded');
     expect(sidecarLog).not.toContain('GRPC call');
+    // The kubelet expanded --csi-address=$(ADDRESS) and --endpoint=$(CSI_ENDPOINT) from the containers' env.
+    expect(sidecarLog).toContain('"Connecting" address="unix:///csi/csi-provisioner.sock"');
+    expect(driverLog).toContain('Listening for connections on address: &net.UnixAddr{Name:"//csi/csi-provisioner.sock", Net:"unix"}');
 
     expect((await c.kubectl(['delete', 'pvc', 'rbd-pvc'])).code).toBe(0);
     await waitFor(async () => !(await c.kubectl(['get', 'pv', '-o', 'name'])).stdout.includes(pv), 15_000, 200);

@@ -11,7 +11,7 @@ import { resources } from '../../../sandbox/providers/sim/controllers/manager/re
 import { klogLine, logrusLine } from '../../../sandbox/providers/sim/controllers/provisioners/log-format.ts';
 import { parseLocalPathConfig } from '../../../sandbox/providers/sim/controllers/provisioners/local-path.ts';
 import { pvc as pvcFixture } from './fixtures.ts';
-import { storageCluster, withKubelet } from './harness.ts';
+import { csiRbdClass, secretOf, storageCluster, withKubelet } from './harness.ts';
 
 /** manifest turns a fixture into what a client sends (no uid, resourceVersion or status). */
 function manifest(o: KObject): KObject {
@@ -132,6 +132,36 @@ describe('provisioning needs a running provisioner pod (fake clock)', () => {
     expect(second.metadata.name).not.toBe(first.metadata.name);
     const prov = c.events('waits').find((e) => e.reason === 'Provisioning');
     expect(prov.source.component).toMatch(new RegExp(`^rancher\\.io/local-path_${second.metadata.name}_[0-9a-f-]{36}$`));
+  });
+});
+
+describe('ceph-csi resizes only while its csi-resizer container runs (fake clock)', () => {
+  it('a raised request waits while the provisioner pod is gone and is resized when it is back', async () => {
+    using c = storageCluster([...withKubelet, 'replicaset-controller', 'scheduler']);
+    c.apply(secretOf('csi-rbd-secret', { userID: 'admin', userKey: c.storage.ceph.getKey('client.admin') }));
+    c.apply(csiRbdClass());
+    c.apply(manifest(pvcFixture('grow', { className: 'csi-rbd-sc' })));
+    await c.advance(3000);
+    const pvName = c.get('pvc', 'grow').spec.volumeName;
+    expect(pvName).toMatch(/^pvc-/);
+    const image = c.get('pv', pvName).spec.csi.volumeAttributes.imageName;
+    const rs = (c.api.list(resources.replicasets, 'ceph-csi-rbd').items as any[]).find((r) => r.metadata.name.startsWith('csi-rbdplugin-provisioner-'));
+    const scale = (n: number) => {
+      const cur = c.api.get(resources.replicasets, 'ceph-csi-rbd', rs.metadata.name) as any;
+      cur.spec.replicas = n;
+      c.api.update(resources.replicasets, 'ceph-csi-rbd', rs.metadata.name, cur);
+    };
+    scale(0);
+    await c.advance(35_000);
+    expect((c.api.list(resources.pods, 'ceph-csi-rbd').items as any[]).filter((p) => p.metadata.name.startsWith('csi-rbdplugin-provisioner-'))).toEqual([]);
+    c.api.patch(resources.persistentvolumeclaims, 'default', 'grow', 'merge', { spec: { resources: { requests: { storage: '2Gi' } } } });
+    await c.advance(20_000);
+    expect(c.storage.ceph.image('rbd', image)?.sizeBytes).toBe(2 ** 30);
+    expect(c.events('grow').map((e) => e.reason)).not.toContain('Resizing');
+    scale(1);
+    await c.advance(5000);
+    expect(c.storage.ceph.image('rbd', image)?.sizeBytes).toBe(2 * 2 ** 30);
+    expect(c.events('grow').map((e) => e.reason)).toContain('Resizing');
   });
 });
 

@@ -113,7 +113,7 @@ export function sidecarProgram(kind: SidecarKind): Program {
     const namespace = ctx.env.get('NAMESPACE') ?? ctx.cluster?.pod.namespace ?? 'default';
     standInNotice(ctx, `the ${kind} sidecar`);
     log('I', kind === 'csi-provisioner' ? 'csi-provisioner.go:154' : kind === 'csi-node-driver-registrar' ? 'main.go:150' : 'main.go:112', `Version: ${sidecarVersions[kind]}`);
-    const address = flags.get('csi-address') ?? flags.get('csi-address'.replace('csi-', '')) ?? '/csi/csi.sock';
+    const address = flags.get('csi-address') ?? '/csi/csi.sock';
     if (kind === 'csi-node-driver-registrar') {
       const reg = flags.get('kubelet-registration-path') ?? '/var/lib/kubelet/plugins/rbd.csi.ceph.com/csi.sock';
       log('I', 'main.go:151', 'Running node-driver-registrar in mode=');
@@ -127,7 +127,7 @@ export function sidecarProgram(kind: SidecarKind): Program {
       log('I', 'main.go:108', `"Kubelet registration probe created" path="${reg.replace(/\/csi\.sock$/, '')}/registration"`);
       log('I', 'main.go:96', 'Received NotifyRegistrationStatus call: &RegistrationStatus{PluginRegistered:true,Error:,}');
     } else {
-      log('I', 'connection.go:253', `"Connecting" address="unix://${address}"`);
+      log('I', 'connection.go:253', `"Connecting" address="${address.startsWith('unix://') ? address : `unix://${address}`}"`);
       log('I', 'common.go:143', '"Probing CSI driver for readiness"');
       log('I', `${kind}.go:251`, 'Detected CSI driver rbd.csi.ceph.com');
       const lease = leaseNames[kind];
