@@ -493,7 +493,7 @@ export function attachToContainer(container: ContainerProcess, options: ExecOpti
   if (options.terminalSize) c.tty?.resize(options.terminalSize.width, options.terminalSize.height);
   return {
     write: (data) => {
-      if (!options.stdin || inputEnded) return;
+      if (!options.stdin || !c.stdin || inputEnded) return;
       if (c.tty) c.tty.input(data);
       else c.stdinPipe?.write(data);
     },
