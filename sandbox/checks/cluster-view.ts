@@ -2,9 +2,10 @@
  * ClusterView is everything a check may know about a cluster: typed reads
  * through @kubernetes/client-node, the events of an object, exec in a pod,
  * files on a node (through a reader pod with the node's root mounted, the
- * way `kubectl debug node/...` reaches it), and server-side apply for solve
- * steps. It is built from a kubeconfig alone, so the same checks grade the
- * sim, a kind cluster, or any conformant cluster.
+ * way `kubectl debug node/...` reaches it), `ceph`/`rbd` in the cluster's
+ * Ceph toolbox pod, and server-side apply for solve steps. It is built from
+ * a kubeconfig alone, so the same checks grade the sim, a kind cluster, or
+ * any conformant cluster, and the page and the CLI grade alike.
  */
 import { PassThrough } from 'node:stream';
 import {
