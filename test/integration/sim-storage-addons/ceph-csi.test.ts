@@ -62,7 +62,7 @@ describe.skipIf(skip)('ceph-csi RBD pods (kubectl 1.33)', () => {
     expect(driverLog).toMatch(new RegExp(`Req-ID: ${pv} rbd: create rbd/csi-vol-[0-9a-f-]{36} size 1024M \\(features: \\[layering\\]\\) using mon ceph:6789`));
     expect(driverLog).toMatch(new RegExp(`Req-ID: ${pv} GRPC response: \\{"volume":\\{"capacity_bytes":1073741824,`));
     const sidecarLog = (await c.kubectl(['-n', 'ceph-csi-rbd', 'logs', 'deploy/csi-rbdplugin-provisioner', '-c', 'csi-provisioner'])).stdout;
-    expect(sidecarLog).toContain('provision "default/rbd-pvc" class "csi-rbd-sc": succeeded');
+    expect(sidecarLog).toMatch(/event\.go:\d+\] "Event occurred" object="default\/rbd-pvc" fieldPath="" kind="PersistentVolumeClaim" apiVersion="v1" type="Normal" reason="ProvisioningSucceeded" message="Successfully provisioned volume pvc-/);
     expect(sidecarLog).not.toContain('GRPC call');
     // The kubelet expanded --csi-address=$(ADDRESS) and --endpoint=$(CSI_ENDPOINT) from the containers' env.
     expect(sidecarLog).toContain('"Connecting" address="unix:///csi/csi-provisioner.sock"');

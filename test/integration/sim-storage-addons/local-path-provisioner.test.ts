@@ -40,7 +40,7 @@ describe.skipIf(skip)('local-path-provisioner as a pod (kubectl 1.33)', () => {
     expect(startLines).toContainEqual(
       expect.stringMatching(/^time="[^"]+" level=debug msg="Applied config: \{\\"nodePathMap\\":\[\{\\"node\\":\\"DEFAULT_PATH_FOR_NON_LISTED_NODES\\",\\"paths\\":\[\\"\/var\/local-path-provisioner\\"\]\}\]\}"$/),
     );
-    expect(start.stdout).toMatch(new RegExp(`controller\\.go:\\d+\\] Started provisioner controller rancher\\.io/local-path_${podName}_[0-9a-f-]{36}!`));
+    expect(start.stdout).toMatch(new RegExp(`controller\\.go:\\d+\\] "Started provisioner controller" component="rancher\\.io/local-path_${podName}_[0-9a-f-]{36}"`));
 
     // Lesson 6's config: lab-worker2 → /data2. The provisioner applies it and says so.
     c.write('local-path-config.yaml', lesson('local-path-config.yaml'));

@@ -32,8 +32,9 @@
  * a claim stays Pending with the PV controller's ExternalProvisioning event,
  * as on a cluster whose provisioner Deployment is scaled to 0. A new leader
  * lists every claim and volume again, as the lib's informers do on start.
- * The lib's klog lines (provision/delete started, succeeded, the events)
- * go to the pod's log as they happen.
+ * The lib's klog lines at the default verbosity (controller start, the
+ * events, retries after a failure; its per-operation lines are V(4)) go to
+ * the pod's log as they happen.
  */
 import { randomUUID } from 'node:crypto';
 import type { KObject } from '../../store/types.ts';
@@ -43,7 +44,7 @@ import { releasePrivateBackends, storageBackendsOf, type StorageBackends } from 
 import { annBetaStorageProvisioner, annDynamicallyProvisioned, annSelectedNode, annStorageProvisioner, bindingModeOf, claimClass, specOf, statusOf } from '../pv-binder/volume-helpers.ts';
 import { claimRefTo } from '../pv-binder/decisions.ts';
 import { ProvisionFailure, externalProvisionerFinalizer, isInProgress, type ClusterClient, type Provisioner, type ProvisionerLogs, type ProvisionerPodRef } from './types.ts';
-import { klogEventLine, klogLine } from './log-format.ts';
+import { goQuote, klogEventLine, klogLine } from './log-format.ts';
 
 const retryStartMs = 1000;
 const retryMaxMs = 5 * 60_000;
@@ -105,8 +106,6 @@ export class ExternalProvisionerController implements Controller {
   private readonly failures = new Map<string, number>();
   /** inFlight: claims whose Provision call is under way, with the time its modelled latency ends. */
   private readonly inFlight = new Map<string, number>();
-  /** deleting: volumes whose Delete call is under way (the "started" line is written once). */
-  private readonly deleting = new Set<string>();
   /** sessions: the attached provisioner pods, leader first. */
   private readonly sessions: Session[] = [];
   /** drivers: per provisioner pod, the log of its driver container (ceph-csi's csi-rbdplugin). */
@@ -176,7 +175,6 @@ export class ExternalProvisionerController implements Controller {
         if (!wasLeader) return;
         // The pod that ran the operations is gone: what it had under way is forgotten (its helper pods stay behind).
         this.inFlight.clear();
-        this.deleting.clear();
         this.failures.clear();
         this.provisioner.abandon?.();
         if (this.sessions.length) this.lead();
@@ -197,8 +195,8 @@ export class ExternalProvisionerController implements Controller {
     s.recorder = this.ctx.recorder(s.identity);
     const now = this.ctx.clock.now();
     this.provisioner.started?.({ cluster: this.client(), logs: this.logs(), pod: s.link.pod, now, identity: s.identity });
-    s.link.log(klogLine(now, 'I', 'controller.go:824', `Starting provisioner controller ${s.identity}!`));
-    s.link.log(klogLine(now, 'I', 'controller.go:873', `Started provisioner controller ${s.identity}!`));
+    s.link.log(klogLine(now, 'I', 'controller.go:811', `"Starting provisioner controller" component="${s.identity}"`));
+    s.link.log(klogLine(now, 'I', 'controller.go:860', `"Started provisioner controller" component="${s.identity}"`));
     for (const c of this.claims.list()) if (shouldProvision(c, this.provisioner.name, this.classes.list())) this.claimQueue.add(objectKeyOf(c));
     for (const v of this.volumes.list()) if (shouldDelete(v, this.provisioner.name, this.provisioner.addFinalizer)) this.volumeQueue.add(v.metadata.name!);
   }
@@ -293,7 +291,6 @@ export class ExternalProvisionerController implements Controller {
     const now = this.ctx.clock.now().getTime();
     const due = this.inFlight.get(key);
     if (due === undefined) {
-      log('I', 'controller.go:1366', `provision "${namespace}/${name}" class "${className}": started`);
       this.event(session, claim, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${namespace}/${name}"`);
       const ms = this.ctx.options.provisionLatency === false ? 0 : (this.provisioner.provisionMs ?? 0);
       this.inFlight.set(key, now + ms);
@@ -330,8 +327,8 @@ export class ExternalProvisionerController implements Controller {
       const message = `failed to provision volume with StorageClass "${className}": ${e.message}`;
       this.event(session, claim, 'Warning', 'ProvisioningFailed', message);
       const n = this.failures.get(key) ?? 0;
-      log('W', 'controller.go:934', `Retrying syncing claim "${claim.metadata.uid}", failure ${n}`);
-      log('E', 'controller.go:957', `error syncing claim "${claim.metadata.uid}": ${message}`);
+      log('I', 'controller.go:936', `"Retrying syncing claim because failures < threshold" key="${claim.metadata.uid}" failures=${n} threshold=15`);
+      log('E', 'controller.go:956', `"Unhandled Error" err=${goQuote(`error syncing claim "${claim.metadata.uid}": ${message}`)} logger="UnhandledError"`);
       this.retryLater(this.claimQueue, key);
       return;
     }
@@ -340,8 +337,6 @@ export class ExternalProvisionerController implements Controller {
     (pv as any).spec.storageClassName = className;
     pv.metadata.annotations = { ...(pv.metadata.annotations ?? {}), [annDynamicallyProvisioned]: this.provisioner.name };
     if (this.provisioner.addFinalizer) pv.metadata.finalizers = [...(pv.metadata.finalizers ?? []), externalProvisionerFinalizer];
-    log('I', 'controller.go:1449', `provision "${namespace}/${name}" class "${className}": volume "${pvName}" provisioned`);
-    log('I', 'controller.go:1462', `provision "${namespace}/${name}" class "${className}": succeeded`);
     try {
       this.ctx.api.create(resources.persistentvolumes, '', pv);
     } catch (e) {
@@ -357,14 +352,9 @@ export class ExternalProvisionerController implements Controller {
     const volume = this.volumes.get('', name);
     if (!volume || !shouldDelete(volume, this.provisioner.name, this.provisioner.addFinalizer)) {
       this.failures.delete(`pv/${name}`);
-      this.deleting.delete(name);
       return;
     }
     const log = (sev: 'I' | 'W' | 'E', src: string, text: string) => session.link.log(klogLine(this.ctx.clock.now(), sev, src, text));
-    if (!this.deleting.has(name)) {
-      this.deleting.add(name);
-      log('I', 'controller.go:1590', `delete "${name}": started`);
-    }
     try {
       const result = this.provisioner.delete(volume, { cluster: this.client(), backends: this.backends, now: this.ctx.clock.now(), logs: this.logs(), pod: session.link.pod, modelLatency: this.ctx.options.provisionLatency !== false });
       if (isInProgress(result)) {
@@ -373,15 +363,14 @@ export class ExternalProvisionerController implements Controller {
       }
     } catch (e) {
       if (!(e instanceof ProvisionFailure)) throw e;
-      this.deleting.delete(name);
-      log('E', 'controller.go:1605', `delete "${name}": volume deletion failed: ${e.message}`);
       this.event(session, volume, 'Warning', 'VolumeFailedDelete', e.message);
+      const n = this.failures.get(`pv/${name}`) ?? 0;
+      log('I', 'controller.go:1003', `"Retrying syncing volume because failures < threshold" key="${name}" failures=${n} threshold=15`);
+      log('E', 'controller.go:1022', `"Unhandled Error" err=${goQuote(`error syncing volume "${name}": ${e.message}`)} logger="UnhandledError"`);
       this.retryLater(this.volumeQueue, name, `pv/${name}`);
       return;
     }
-    this.deleting.delete(name);
     this.failures.delete(`pv/${name}`);
-    log('I', 'controller.go:1619', `delete "${name}": volume deleted`);
     const api = this.ctx.api;
     try {
       let current = volume;
@@ -394,6 +383,5 @@ export class ExternalProvisionerController implements Controller {
     } catch (e) {
       if (!(e instanceof StatusError && e.code === 404)) throw e;
     }
-    log('I', 'controller.go:1664', `delete "${name}": persistentvolume deleted succeeded`);
   }
 }
