@@ -108,6 +108,18 @@ describe('kslab check for the Ceph lesson, through the cluster\'s Ceph toolbox',
     expect(r.code).toBe(0);
   });
 
+  it('--ceph-exec replaces the toolbox: a kubectl exec prefix passes, a command that cannot reach Ceph gives an error', async () => {
+    const withPrefix = async (prefix: string) => {
+      const r = await run(['check', 'ceph-rbd/ceph-rbd-secret', '--kubeconfig', kubeconfig, '--format', 'json', '--ceph-exec', prefix]);
+      return { code: r.code, result: JSON.parse(r.stdout).exercises[0].results[0] as { status: string; detail: string } };
+    };
+    expect(await withPrefix(`kubectl --kubeconfig ${kubeconfig} -n ceph-csi-rbd exec deploy/ceph-tools --`)).toMatchObject({ code: 0, result: { status: 'pass' } });
+    const broken = await withPrefix('false');
+    expect(broken.code).toBe(1);
+    expect(broken.result.status).toBe('error');
+    expect(broken.result.detail).toMatch(/^the check could not look at the cluster: ceph auth get-key client\.admin failed/);
+  });
+
   it('reports the checks that ask Ceph as errors (exit 1), never passes, while no toolbox pod runs; passes again once it does', async () => {
     expect(await secretResult()).toMatchObject({ code: 0, result: { status: 'pass' } });
     expect((await kubectl(['-n', 'ceph-csi-rbd', 'scale', 'deploy/ceph-tools', '--replicas=0'])).code).toBe(0);
