@@ -497,7 +497,8 @@ function grepFilter(s: GrepSettings, matcher: LineMatcher): TextFilter {
       lines.end(onLine);
       if (s.quiet) return out;
       if (s.list === 'nonmatching') return selected === 0 ? s.label + '\n' : '';
-      if (s.count && s.list === undefined) out += (s.withFilename ? s.label + ':' : '') + `${selected}\n`;
+      // With -m 0 GNU grep exits before counting: no count is printed (-L still lists).
+      if (s.count && s.list === undefined && s.maxCount !== 0) out += (s.withFilename ? s.label + ':' : '') + `${selected}\n`;
       return out;
     },
   };

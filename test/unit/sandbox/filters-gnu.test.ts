@@ -178,6 +178,9 @@ const grepArgs: string[][] = [
   ['-m2', '-A3', '-n', 'a'],
   ['-m1', '-c', 'a'],
   ['-m0', 'a'],
+  ['-m0', '-c', 'a'],
+  ['-m0', '-L', 'a'],
+  ['-m0', '-l', 'a'],
   ['-m', '-1', 'a'],
   ['--max-count=1', 'Normal'],
   ['-inE', 'mysql-[01]'],
@@ -353,6 +356,27 @@ describe.runIf(gnuGrep)('grep reads random POSIX patterns as GNU grep does', () 
       } else {
         expect({ args, ...ours(['grep', ...args], input, 0) }).toEqual({ args, stdout: host.stdout, status: host.status });
       }
+    }
+  });
+});
+
+/** Random combinations of options (seeded): each combination's output and status, fed in 5-character chunks, must be GNU grep's. */
+describe.runIf(gnuGrep)('grep combines options as GNU grep does', () => {
+  const options = [['-i'], ['-v'], ['-c'], ['-n'], ['-w'], ['-x'], ['-o'], ['-q'], ['-l'], ['-L'], ['-H'], ['-h'], ['-A1'], ['-B2'], ['-C1'], ['-A0'], ['-m1'], ['-m2'], ['-E'], ['-F'], ['-3'], ['--no-group-separator'], ['-e', 'b'], ['-e', 'A']];
+  const patterns = ['a', 'b', 'a|b', 'a.', '^a', 'b$', 'A', 'x', 'ab', '(a)', ''];
+  const input = 'a\nb\na\nc\nd\ne\na\nf\nab\nba b\n(a)\nA\nq\nr\ns\na|b\nxb';
+  let seed = 8;
+  const random = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  it('600 combinations', () => {
+    for (let t = 0; t < 600; t++) {
+      const args: string[] = [];
+      for (let n = random(5); n > 0; n--) args.push(...options[random(options.length)]!);
+      args.push('--', patterns[random(patterns.length)]!);
+      const expected = oracle('/usr/bin/grep', args, input);
+      expect({ args, ...ours(['grep', ...args], input, 5) }).toEqual({ args, stdout: expected.stdout, status: expected.status });
     }
   });
 });
