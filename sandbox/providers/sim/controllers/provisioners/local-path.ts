@@ -35,7 +35,7 @@ import { parse as parseYaml } from 'yaml';
 import type { KObject } from '../../store/types.ts';
 import { clusterShape } from '../../../cluster-shape.ts';
 import { parseQuantity } from '../../admission/validation/quantity.ts';
-import { ProvisionFailure, inProgress, type ClusterClient, type ClusterReader, type DeleteOptions, type InProgress, type ProvisionOptions, type Provisioner, type ProvisionerLogs, type StartOptions } from './types.ts';
+import { ProvisionFailure, inProgress, type ClusterReader, type DeleteOptions, type InProgress, type ProvisionOptions, type Provisioner, type ProvisionerLogs, type StartOptions } from './types.ts';
 import { logrusLine, type LogrusLevel } from './log-format.ts';
 import { localPathServiceAccount } from './service-keys.ts';
 
