@@ -55,7 +55,11 @@ describe("bootstrap add-ons: kind's kube-system objects before any controller ru
       expect(p.metadata.name).toMatch(new RegExp(`^${rss[0].metadata.name}-[bcdfghjklmnpqrstvwxz2456789]{5}$`));
       expect(p.spec.nodeName).toBe('lab-control-plane');
       expect(p.metadata.ownerReferences[0]).toMatchObject({ kind: 'ReplicaSet', uid: rss[0].metadata.uid });
+      expect(c.events('kube-system', p.metadata.name).map((e) => `${e.reason}: ${e.message ?? e.note}`)).toEqual([`Scheduled: Successfully assigned kube-system/${p.metadata.name} to lab-control-plane`]);
     }
+    // What the Deployment and ReplicaSet controllers said when they made them.
+    expect(c.events('kube-system', 'coredns').map((e) => `${e.reason}: ${e.message}`)).toEqual([`ScalingReplicaSet: Scaled up replica set ${rss[0].metadata.name} from 0 to 2`]);
+    expect(c.events('kube-system', rss[0].metadata.name).map((e) => e.reason)).toEqual(['SuccessfulCreate', 'SuccessfulCreate']);
     const svc = c.list('services', 'kube-system').find((s) => s.metadata.name === 'kube-dns');
     expect(svc.spec.clusterIP).toBe('10.96.0.10');
     expect(svc.spec.ports.map((p: any) => `${p.name} ${p.port}/${p.protocol}`)).toEqual(['dns 53/UDP', 'dns-tcp 53/TCP', 'metrics 9153/TCP']);

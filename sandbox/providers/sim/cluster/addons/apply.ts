@@ -13,6 +13,8 @@ import { resourceTypes, type ResourceType } from '../../api/resources.ts';
 import type { ClusterApi } from '../../server/rest.ts';
 import { ownerReferenceTo, podFromTemplate, podTemplateHash } from '../../controllers/workloads/pod-template.ts';
 import { resolveFenceposts, revisionAnnotation } from '../../controllers/workloads/deployment.ts';
+import { EventRecorder } from '../../controllers/manager/events.ts';
+import type { Clock } from '../../controllers/manager/clock.ts';
 import { isScheduledDeployment, type Addon, type AddonContext, type ScheduledDeployment } from './types.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -29,9 +31,25 @@ function createObject(api: ClusterApi, obj: KObject): KObject {
   return api.create(resourceFor(obj), obj.metadata.namespace ?? '', obj).object;
 }
 
-/** applyScheduledDeployment creates the Deployment, its ReplicaSet (revision 1) and its pods bound to the node. */
+/**
+ * creationRecorders record the events the controllers and the scheduler wrote
+ * when they created and placed these objects (ScalingReplicaSet,
+ * SuccessfulCreate, Scheduled), stamped with the objects' creation time, so
+ * `kubectl describe` and `get events` show what a new kind cluster shows.
+ */
+function creationRecorders(api: ClusterApi, at: Date) {
+  const clock: Clock = { now: () => at, after: () => ({ cancel() {} }) };
+  return {
+    deployment: new EventRecorder(() => api, clock, { component: 'deployment-controller' }),
+    replicaSet: new EventRecorder(() => api, clock, { component: 'replicaset-controller' }),
+    scheduler: new EventRecorder(() => api, clock, { component: 'default-scheduler', style: 'events/v1', reportingInstance: 'default-scheduler-lab-control-plane' }),
+  };
+}
+
+/** applyScheduledDeployment creates the Deployment, its ReplicaSet (revision 1) and its pods bound to the node, with their events. */
 function applyScheduledDeployment(api: ClusterApi, sd: ScheduledDeployment): void {
   const d = createObject(api, sd.deployment);
+  const events = creationRecorders(api, new Date(d.metadata.creationTimestamp!));
   const ds = (d as any).spec;
   // Hash the stored (defaulted) template, as the Deployment controller does, so it finds this ReplicaSet as its new one.
   const template = structuredClone(ds.template);
@@ -58,10 +76,13 @@ function applyScheduledDeployment(api: ClusterApi, sd: ScheduledDeployment): voi
     },
     spec: { replicas, minReadySeconds: ds.minReadySeconds ?? 0, selector, template },
   } as unknown as KObject);
+  if (replicas > 0) events.deployment.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${rs.metadata.name} from 0 to ${replicas}`);
   for (let i = 0; i < replicas; i++) {
     const pod = podFromTemplate((rs as any).spec.template, rs, `${rs.metadata.name}-`) as any;
     pod.spec.nodeName = sd.scheduledOn;
-    createObject(api, pod);
+    const created = createObject(api, pod);
+    events.replicaSet.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+    events.scheduler.event(created, 'Normal', 'Scheduled', `Successfully assigned ${created.metadata.namespace}/${created.metadata.name} to ${sd.scheduledOn}`, 'Binding');
   }
 }
 
