@@ -311,8 +311,8 @@ const answersFor = (test: Test) => Object.fromEntries(Object.entries(RIGHT).filt
 
 /** createCephSecret makes csi-rbd-secret from the admin key, as lesson 4 does (the capstone needs it for data-rbd). */
 const createCephSecret = applyYaml('create Secret csi-rbd-secret (lesson 4)', async (ctx: SolveContext) => {
-  if (!ctx.view.ceph) throw new Error('creating csi-rbd-secret needs the Ceph admin key (`ceph auth get-key client.admin`), which this grader cannot reach');
   const r = await ctx.view.ceph('ceph', ['auth', 'get-key', 'client.admin']);
+  if (r.code !== 0) throw new Error(`ceph auth get-key client.admin failed: ${r.stderr.trim()}`);
   const key = r.stdout.trim();
   return `apiVersion: v1\nkind: Secret\nmetadata:\n  name: csi-rbd-secret\n  namespace: default\ntype: Opaque\ndata:\n  userID: ${Buffer.from('admin').toString('base64')}\n  userKey: ${Buffer.from(key).toString('base64')}\n`;
 });
