@@ -141,7 +141,13 @@ export class SimCluster {
     const api = this.api;
     // The storage backends exist before the bootstrap: the Ceph toolbox's keyring Secret carries their client.admin key.
     this.storage = createStorageBackends({ clusterId: this.id, dataDir: this.server.options.dataDir });
-    bootstrapCluster(api, this.server.tls.caCertPem, this.opts.onStep, { ceph: this.storage.ceph, dataRoot: this.storage.dataRoot });
+    try {
+      bootstrapCluster(api, this.server.tls.caCertPem, this.opts.onStep, { ceph: this.storage.ceph, dataRoot: this.storage.dataRoot });
+    } catch (e) {
+      // A cluster that never came up leaves no data root behind (nobody will call destroy on it).
+      destroyStorageBackends(this.storage);
+      throw e;
+    }
     // serviceaccounts-controller + root-ca-cert-publisher: every new namespace gets its `default` SA and CA bundle.
     this.essentials = api.store.watch(namespacesType.storage, undefined, api.store.currentRV(), {
       event: (e) => {
