@@ -24,6 +24,7 @@
  * follow Unicode properties, which glibc's tables approximate; a repetition
  * of a word assertion in basic syntax (`\<\{2\}`) is not read as GNU's dfa.c reads it.
  */
+import vm from 'node:vm';
 
 /** TextFilter transforms a stream of text; push gets chunks, end flushes what is left. */
 export interface TextFilter {
@@ -31,6 +32,11 @@ export interface TextFilter {
   end(): string;
   /** done is true once the filter needs no more input (head has its lines, grep -q found one). */
   readonly done: boolean;
+  /**
+   * error is set once the filter gave up (a pattern that would take too long
+   * to match): the shell prints it on stderr and stops the pipeline.
+   */
+  readonly error?: string;
   /**
    * status is the exit status the command would have once end() has run:
    * grep's is 0 when a line was selected and 1 when none was (GNU grep's rule),
@@ -418,6 +424,35 @@ function parseGrep(args: string[]): FilterResult {
  * whether or not those lines match, as grep 3.8 does. It streams: only -B's
  * lines are held back.
  */
+/**
+ * MATCH_BUDGET_MS bounds the matching of one piece of input. JavaScript's
+ * regular expressions backtrack, so a pattern like `(a*)*b` takes exponential
+ * time on a line of a's; grep runs on the server's event loop, and one
+ * learner's pattern must not freeze every session.
+ */
+export const MATCH_BUDGET_MS = 1000;
+
+const budgetScript = new vm.Script('work()');
+const budgetContext = vm.createContext({ work: undefined as undefined | (() => void) });
+
+/**
+ * withinBudget runs work and reports false when it took longer than ms: the
+ * vm module's timeout interrupts running JavaScript (a regex mid-backtrack
+ * included), which a plain clock check between lines could not.
+ */
+export function withinBudget(work: () => void, ms = MATCH_BUDGET_MS): boolean {
+  budgetContext.work = work;
+  try {
+    budgetScript.runInContext(budgetContext, { timeout: ms });
+    return true;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return false;
+    throw e;
+  } finally {
+    budgetContext.work = undefined;
+  }
+}
+
 function grepFilter(s: GrepSettings, matcher: LineMatcher): TextFilter {
   const lines = new LineSplitter();
   const contextShown = s.after >= 0 || s.before >= 0;
@@ -431,7 +466,15 @@ function grepFilter(s: GrepSettings, matcher: LineMatcher): TextFilter {
   let stopped = false;
   // -m 0: GNU grep stops before reading anything.
   let done = s.maxCount === 0;
+  let error: string | undefined;
   let out = '';
+  /** guarded runs the matching of one piece of input within MATCH_BUDGET_MS; past it grep gives up. */
+  const guarded = (work: () => void): void => {
+    if (withinBudget(work)) return;
+    out = '';
+    done = true;
+    error = `grep: this pattern took over ${MATCH_BUDGET_MS / 1000} s on one piece of input and was stopped (nested repetition such as (a*)* can make matching take exponential time); try a simpler pattern`;
+  };
 
   const head = (n: number, sep: string): string => (s.withFilename ? s.label + sep : '') + (s.lineNumber ? `${n}${sep}` : '');
   const show = (n: number, text: string, sep: ':' | '-'): void => {
@@ -485,17 +528,22 @@ function grepFilter(s: GrepSettings, matcher: LineMatcher): TextFilter {
       return done;
     },
     get status() {
-      return selected > 0 ? 0 : 1;
+      return error ? 2 : selected > 0 ? 0 : 1;
+    },
+    get error() {
+      return error;
     },
     push(chunk) {
       out = '';
-      lines.push(chunk, onLine);
+      if (error) return out;
+      guarded(() => lines.push(chunk, onLine));
       return out;
     },
     end() {
       out = '';
-      lines.end(onLine);
-      if (s.quiet) return out;
+      if (error) return out;
+      guarded(() => lines.end(onLine));
+      if (error || s.quiet) return out;
       if (s.list === 'nonmatching') return selected === 0 ? s.label + '\n' : '';
       // With -m 0 GNU grep exits before counting: no count is printed (-L still lists).
       if (s.count && s.list === undefined && s.maxCount !== 0) out += (s.withFilename ? s.label + ':' : '') + `${selected}\n`;

@@ -267,11 +267,22 @@ export class LearnerShell {
       }
       this.options.write(toTerminal(text));
     };
+    let filterError = false;
+    /** failed reports a filter that gave up (grep's time budget) once, and stops the producer. */
+    const failed = (f: TextFilter): boolean => {
+      if (!f.error) return false;
+      if (!filterError) this.writeErr(f.error);
+      filterError = true;
+      abort.abort();
+      this.running?.child?.kill('SIGTERM');
+      return true;
+    };
     const stdout = (text: string): void => {
       let t = text;
       for (const f of filters) {
         if (f.done) return;
         t = f.push(t);
+        if (failed(f)) return;
         if (f.done) {
           // Like SIGPIPE after `head` has its lines: stop the producer.
           abort.abort();
@@ -283,8 +294,13 @@ export class LearnerShell {
     };
     const flush = (): void => {
       for (let i = 0; i < filters.length; i++) {
+        if (filterError) return;
         let t = filters[i]!.end();
-        for (let j = i + 1; j < filters.length; j++) t = filters[j]!.push(t);
+        if (failed(filters[i]!)) return;
+        for (let j = i + 1; j < filters.length; j++) {
+          t = filters[j]!.push(t);
+          if (failed(filters[j]!)) return;
+        }
         if (t) sink(t);
       }
     };
@@ -425,7 +441,12 @@ export class LearnerShell {
       const p = fileOf(parsed.file, name);
       if (!p) return 2;
       const out = parsed.filter.push(readFileSync(p, 'utf8'));
-      io.stdout(out + parsed.filter.end());
+      const rest = parsed.filter.error ? '' : parsed.filter.end();
+      if (parsed.filter.error) {
+        io.stderr(parsed.filter.error + '\n');
+        return parsed.filter.status;
+      }
+      io.stdout(out + rest);
       return parsed.filter.status;
     }
     io.stderr(`${name}: command not found (this terminal runs kubectl and a few helpers; type \`help\`)\n`);

@@ -126,6 +126,21 @@ describe('pipe filters in the terminal (QA F8)', () => {
     expect(await run('kubectl get pods | wc -L')).toBe('wc: -L is not available here (try -l, -w, -c or -m)\r\n');
     expect(children).toHaveLength(0);
   });
+  it('a pattern that backtracks exponentially is stopped after its time budget, and the terminal keeps working', async () => {
+    respond = (_args, child) => {
+      child.stdout.write('a'.repeat(40) + '\n'); // (a*)*b on 40 a's would take hours in a backtracking engine
+      setImmediate(() => child.finish(0));
+    };
+    const started = Date.now();
+    const shown = await run("kubectl get events | grep -E '(a*)*b'");
+    expect(shown).toMatch(/^grep: this pattern took over 1 s on one piece of input and was stopped .*try a simpler pattern\r\n$/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    respond = (_args, child) => {
+      child.stdout.write(events);
+      setImmediate(() => child.finish(0));
+    };
+    expect(await run('kubectl get events | grep -c NodeNotReady')).toBe('2\r\n');
+  });
   it('Tab after a pipe offers the filters', () => {
     shell.start();
     const before = output.length;

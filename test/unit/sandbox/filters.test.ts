@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFilter } from '../../../sandbox/terminal/filters.ts';
+import { parseFilter, withinBudget } from '../../../sandbox/terminal/filters.ts';
 
 function run(argv: string[], ...chunks: string[]): string {
   const r = parseFilter(argv);
@@ -163,5 +163,23 @@ describe('head and tail', () => {
   });
   it('returns a file operand for the shell to check', () => {
     expect(parseFilter(['tail', 'pod.yaml'])).toMatchObject({ ok: true, file: 'pod.yaml' });
+  });
+});
+
+describe('grep time budget', () => {
+  it('gives up on a catastrophic pattern with status 2 and an error, instead of freezing the server', () => {
+    const parsed = parseFilter(['grep', '-E', '(a*)*b']);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const f = parsed.filter;
+    expect(f.push('a'.repeat(40) + '\n')).toBe('');
+    expect(f.error).toMatch(/^grep: this pattern took over 1 s/);
+    expect(f.done).toBe(true);
+    expect(f.end()).toBe('');
+    expect(f.status).toBe(2);
+  });
+  it('withinBudget lets ordinary work finish', () => {
+    let ran = 0;
+    expect(withinBudget(() => void ran++)).toBe(true);
+    expect(ran).toBe(1);
   });
 });
