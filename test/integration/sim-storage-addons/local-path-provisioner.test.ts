@@ -60,6 +60,8 @@ describe.skipIf(skip)('local-path-provisioner as a pod (kubectl 1.33)', () => {
     const lines = grep.stdout.split('\n').filter((l) => l.includes('lp-claim'));
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^time="[^"]+" level=info msg="Creating volume ${pv} at lab-worker2:${dir}"$`)));
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^time="[^"]+" level=info msg="Volume ${pv} has been created on lab-worker2:${dir}"$`)));
+    // What lesson 6 shows for `| grep lp-claim`: the library's event lines around the provisioner's own two.
+    expect(lines.map((l) => (l.startsWith('time=') ? /msg="(\w+)/.exec(l)![1] : /reason="(\w+)"/.exec(l)![1]))).toEqual(['Provisioning', 'Creating', 'Volume', 'ProvisioningSucceeded']);
     expect(grep.stdout).toContain(`msg="create the helper pod helper-pod-create-${pv} into local-path-storage"`);
     // The Creating line comes before the helper pod ran, the created line after it was gone.
     const all = grep.stdout.split('\n');
