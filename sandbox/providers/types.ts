@@ -51,6 +51,13 @@ export interface Cluster {
   /** powerOff stops a node the way pulling its plug would: the kubelet stops heartbeating. */
   powerOff(node: NodeName): Promise<void>;
   powerOn(node: NodeName): Promise<void>;
+  /**
+   * onPowerChange tells listener whenever a node's power goes off or on,
+   * whoever switched it (powerOff/powerOn, or a client of the cluster such as
+   * `kslab solve` on the sim); returns an unsubscribe. Optional: a provider
+   * without it only knows about its own powerOff/powerOn calls.
+   */
+  onPowerChange?(listener: (node: NodeName, on: boolean) => void): () => void;
   /** reset puts the cluster back to its freshly created state. */
   reset(onProgress?: (event: ProgressEvent) => void): Promise<void>;
   /** save writes what restore needs to bring the cluster back; optional for providers whose clusters outlive the server. */

@@ -50,7 +50,22 @@ const SCROLLBACK_CHARS = 64 * 1024;
 const SAVE_DELAY_MS = 1000;
 
 export class LiveSession {
-  cluster: Cluster | undefined;
+  private currentCluster: Cluster | undefined;
+  private stopPowerWatch?: () => void;
+  /** pagePower: nodes whose power the page is switching right now (their notice says "from the page"). */
+  private readonly pagePower = new Set<string>();
+
+  /** cluster is the session's cluster; setting it follows its node power, whoever switches it. */
+  get cluster(): Cluster | undefined {
+    return this.currentCluster;
+  }
+  set cluster(next: Cluster | undefined) {
+    if (next === this.currentCluster) return;
+    this.stopPowerWatch?.();
+    this.stopPowerWatch = undefined;
+    this.currentCluster = next;
+    this.stopPowerWatch = next?.onPowerChange?.((node, on) => this.powerChanged(node, on));
+  }
   progress: ClusterProgress = { state: 'starting', steps: [] };
   readonly shell: LearnerShell;
   readonly connections = new Set<TerminalConnection>();
@@ -308,17 +323,34 @@ export class LiveSession {
     return this.bringUp;
   }
 
-  /** power turns a node off or on. */
+  /** power turns a node off or on from the page. */
   async power(node: string, on: boolean): Promise<void> {
     const cluster = this.cluster!;
-    if (on) await cluster.powerOn(node);
-    else await cluster.powerOff(node);
+    this.pagePower.add(node);
+    try {
+      if (on) await cluster.powerOn(node);
+      else await cluster.powerOff(node);
+      // A provider that cannot report power changes itself: record the page's switch here.
+      if (!cluster.onPowerChange) this.powerChanged(node, on);
+    } finally {
+      this.pagePower.delete(node);
+    }
+  }
+
+  /**
+   * powerChanged records a node's power however it was switched — the page's
+   * buttons, or `kslab solve` / `kubectl create --raw` through the sim's power
+   * endpoint — so the page's buttons and the saved session never go stale.
+   */
+  private powerChanged(node: string, on: boolean): void {
+    if (this.ended) return;
     const set = new Set(this.record.poweredOff);
+    if (on === !set.has(node)) return;
     if (on) set.delete(node);
     else set.add(node);
     this.record.poweredOff = [...set].sort();
     this.deps.store.update(this.id, { poweredOff: this.record.poweredOff });
-    this.shell.notice(`(node ${node} was powered ${on ? 'on' : 'off'} from the page)`);
+    this.shell.notice(`(node ${node} was powered ${on ? 'on' : 'off'}${this.pagePower.has(node) ? ' from the page' : ''})`);
     this.broadcastControl(this.clusterMessage());
     this.scheduleSave(0);
   }

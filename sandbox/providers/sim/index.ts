@@ -102,6 +102,10 @@ class SimProviderCluster implements Cluster {
     powerOnNode(this.sim.controllers, node);
   }
 
+  onPowerChange(listener: (node: NodeName, on: boolean) => void): () => void {
+    return this.sim.onPowerChange(listener);
+  }
+
   async reset(onProgress?: (event: ProgressEvent) => void): Promise<void> {
     onProgress?.({ step: 'resetting the cluster', status: 'running' });
     this.sim.reset();

@@ -136,6 +136,37 @@ describe('kslab serve: the terminal', () => {
     expect(t.controls.find((c) => c.type === 'hello')).toMatchObject({ provider: { name: 'sim', simulated: true } });
   });
 
+  it('follows node power switched outside the page (kslab solve / kubectl create --raw on the power endpoint)', async () => {
+    const dir = dataDir();
+    const s = await server(dir);
+    const b = new Browser(s.url);
+    const id = ((await b.session()).body as { session: { id: string } }).session.id;
+    const t = await openTerminal(b);
+    const { execFile } = await import('node:child_process');
+    const kubeconfig = join(dir, 'sessions', id, 'kubeconfig');
+    // Asynchronously: the sim server answering kubectl runs in this process.
+    const switchPower = (state: 'on' | 'off') =>
+      new Promise<void>((resolve, reject) => {
+        const child = execFile('kubectl', ['--kubeconfig', kubeconfig, 'create', '--raw', '/kslab/v1/nodes/lab-worker/power', '-f', '-'], (err) => (err ? reject(err) : resolve()));
+        child.stdin!.end(JSON.stringify({ state }));
+      });
+    const poweredOff = async () => ((await (await b.fetch('/api/cluster')).json()) as { poweredOff: string[] }).poweredOff;
+    const from = t.text.length;
+    await switchPower('off');
+    await t.waitFor(/\(node lab-worker was powered off\)/, from);
+    expect(await poweredOff()).toEqual(['lab-worker']);
+    expect(t.controls.filter((c) => c.type === 'cluster').at(-1)).toMatchObject({ poweredOff: ['lab-worker'] });
+    await switchPower('on');
+    await t.waitFor(/\(node lab-worker was powered on\)/, from);
+    expect(await poweredOff()).toEqual([]);
+    // The page's own switch is still told apart, and reported once.
+    const pageFrom = t.text.length;
+    expect((await b.fetch('/api/cluster/nodes/lab-worker2/power', { method: 'POST', body: '{"on":false}', headers: { 'Content-Type': 'application/json' } })).status).toBe(200);
+    await t.waitFor(/\(node lab-worker2 was powered off from the page\)/, pageFrom);
+    expect(t.text.slice(pageFrom).match(/was powered off/g)).toHaveLength(1);
+    expect(await poweredOff()).toEqual(['lab-worker2']);
+  });
+
   it('moves to the folder of the lesson being viewed, with its manifests', async () => {
     const s = await server();
     const b = new Browser(s.url);

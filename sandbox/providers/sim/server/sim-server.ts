@@ -31,6 +31,7 @@ import { execWebSocketServer, rejectUpgrade, serveExecUpgrade } from '../streams
 import type { ContainerRuntime } from '../streams/types.ts';
 import type { StoreWatch } from '../store/store.ts';
 import { startControlPlane, type ControllerManager, type ControlPlaneOptions } from '../controllers/manager/index.ts';
+import { NODE_AGENTS, type NodeAgents } from '../controllers/node-lifecycle/index.ts';
 import { createStorageBackends, destroyStorageBackends, type StorageBackends } from '../dataroot/storage-backends.ts';
 import { kubeletRuntime } from '../kubelet/index.ts';
 import { isNodePowerPath, serveNodePower } from './node-power.ts';
@@ -83,6 +84,7 @@ export class SimCluster {
   /** storage is the cluster's data root and Ceph state (../dataroot, ../ceph), shared by provisioners and the kubelet model. */
   storage!: StorageBackends;
   private essentials?: StoreWatch;
+  private readonly powerListeners = new Set<(node: string, on: boolean) => void>();
 
   constructor(
     readonly id: string,
@@ -132,9 +134,23 @@ export class SimCluster {
     return new ClusterApi(new ObjectStore(this.server.options.historyLimit ?? DEFAULT_HISTORY), { admit, schema: this.server.options.schema ?? defaultSchema });
   }
 
+  /** onPowerChange tells listener about every node power switch, across resets and restores; returns an unsubscribe. */
+  onPowerChange(listener: (node: string, on: boolean) => void): () => void {
+    this.powerListeners.add(listener);
+    return () => this.powerListeners.delete(listener);
+  }
+
+  /** useControllers installs a (new) controller manager — at start, reset or snapshot restore — and forwards its node power switches. */
+  useControllers(manager: ControllerManager): void {
+    this.controllers = manager;
+    manager.controller<NodeAgents>(NODE_AGENTS)?.onPowerChange((node, on) => {
+      for (const l of this.powerListeners) l(node, on);
+    });
+  }
+
   private startControllers(): void {
     // `storage` rides along in the options; storage controllers find it with storageBackendsOf(ctx).
-    this.controllers = startControlPlane(this.api, { tokenKeyPem: this.server.tls.keyPem, ...this.server.options.controlPlane, ...this.opts.controlPlane, storage: this.storage } as ControlPlaneOptions);
+    this.useControllers(startControlPlane(this.api, { tokenKeyPem: this.server.tls.keyPem, ...this.server.options.controlPlane, ...this.opts.controlPlane, storage: this.storage } as ControlPlaneOptions));
   }
 
   private bootstrap(): void {

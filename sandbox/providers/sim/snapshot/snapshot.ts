@@ -140,7 +140,7 @@ export function replaceContents(sim: SimCluster, snap: SimSnapshot, dir?: string
   const nfs = nfsServerFor(sim.storage.dataRoot);
   if (snap.nfsRunning === false) nfs.stop();
   else nfs.start();
-  sim.controllers = startControlPlane(sim.api, { ...old.options, clock: old.clock } as ControlPlaneOptions);
+  sim.useControllers(startControlPlane(sim.api, { ...old.options, clock: old.clock } as ControlPlaneOptions));
   for (const n of snap.poweredOff ?? []) {
     try {
       powerOff(sim.controllers, n);

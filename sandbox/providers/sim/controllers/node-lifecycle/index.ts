@@ -6,15 +6,15 @@
  * `Cluster.powerOff/powerOn` call.
  */
 import type { ControllerManager } from '../manager/manager.ts';
-import { NodeAgents } from './node-agent.ts';
+import { NodeAgents, NODE_AGENTS } from './node-agent.ts';
 
-export { NodeAgents } from './node-agent.ts';
+export { NodeAgents, NODE_AGENTS } from './node-agent.ts';
 export { NodeLifecycleController } from './node-lifecycle.ts';
 export { TaintEvictionController, evictionAt } from './taint-eviction.ts';
 export { PodGarbageCollector } from './pod-gc.ts';
 
 function agents(manager: ControllerManager): NodeAgents {
-  const a = manager.controller<NodeAgents>('kubelet-heartbeat');
+  const a = manager.controller<NodeAgents>(NODE_AGENTS);
   if (!a) throw new Error('node power needs the kubelet-heartbeat controller, which this cluster does not run');
   return a;
 }

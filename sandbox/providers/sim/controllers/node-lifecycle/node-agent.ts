@@ -45,8 +45,11 @@ export const healthyConditions: [type: string, status: string, reason: string, m
   ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'],
 ];
 
+/** NODE_AGENTS is the name the node agents (kubelet heartbeats and power) run under in the controller manager. */
+export const NODE_AGENTS = 'kubelet-heartbeat';
+
 export class NodeAgents implements Controller {
-  readonly name = 'kubelet-heartbeat';
+  readonly name = NODE_AGENTS;
   private ctx!: ControllerContext;
   private nodes!: Informer;
   private pods!: Informer;
