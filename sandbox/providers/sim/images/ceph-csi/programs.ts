@@ -58,7 +58,7 @@ export const cephcsiProgram: Program = async (ctx) => {
     return 255;
   }
   standInNotice(ctx, `ceph-csi's RBD ${controller ? 'controller' : 'node'} plugin`);
-  log('I', 'cephcsi.go:196', `Driver version: ${cephCsiVersion} and Git version: 1cb5c4ac2b7a0e0c2e7f5a9b0f0f0d7e4b0c6d3a`);
+  log('I', 'cephcsi.go:196', `Driver version: ${cephCsiVersion} and Git version: unknown (kslab simulated image)`);
   log('I', 'cephcsi.go:274', 'Initial PID limit is set to -1');
   log('I', 'cephcsi.go:280', 'Reconfigured PID limit to -1 (max)');
   log('I', 'cephcsi.go:228', `Starting driver type: ${type} with name: ${driver}`);
