@@ -5,35 +5,11 @@
  * with GNU grep and wc would show.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EventEmitter } from 'node:events';
-import { PassThrough } from 'node:stream';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LearnerShell } from '../../../sandbox/terminal/shell.ts';
-
-/** RecordedKubectl is the child process the shell starts; it prints what the test says and records signals. */
-class RecordedKubectl extends EventEmitter {
-  stdout = new PassThrough();
-  stderr = new PassThrough();
-  stdin = null;
-  exitCode: number | null = null;
-  signalCode: string | null = null;
-  signals: string[] = [];
-  kill(signal: string) {
-    this.signals.push(signal);
-    this.finish(null, signal);
-    return true;
-  }
-  finish(code: number | null, signal: string | null = null) {
-    if (this.exitCode !== null || this.signalCode !== null) return;
-    this.exitCode = code;
-    this.signalCode = signal;
-    this.stdout.end();
-    this.stderr.end();
-    setImmediate(() => this.emit('close', code, signal));
-  }
-}
+import { RecordedChild } from './recorded-child.ts';
 
 const describePods = `Name:         mysql-0
 Status:       Pending
@@ -52,9 +28,9 @@ const events = `LAST SEEN   TYPE      REASON                 OBJECT             
 
 let folder: string;
 let output: string;
-let children: RecordedKubectl[];
+let children: RecordedChild[];
 /** respond decides what the recorded kubectl prints, by argv. */
-let respond: (args: string[], child: RecordedKubectl) => void;
+let respond: (args: string[], child: RecordedChild) => void;
 let shell: LearnerShell;
 
 beforeEach(() => {
@@ -77,7 +53,7 @@ beforeEach(() => {
     history: [],
     write: (t) => (output += t),
     spawn: ((_file: string, args: string[]) => {
-      const child = new RecordedKubectl();
+      const child = new RecordedChild();
       children.push(child);
       setImmediate(() => respond(args, child));
       return child;
@@ -113,7 +89,7 @@ describe('pipe filters in the terminal (QA F8)', () => {
   it('grep -q prints nothing and stops kubectl once it has a match, as SIGPIPE would', async () => {
     respond = (_args, child) => child.stdout.write(events); // a watch: kubectl keeps running
     expect(await run('kubectl get events -w | grep -q TaintManagerEviction')).toBe('');
-    expect(children[0]!.signals).toEqual(['SIGTERM']);
+    expect(children[0]!.killed).toEqual(['SIGTERM']);
   });
   it('wc and grep take a file of the lesson', async () => {
     expect(await run('wc -l pod.yaml')).toBe('4 pod.yaml\r\n');

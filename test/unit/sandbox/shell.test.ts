@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EventEmitter } from 'node:events';
-import { PassThrough } from 'node:stream';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LearnerShell, toTerminal, wantsStdin } from '../../../sandbox/terminal/shell.ts';
+import { RecordedChild } from './recorded-child.ts';
 
 /** SpawnCall records how the shell started a program: these tests check argv, never a shell string. */
 interface SpawnCall {
@@ -12,33 +11,6 @@ interface SpawnCall {
   args: string[];
   options: { cwd: string; env: Record<string, string>; shell: boolean; stdio: unknown[] };
   child: RecordedChild;
-}
-
-class RecordedChild extends EventEmitter {
-  stdout = new PassThrough();
-  stderr = new PassThrough();
-  stdin: PassThrough | null = new PassThrough();
-  exitCode: number | null = null;
-  signalCode: string | null = null;
-  killed: string[] = [];
-  stdinText = '';
-  constructor() {
-    super();
-    this.stdin!.on('data', (d) => (this.stdinText += String(d)));
-  }
-  kill(signal: string) {
-    this.killed.push(signal);
-    this.finish(null, signal);
-    return true;
-  }
-  finish(code: number | null, signal: string | null = null) {
-    if (this.exitCode !== null || this.signalCode !== null) return;
-    this.exitCode = code;
-    this.signalCode = signal;
-    this.stdout.end();
-    this.stderr.end();
-    setImmediate(() => this.emit('close', code, signal));
-  }
 }
 
 let folder: string;

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { csiRbdClass, secretOf, storageCluster, withKubelet } from './harness.ts';
+import { csiRbdClass, secretOf, storageCluster, withKubelet, manifest } from './harness.ts';
 import { pv as pvFixture, pvc as pvcFixture } from './fixtures.ts';
 import { newCephxKey } from '../../../sandbox/providers/sim/ceph/ceph-cluster.ts';
 import type { KObject } from '../../../sandbox/providers/sim/store/types.ts';
-
-/** strip makes a fixture look like what a learner applies (no uid/status). */
-function manifest(o: KObject): KObject {
-  const c = structuredClone(o) as any;
-  delete c.metadata.uid;
-  delete c.metadata.resourceVersion;
-  delete c.status;
-  return c;
-}
 
 const reasons = (evs: any[]) => evs.map((e) => `${e.type} ${e.reason}: ${e.message}`);
 

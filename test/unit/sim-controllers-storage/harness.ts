@@ -155,3 +155,12 @@ export function csiRbdClass(overrides: Record<string, string> = {}): KObject {
     allowVolumeExpansion: true,
   } as KObject;
 }
+
+/** manifest makes a fixture look like what a learner applies (no uid, resourceVersion or status). */
+export function manifest(o: KObject): KObject {
+  const c = structuredClone(o) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  delete c.metadata.uid;
+  delete c.metadata.resourceVersion;
+  delete c.status;
+  return c;
+}

@@ -11,16 +11,8 @@ import { resources } from '../../../sandbox/providers/sim/controllers/manager/re
 import { klogLine, logrusLine } from '../../../sandbox/providers/sim/controllers/provisioners/log-format.ts';
 import { parseLocalPathConfig } from '../../../sandbox/providers/sim/controllers/provisioners/local-path.ts';
 import { pvc as pvcFixture } from './fixtures.ts';
-import { csiRbdClass, secretOf, storageCluster, withKubelet } from './harness.ts';
+import { csiRbdClass, secretOf, storageCluster, withKubelet, manifest } from './harness.ts';
 
-/** manifest turns a fixture into what a client sends (no uid, resourceVersion or status). */
-function manifest(o: KObject): KObject {
-  const c = structuredClone(o) as any;
-  delete c.metadata.uid;
-  delete c.metadata.resourceVersion;
-  delete c.status;
-  return c;
-}
 const onNode = (name: string, node: string) => manifest(pvcFixture(name, { className: 'standard', annotations: { 'volume.kubernetes.io/selected-node': node } }));
 const helperPods = (c: ReturnType<typeof storageCluster>) => (c.api.list(resources.pods, 'local-path-storage').items as any[]).filter((p) => p.metadata.name.startsWith('helper-pod-'));
 const provisionerPods = (c: ReturnType<typeof storageCluster>) =>
