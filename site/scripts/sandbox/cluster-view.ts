@@ -128,7 +128,8 @@ export function renderClusterView(root: HTMLElement, view: LiveView, options: Cl
     const pods = view.pods.filter((p) => p.node === node.name);
     const list = el('ul', 'cluster-view__pods');
     for (const pod of pods) list.append(podItem(pod));
-    if (pods.length === 0) list.append(el('li', 'cluster-view__empty', node.controlPlane ? 'control plane (no workloads)' : 'no pods'));
+    // The view leaves out the cluster's own pods (kube-system, the storage add-ons), which every node runs.
+    if (pods.length === 0) list.append(el('li', 'cluster-view__empty', node.controlPlane ? 'control plane: system pods only' : 'none of your pods'));
     card.append(list);
     nodes.append(card);
   }
