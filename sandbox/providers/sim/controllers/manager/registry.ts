@@ -16,6 +16,7 @@ import { CsiResizerController, runningProvisioners } from '../provisioners/index
 import { AttachDetachController, CsiAttacherController, attachingDrivers } from '../attach-detach/index.ts';
 import { Kubelets } from '../../kubelet/kubelet.ts';
 import { MirrorPods } from '../../cluster/mirror-pods.ts';
+import { CsiNodeInfoManager } from '../csinode/csinode.ts';
 
 export interface ControllerRegistration {
   name: string;
@@ -43,6 +44,7 @@ export const controllerRegistry: ControllerRegistration[] = [
   { name: 'csi-resizer-rbd.csi.ceph.com', create: () => new CsiResizerController() },
   { name: 'attachdetach-controller', create: () => new AttachDetachController() },
   ...attachingDrivers.map((d) => ({ name: `csi-attacher-${d}`, create: () => new CsiAttacherController(d) })),
+  { name: 'kubelet-csi-node-info', create: () => new CsiNodeInfoManager() },
   { name: 'kubelet', create: () => new Kubelets() },
   { name: 'kubelet-mirror-pods', create: () => new MirrorPods() },
 ];

@@ -12,15 +12,19 @@
  * - cephcsi with --controllerserver=true connects its log to that pod's
  *   provisioner, so CreateVolume/DeleteVolume lines appear in
  *   `kubectl logs … -c csi-rbdplugin`;
- * - csi-attacher, csi-snapshotter, csi-node-driver-registrar and cephcsi
- *   --nodeserver=true only run: attaching and staging are modelled by the
- *   attach-detach controller and the kubelet whether or not they run.
+ * - csi-node-driver-registrar registers rbd.csi.ceph.com with its node's
+ *   kubelet (../../controllers/csinode), so the node's CSINode lists the
+ *   driver while it runs;
+ * - csi-attacher, csi-snapshotter and cephcsi --nodeserver=true only run:
+ *   attaching and staging are modelled by the attach-detach controller and
+ *   the kubelet whether or not they run.
  *
  * Every stand-in's first line says it is one.
  */
 import type { Program, ProgramContext } from '../../containers/program.ts';
 import { cephCsiRbdProvisionerKey, cephCsiRbdResizerKey } from '../../controllers/provisioners/service-keys.ts';
 import { klogLine, type KlogSeverity } from '../../controllers/provisioners/log-format.ts';
+import { csiNodeInfoKey } from '../../controllers/csinode/registration.ts';
 import { exitStatusAfter, untilStopped } from '../local-path-provisioner/program.ts';
 
 /** cephCsiVersion is the driver release the images model. */
@@ -144,6 +148,11 @@ export function sidecarProgram(kind: SidecarKind): Program {
     } else if (kind === 'csi-resizer' && ctx.cluster) {
       attachment = ctx.cluster.service(cephCsiRbdResizerKey)?.attach();
       log('I', 'controller.go:272', 'Starting external resizer rbd.csi.ceph.com');
+    } else if (kind === 'csi-node-driver-registrar' && ctx.cluster) {
+      // NodeGetInfo of cephcsi answers its --nodeid=$(NODE_ID), the pod's spec.nodeName.
+      const pod = ctx.cluster.pod;
+      const registration = ctx.cluster.service(csiNodeInfoKey)?.registerPlugin({ driver: 'rbd.csi.ceph.com', node: pod.node, nodeID: pod.node });
+      attachment = registration && { detach: () => registration.unregister() };
     } else if (kind === 'csi-attacher') {
       log('I', 'controller.go:128', 'Starting CSI attacher');
     } else if (kind === 'csi-snapshotter') {
