@@ -3,10 +3,15 @@
  * the ceph-csi node plugin's driver on the workers while its pod runs there
  * (gone when the DaemonSet's pod leaves the node, back with the next one),
  * `describe csinode` showing the driver and its node ID, and the objects
- * after a cluster reset.
+ * after a cluster reset and a snapshot restore.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimHarness, normalizeTable, skipNote, waitFor, type TestCluster } from '../sim/harness.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SimProvider } from '../../../sandbox/providers/sim/index.ts';
+import { withSnapshots } from '../../../sandbox/providers/sim/snapshot/snapshot.ts';
+import { SimHarness, kubectlPath, normalizeTable, runProcess, skipNote, waitFor, type TestCluster } from '../sim/harness.ts';
 
 const skip = skipNote(33);
 
@@ -83,5 +88,46 @@ describe.skipIf(skip)('CSINode (kubectl 1.33)', () => {
     const after = JSON.parse((await c.kubectl(['get', 'csinode', '-o', 'json'])).stdout).items;
     expect(after.map((n: any) => n.metadata.name)).toEqual(['lab-control-plane', 'lab-worker', 'lab-worker2']);
     expect(after.map((n: any) => n.metadata.uid)).not.toContain(before[0]);
+  }, 60_000);
+
+  it('a snapshot restore (a server restart) brings back the same CSINodes, one per node, without writing them again', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'kslab-csinode-snap-'));
+    const make = () => withSnapshots(new SimProvider({ tlsDir: join(base, 'tls'), dataDir: join(base, 'data') }));
+    const kubectlFor = (name: string, kubeconfig: string) => {
+      const file = join(base, name);
+      writeFileSync(file, kubeconfig);
+      const env = { KUBECONFIG: file, KUBECACHEDIR: join(base, 'cache'), HOME: base };
+      return (args: string[]) => runProcess(kubectlPath(33), args, env);
+    };
+    const csiNodes = async (kubectl: (args: string[]) => ReturnType<typeof runProcess>) =>
+      JSON.parse((await kubectl(['get', 'csinode', '-o', 'json'])).stdout).items.map((n: any) => `${n.metadata.name} ${n.metadata.uid} ${n.metadata.resourceVersion} ${n.spec.drivers.length}`);
+    const p1 = make();
+    try {
+      const c1 = await p1.create({ id: 'csinode-snap' });
+      const k1 = kubectlFor('kubeconfig1', c1.kubeconfig());
+      const saved = await waitFor(async () => {
+        const list = await csiNodes(k1);
+        return list.map((l: string) => l.split(' ')[3]).join() === '0,1,1' && list;
+      }, 10_000, 100);
+      await c1.save!(join(base, 'snap'));
+      await p1.close();
+      const p2 = make();
+      try {
+        const c2 = await p2.restore!({ id: 'csinode-snap', dir: join(base, 'snap') });
+        const k2 = kubectlFor('kubeconfig2', c2.kubeconfig());
+        const restored = await csiNodes(k2);
+        // Same objects (restoring gives them new resourceVersions), no second CSINode for any node.
+        const withoutRV = (l: string[]) => l.map((x) => x.split(' ').filter((_, i) => i !== 2).join(' '));
+        expect(withoutRV(restored)).toEqual(withoutRV(saved));
+        // The node plugins run again and register; the entries they find are already right, so nothing is written.
+        await waitFor(async () => /2\/2\s+Running[\s\S]*2\/2\s+Running/.test((await k2(['-n', 'ceph-csi-rbd', 'get', 'pods', '-l', 'app=csi-rbdplugin'])).stdout), 10_000, 100);
+        await new Promise((r) => setTimeout(r, 500));
+        expect(await csiNodes(k2)).toEqual(restored);
+      } finally {
+        await p2.close();
+      }
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   }, 60_000);
 });
