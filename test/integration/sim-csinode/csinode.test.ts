@@ -64,9 +64,12 @@ describe.skipIf(skip)('CSINode (kubectl 1.33)', () => {
     await waitFor(async () => (await driverCounts(c))['lab-worker'] === 0, 20_000, 200);
     const pods = (await c.kubectl(['-n', 'ceph-csi-rbd', 'get', 'pods', '-l', 'app=csi-rbdplugin', '-o', 'wide', '--no-headers'])).stdout;
     expect(pods).not.toMatch(/\slab-worker\s/);
+    const nodeIDs = async () => (await c.kubectl(['get', 'node', 'lab-worker', '-o', 'jsonpath={.metadata.annotations.csi\\.volume\\.kubernetes\\.io/nodeid}'])).stdout;
+    expect(await nodeIDs()).toBe('');
     const back = await c.kubectl(['-n', 'ceph-csi-rbd', 'patch', 'ds', 'csi-rbdplugin', '--type=json', '-p', '[{"op":"remove","path":"/spec/template/spec/nodeSelector"}]']);
     expect(back.code).toBe(0);
     await waitFor(async () => JSON.stringify(await driverCounts(c)) === JSON.stringify(allRunning), 30_000, 200);
+    expect(await nodeIDs()).toBe('{"rbd.csi.ceph.com":"lab-worker"}');
 
     // Deleting the pod on lab-worker2: a watch sees 1 → 0 when its registrar stops, then 1 again with the DaemonSet's new pod.
     const watch = c.spawnKubectl(['get', 'csinode', 'lab-worker2', '-w', '--no-headers']);

@@ -26,6 +26,7 @@ const csiNodes = (c: Cluster) => c.api.list(resources.csinodes, '').items as any
 const csiNode = (c: Cluster, name: string): any => csiNodes(c).find((n) => n.metadata.name === name);
 /** drivers is `kubectl get csinode` in short: node → driver names. */
 const drivers = (c: Cluster) => Object.fromEntries(csiNodes(c).map((n) => [n.metadata.name, (n.spec.drivers ?? []).map((d: any) => d.name)]));
+const nodeIDs = (c: Cluster, node: string): string | undefined => (c.api.get(resources.nodes, '', node) as any).metadata.annotations?.['csi.volume.kubernetes.io/nodeid'];
 const pluginPodOn = (c: Cluster, node: string): any =>
   (c.api.list(resources.pods, 'ceph-csi-rbd').items as any[]).find((p) => p.metadata.labels?.app === 'csi-rbdplugin' && p.spec.nodeName === node && !p.metadata.deletionTimestamp);
 
@@ -42,6 +43,10 @@ describe('CSINode per node (fake clock)', () => {
     expect(csiNode(c, 'lab-control-plane').spec).toEqual({ drivers: [] });
     expect(csiNode(c, 'lab-worker').spec.drivers).toEqual([{ name: 'rbd.csi.ceph.com', nodeID: 'lab-worker', topologyKeys: null }]);
     expect(csiNode(c, 'lab-worker2').spec.drivers).toEqual([{ name: 'rbd.csi.ceph.com', nodeID: 'lab-worker2', topologyKeys: null }]);
+    // The kubelet also records the driver's node ID on the Node (csi.volume.kubernetes.io/nodeid).
+    expect(nodeIDs(c, 'lab-worker')).toBe('{"rbd.csi.ceph.com":"lab-worker"}');
+    expect(nodeIDs(c, 'lab-worker2')).toBe('{"rbd.csi.ceph.com":"lab-worker2"}');
+    expect(nodeIDs(c, 'lab-control-plane')).toBeUndefined();
     // Time passing (heartbeats, resyncs) writes nothing more.
     const rvs = csiNodes(c).map((n) => n.metadata.resourceVersion);
     await c.advance(60_000);
@@ -122,8 +127,10 @@ describe('CSINode per node (fake clock)', () => {
       { name: 'hand.example.com', nodeID: 'cp-1', topologyKeys: ['topology.example.com/zone'] },
       { name: 'limited.example.com', nodeID: 'cp', topologyKeys: null, allocatable: { count: 16 } },
     ]);
+    expect(nodeIDs(c, 'lab-control-plane')).toBe('{"limited.example.com":"cp"}');
     reg.unregister();
     await c.settled();
+    expect(nodeIDs(c, 'lab-control-plane')).toBeUndefined();
     expect(csiNode(c, 'lab-control-plane').spec.drivers).toEqual([{ name: 'hand.example.com', nodeID: 'cp-1', topologyKeys: ['topology.example.com/zone'] }]);
   });
 });

@@ -12,8 +12,9 @@
  * - when a CSI node plugin's driver-registrar registers on the node
  *   (./registration.ts) the driver is added with NodeGetInfo's answer
  *   (InstallCSIDriver: `{name, nodeID, topologyKeys}`, `allocatable.count`
- *   only for a positive max_volumes_per_node); when the registrar stops it
- *   is removed again (UninstallCSIDriver);
+ *   only for a positive max_volumes_per_node), and the Node's
+ *   `csi.volume.kubernetes.io/nodeid` annotation maps the driver to its node
+ *   ID; when the registrar stops both are removed again (UninstallCSIDriver);
  * - a powered-off kubelet writes nothing and sees no plugin go: the entries
  *   stay as they were, and the plugin pod registers again when the node is
  *   back. Like a real kubelet, it removes only drivers it saw unregister, so
@@ -49,6 +50,9 @@ export const migratedPlugins: readonly string[] = [
   'kubernetes.io/portworx-volume',
   'kubernetes.io/vsphere-volume',
 ];
+
+/** nodeIDAnnotation is the Node annotation holding a JSON map of driver name → node ID (annotationKeyNodeID). */
+export const nodeIDAnnotation = 'csi.volume.kubernetes.io/nodeid';
 
 /** maxInt32 caps allocatable.count as InstallCSIDriver does. */
 const maxInt32 = 2 ** 31 - 1;
@@ -127,6 +131,9 @@ export class CsiNodeInfoManager implements Controller {
     const node = this.nodes.get('', nodeName);
     if (!node || node.metadata.deletionTimestamp) return;
     if (this.agents && !this.agents.isPoweredOn(nodeName)) return;
+    const desired = this.plugins.get(nodeName) ?? new Map<string, CsiPluginRegistration[]>();
+    const gone = this.deregistered.get(nodeName) ?? new Set<string>();
+    this.syncNodeIDs(node, desired, gone);
     let current = this.csiNodes.get('', nodeName);
     if (!current) {
       current = this.create(node);
@@ -139,8 +146,6 @@ export class CsiNodeInfoManager implements Controller {
       next.metadata.annotations = { ...next.metadata.annotations, [migratedPluginsAnnotation]: annotation };
       changed = true;
     }
-    const desired = this.plugins.get(nodeName) ?? new Map<string, CsiPluginRegistration[]>();
-    const gone = this.deregistered.get(nodeName) ?? new Set<string>();
     const drivers: CsiNodeDriver[] = [];
     // Entries stay in the order they were installed; a reinstalled driver goes to the end (installDriverToCSINode).
     for (const d of (next.spec?.drivers ?? []) as CsiNodeDriver[]) {
@@ -168,6 +173,32 @@ export class CsiNodeInfoManager implements Controller {
       this.ctx.api.update(resources.csinodes, '', nodeName, next as KObject);
     }
     gone.clear();
+  }
+
+  /**
+   * syncNodeIDs is updateNodeIDInNode / removeNodeIDFromNode: the Node's
+   * nodeid annotation gets each registered driver's node ID and loses the
+   * drivers that unregistered (the annotation goes with the last one).
+   */
+  private syncNodeIDs(node: KObject, desired: Map<string, CsiPluginRegistration[]>, gone: Set<string>): void {
+    const raw = node.metadata.annotations?.[nodeIDAnnotation];
+    let ids: Record<string, string> = {};
+    if (raw) {
+      try {
+        ids = JSON.parse(raw) as Record<string, string>;
+      } catch {
+        // The kubelet fails the registration on an annotation it cannot parse; the sim leaves it alone.
+        return;
+      }
+    }
+    const next: Record<string, string> = { ...ids };
+    for (const d of gone) delete next[d];
+    for (const [name, regs] of desired) next[name] = regs[regs.length - 1]!.nodeID;
+    // Go's json.Marshal writes map keys sorted.
+    const keys = Object.keys(next).sort();
+    const value = keys.length ? JSON.stringify(Object.fromEntries(keys.map((k) => [k, next[k]]))) : undefined;
+    if ((raw || undefined) === value) return;
+    this.ctx.api.patch(resources.nodes, '', node.metadata.name!, 'merge', { metadata: { annotations: { [nodeIDAnnotation]: value ?? null } } });
   }
 
   /** create is CreateCSINode: no drivers yet, owned by the Node, with the migration annotation. */
