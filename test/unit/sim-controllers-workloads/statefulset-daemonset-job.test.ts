@@ -120,6 +120,35 @@ describe('daemonset controller', () => {
     const ds = c.api.get(resources.daemonsets, 'default', 'agent') as any;
     expect(ds.status).toMatchObject({ desiredNumberScheduled: 2, currentNumberScheduled: 2, numberMisscheduled: 0, numberReady: 0, numberUnavailable: 2 });
   });
+
+  it('keeps its pod on a node that goes unreachable (NoExecute tolerated), counting it misscheduled; an untolerated NoExecute taint removes it', async () => {
+    using c = testCluster(all);
+    c.api.create(resources.daemonsets, 'default', {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'agent' },
+      spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'busybox' }] } } },
+    } as any);
+    await c.manager.settled();
+    const onWorker = c.pods().find((p) => p.spec.nodeName === 'lab-worker')!;
+    powerOff(c.manager, 'lab-worker');
+    await c.manager.advance(120_000, 2_000);
+    const node = c.api.get(resources.nodes, '', 'lab-worker') as any;
+    expect(node.spec.taints.map((t: any) => `${t.key}:${t.effect}`).sort()).toEqual(['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
+    // NodeShouldRunDaemonPod: shouldRun false (unreachable:NoSchedule), shouldContinueRunning true (NoExecute tolerated).
+    const still = c.pods().find((p) => p.spec.nodeName === 'lab-worker')!;
+    expect(still.metadata.uid).toBe(onWorker.metadata.uid);
+    expect(still.metadata.deletionTimestamp).toBeUndefined();
+    const events = c.api.list(resources.events, 'default').items as any[];
+    expect(events.filter((e) => e.reason === 'SuccessfulDelete')).toEqual([]);
+    expect((c.api.get(resources.daemonsets, 'default', 'agent') as any).status).toMatchObject({ desiredNumberScheduled: 1, currentNumberScheduled: 1, numberMisscheduled: 1 });
+    // A NoExecute taint the daemon pods do not tolerate takes the pod off lab-worker2.
+    const w2 = c.api.get(resources.nodes, '', 'lab-worker2') as any;
+    c.api.update(resources.nodes, '', 'lab-worker2', { ...w2, spec: { ...w2.spec, taints: [{ key: 'maintenance', value: 'true', effect: 'NoExecute' }] } });
+    await c.manager.settled();
+    const onW2 = c.pods().find((p) => p.spec.nodeName === 'lab-worker2');
+    expect(onW2 === undefined || onW2.metadata.deletionTimestamp !== undefined).toBe(true);
+  });
 });
 
 describe('job controller', () => {

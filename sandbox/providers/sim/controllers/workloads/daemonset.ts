@@ -48,13 +48,24 @@ function withDaemonTolerations(podSpec: any): any {
   return { ...podSpec, tolerations };
 }
 
-/** nodeShouldRunDaemonPod: the template selects the node and tolerates its NoSchedule/NoExecute taints. */
-export function nodeShouldRunDaemonPod(ds: KObject, node: KObject): boolean {
+/**
+ * nodeShouldRunDaemonPod is daemon_controller.go's NodeShouldRunDaemonPod:
+ * shouldRun when the template selects the node and tolerates all its
+ * NoSchedule/NoExecute taints; shouldContinueRunning — for a pod already
+ * there — as long as no NoExecute taint is untolerated ("Scheduled daemon pods
+ * should continue running if they tolerate NoExecute taint"). So a node that
+ * goes unreachable (NoSchedule + NoExecute taints) keeps its daemon pods,
+ * which tolerate unreachable:NoExecute; it only stops counting as desired.
+ */
+export function nodeShouldRunDaemonPod(ds: KObject, node: KObject): { shouldRun: boolean; shouldContinueRunning: boolean } {
   const template = (ds as any).spec?.template ?? {};
   const pod = { apiVersion: 'v1', kind: 'Pod', metadata: {}, spec: withDaemonTolerations(template.spec ?? {}) } as KObject;
-  if (!podMatchesNodeSelectorAndAffinity(pod, node)) return false;
+  const wantedNode = template.spec?.nodeName;
+  if ((wantedNode && wantedNode !== node.metadata.name) || !podMatchesNodeSelectorAndAffinity(pod, node)) return { shouldRun: false, shouldContinueRunning: false };
   const tolerations = (pod as any).spec.tolerations as Toleration[];
-  return taintsOf(node).every((t) => (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') || !!tolerationFor(tolerations, t));
+  const untolerated = taintsOf(node).filter((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerationFor(tolerations, t));
+  if (untolerated.length === 0) return { shouldRun: true, shouldContinueRunning: true };
+  return { shouldRun: false, shouldContinueRunning: !untolerated.some((t) => t.effect === 'NoExecute') };
 }
 
 export class DaemonSetController implements Controller {
@@ -110,14 +121,19 @@ export class DaemonSetController implements Controller {
     for (const node of this.nodes.list()) {
       const nodeName = node.metadata.name!;
       const onNode = pods.filter((p) => nodeOf(p) === nodeName);
-      if (nodeShouldRunDaemonPod(ds, node)) {
+      const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(ds, node);
+      if (shouldRun) {
         desired++;
         if (!onNode.length) this.createPod(ds, nodeName, hash, generation);
+      } else if (onNode.some((p) => (p as any).spec?.nodeName)) {
+        // updateDaemonSetStatus: a pod on a node that should not run one counts as misscheduled.
+        misscheduled++;
+      }
+      if (shouldContinueRunning) {
         for (const extra of onNode.slice(1)) this.deletePod(ds, extra);
         const p = onNode[0];
-        if (p && p.metadata.labels?.['controller-revision-hash'] !== hash) stale.push(p);
+        if (shouldRun && p && p.metadata.labels?.['controller-revision-hash'] !== hash) stale.push(p);
       } else {
-        misscheduled += onNode.filter((p) => (p as any).spec?.nodeName).length;
         for (const p of onNode) this.deletePod(ds, p);
       }
     }
@@ -126,7 +142,10 @@ export class DaemonSetController implements Controller {
       this.deletePod(ds, stale[0]!);
     }
     const current = this.pods.list(namespace).filter((p) => isControlledBy(p, ds) && isPodActive(p) && (p as any).spec?.nodeName);
-    const scheduled = current.filter((p) => this.nodes.get('', (p as any).spec.nodeName) && nodeShouldRunDaemonPod(ds, this.nodes.get('', (p as any).spec.nodeName)!));
+    const scheduled = current.filter((p) => {
+      const node = this.nodes.get('', (p as any).spec.nodeName);
+      return !!node && nodeShouldRunDaemonPod(ds, node).shouldRun;
+    });
     const available = scheduled.filter((p) => podAvailability(p, minReady, now).available).length;
     writeStatus(
       this.ctx,
