@@ -9,6 +9,20 @@ const reasons = (c: ReturnType<typeof kubeletCluster>, pod: string) => c.events(
 const messages = (c: ReturnType<typeof kubeletCluster>, pod: string) => c.events(pod).map((e: any) => `${e.reason}: ${e.message}`);
 
 describe('kubelet: pod lifecycle', () => {
+  it('hands out pod IPs round-robin like host-local IPAM: a freed address is not reused at once', async () => {
+    using c = kubeletCluster();
+    c.apply(busyboxPod('ip1', 'sleep 3600', {}, { nodeName: 'lab-worker' }));
+    await c.advance(2000);
+    const first = c.pod('ip1').status.podIP as string;
+    expect(first).toMatch(/^10\.244\.1\.\d+$/);
+    c.api.delete(resources.pods, 'default', 'ip1', { gracePeriodSeconds: 0 });
+    await c.advance(2000);
+    expect(c.api.store.get(resources.pods.storage, 'default', 'ip1')).toBeUndefined();
+    c.apply(busyboxPod('ip2', 'sleep 3600', {}, { nodeName: 'lab-worker' }));
+    await c.advance(2000);
+    const second = c.pod('ip2').status.podIP as string;
+    expect(Number(second.split('.')[3])).toBe(Number(first.split('.')[3]) + 1);
+  });
   it('runs a busybox pod: Running status as a kubelet writes it, events, logs', async () => {
     using c = kubeletCluster();
     c.apply(busyboxPod('p1', 'echo hello world; sleep 3600'));

@@ -125,6 +125,8 @@ export class Kubelets implements Controller {
   /** pulled: per node, the canonical refs of images it has (IfNotPresent pulls once). */
   private readonly pulled = new Map<string, Set<string>>();
   private readonly usedIPs = new Map<string, Set<number>>();
+  /** lastIP: per node, the host part handed out last (host-local IPAM's last_reserved_ip). */
+  private readonly lastIP = new Map<string, number>();
   private readonly off = new Set<string>();
   private unsubscribe: (() => void)[] = [];
 
@@ -411,7 +413,9 @@ export class Kubelets implements Controller {
       rec.podIP = ip;
       let used = this.usedIPs.get(node);
       if (!used) this.usedIPs.set(node, (used = new Set()));
-      used.add(Number(ip.split('.')[3]));
+      const host = Number(ip.split('.')[3]);
+      used.add(host);
+      this.lastIP.set(node, Math.max(this.lastIP.get(node) ?? 1, host));
     }
     this.records.set(rec.uid, rec);
     return rec;
@@ -1150,20 +1154,31 @@ export class Kubelets implements Controller {
     return parseQuantity(n?.status?.capacity?.memory ?? '8Gi') ?? 8 * 2 ** 30;
   }
 
-  /** allocateIP hands out 10.244.<n>.x from the node's podCIDR (host-local IPAM starts at .2; .1 is the bridge). */
+  /**
+   * allocateIP hands out 10.244.<n>.x from the node's podCIDR as kindnet's
+   * host-local IPAM does: .1 is the bridge, and addresses go round-robin from
+   * the last one reserved (containernetworking/plugins host-local allocator,
+   * GetIter starts after last_reserved_ip), so a freed address is not handed
+   * out again until the range wraps — pod IPs on a node keep climbing.
+   */
   private allocateIP(node: string): string {
     const n: any = this.nodes.get('', node);
     const cidr: string = n?.spec?.podCIDR ?? '10.244.9.0/24';
     const prefix = cidr.split('/')[0]!.split('.').slice(0, 3).join('.');
     let used = this.usedIPs.get(node);
     if (!used) this.usedIPs.set(node, (used = new Set()));
-    for (let i = 2; i < 255; i++) {
+    const first = 2;
+    const last = 254;
+    const start = this.lastIP.get(node) ?? first - 1;
+    for (let k = 1; k <= last - first + 1; k++) {
+      const i = first + ((start - first + k) % (last - first + 1) + (last - first + 1)) % (last - first + 1);
       if (!used.has(i)) {
         used.add(i);
+        this.lastIP.set(node, i);
         return `${prefix}.${i}`;
       }
     }
-    return `${prefix}.254`;
+    return `${prefix}.${last}`;
   }
 
   private pulledOn(node: string): Set<string> {

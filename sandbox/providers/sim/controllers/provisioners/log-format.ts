@@ -19,7 +19,8 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** klogLine formats one klog line (thread id 1: the sim's processes are PID 1 in their container). */
 export function klogLine(now: Date, severity: KlogSeverity, source: string, message: string): string {
-  const micros = pad(now.getUTCMilliseconds(), 3) + '000';
+  // klog prints microseconds; a Date holds milliseconds, so the last three digits are the process clock's sub-millisecond part.
+  const micros = pad(now.getUTCMilliseconds(), 3) + pad(Math.floor((performance.now() % 1) * 1000), 3);
   const header = `${severity}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())} ${pad(now.getUTCHours())}:${pad(now.getUTCMinutes())}:${pad(now.getUTCSeconds())}.${micros}`;
   return `${header} ${String(1).padStart(7, ' ')} ${source}] ${message}`;
 }
