@@ -9,10 +9,11 @@
  *      StorageObjectInUseProtection (kube-apiserver's plugin order);
  *   3. the registry strategy's validation, failing with a 422 Invalid whose
  *      causes and message read like the real ones, plus its warnings;
- *   4. validating admission — PersistentVolumeClaimResize.
+ *   4. validating admission — PersistentVolumeClaimResize, PodSecurity
+ *      (plugins/pod-security.ts; only namespaces labelled
+ *      pod-security.kubernetes.io/* are affected).
  *
- * PodSecurity is not enforced (the simulated cluster's namespaces carry no
- * enforce labels). admit() never mutates its input; it returns a new object.
+ * admit() never mutates its input; it returns a new object.
  */
 import { invalid as invalidStatus } from '../api/status.ts';
 import type { KObject } from '../store/types.ts';
@@ -22,6 +23,7 @@ import { defaultStorageClassAdmission } from './plugins/default-storage-class.ts
 import { defaultTolerationSeconds } from './plugins/default-toleration-seconds.ts';
 import { namespaceLifecycle } from './plugins/namespace-lifecycle.ts';
 import { keepPriorityOnUpdate, priorityAdmission } from './plugins/priority.ts';
+import { podSecurityAdmission } from './plugins/pod-security.ts';
 import { pvcResizeAdmission } from './plugins/pvc-resize.ts';
 import { serviceAccountAdmission } from './plugins/service-account.ts';
 import { addProtectionFinalizer, pvcProtectionFinalizer, pvProtectionFinalizer } from './plugins/storage-object-in-use-protection.ts';
@@ -110,6 +112,7 @@ export function admit(req: AdmissionRequest): AdmissionResult {
     pvcResizeAdmission(obj, req.oldObject, req.store, req.name);
   }
   if (!req.subresource) warnings.push(...warningsFor(target, obj));
+  warnings.push(...podSecurityAdmission(req, obj));
 
   writeDeprecatedServiceAccount(podSpecsOf(group, kind, obj));
   return { object: obj, warnings };
