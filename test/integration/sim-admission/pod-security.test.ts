@@ -1,0 +1,143 @@
+/**
+ * PodSecurity admission as real kubectl 1.33 shows it against the simulated API server:
+ * lesson 2's baseline flow (label the namespace, apply the hostPath Deployment, watch the
+ * ReplicaSet fail to create pods), a warn-only restricted namespace, and an unlabelled one.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openapiDocument, openapiRoot, patchMetaAt, unknownFields } from '../../../sandbox/providers/sim/api/openapi/index.ts';
+import { toTable } from '../../../sandbox/providers/sim/api/tables/index.ts';
+import { SimServer, type SimCluster } from '../../../sandbox/providers/sim/index.ts';
+import { skipNote, waitFor } from '../sim/harness.ts';
+
+let server: SimServer;
+let cluster: SimCluster;
+let dir: string;
+let kubeconfig: string;
+
+const mysqlManifest = fileURLToPath(new URL('../../../lessons/02-hostpath/manifests/mysql-hostpath.yaml', import.meta.url));
+
+function kubectl(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = execFile(
+      '/usr/lib/google-cloud-sdk/bin/kubectl.1.33',
+      ['--kubeconfig', kubeconfig, ...args],
+      { env: { ...process.env, KUBECACHEDIR: join(dir, 'cache'), HOME: dir, KUBECTL_KUBERC: 'false' }, timeout: 30_000 },
+      (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+    if (stdin !== undefined) child.stdin!.end(stdin);
+  });
+}
+
+beforeAll(async () => {
+  server = await SimServer.start({ host: '127.0.0.1', port: 0, renderers: { openapiRoot, openapiDocument, toTable }, schema: { patchMetaAt, unknownFields } });
+  cluster = server.createCluster({ id: 'pod-security' });
+  dir = mkdtempSync(join(tmpdir(), 'kslab-psa-'));
+  kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, cluster.kubeconfig());
+  await waitFor(() => cluster.store.get({ group: '', resource: 'serviceaccounts' }, 'default', 'default'), 30_000).catch(() => {
+    throw new Error('the default ServiceAccount was not created within 30 s of the cluster starting');
+  });
+});
+
+afterAll(async () => {
+  cluster?.destroy();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** createNamespace creates a namespace and waits for its default ServiceAccount (pods need it). */
+async function createNamespace(ns: string): Promise<void> {
+  // apply, not `kubectl create namespace`: that sends a protobuf body, which the simulated server does not decode.
+  const r = await kubectl(['apply', '-f', '-'], `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`);
+  expect(r.stderr).toBe('');
+  await waitFor(() => cluster.store.get({ group: '', resource: 'serviceaccounts' }, ns, 'default'), 30_000);
+}
+
+describe.skipIf(skipNote(33))('kubectl 1.33 against sim PodSecurity admission', () => {
+  it('lesson 2: a baseline-enforcing namespace accepts the hostPath Deployment with a warning and refuses its pods', async () => {
+    await createNamespace('psa-baseline');
+    const label = await kubectl(['label', 'namespace', 'psa-baseline', 'pod-security.kubernetes.io/enforce=baseline']);
+    expect(label.stderr).toBe('');
+    expect(label.stdout).toBe('namespace/psa-baseline labeled\n');
+
+    const apply = await kubectl(['apply', '-n', 'psa-baseline', '-f', mysqlManifest]);
+    expect(apply.code).toBe(0);
+    expect(apply.stderr).toBe('Warning: would violate PodSecurity "baseline:latest": hostPath volumes (volume "mysql-data")\n');
+    expect(apply.stdout).toBe('deployment.apps/mysql created\n');
+
+    const failed = await waitFor(async () => {
+      const ev = await kubectl(['get', 'events', '-n', 'psa-baseline', '--field-selector', 'reason=FailedCreate', '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}']);
+      return ev.stdout.trim() ? ev.stdout : undefined;
+    }, 30_000, 500);
+    expect(failed.split('\n')[0]).toMatch(
+      /^Error creating: pods "mysql-[a-z0-9]+-[a-z0-9]{5}" is forbidden: violates PodSecurity "baseline:latest": hostPath volumes \(volume "mysql-data"\)$/,
+    );
+
+    const describe = await kubectl(['describe', 'rs', '-n', 'psa-baseline', '-l', 'app=mysql']);
+    expect(describe.stdout).toMatch(/Warning\s+FailedCreate\s+.*replicaset-controller\s+Error creating: pods "mysql-[a-z0-9]+-[a-z0-9]{5}" is forbidden: violates PodSecurity "baseline:latest": hostPath volumes \(volume "mysql-data"\)/);
+
+    const deploy = await kubectl(['get', 'deployment', 'mysql', '-n', 'psa-baseline', '--no-headers']);
+    expect(deploy.stdout).toMatch(/^mysql\s+0\/1\s+0\s+0\s+/);
+    expect((await kubectl(['get', 'pods', '-n', 'psa-baseline'])).stderr).toBe('No resources found in psa-baseline namespace.\n');
+  }, 90_000);
+
+  it('a warn-only restricted namespace admits a busybox pod with the restricted reasons in PodSecurity order', async () => {
+    await createNamespace('psa-warn');
+    expect((await kubectl(['label', 'namespace', 'psa-warn', 'pod-security.kubernetes.io/warn=restricted'])).stderr).toBe('');
+    const run = await kubectl(['run', 'bb', '-n', 'psa-warn', '--image=busybox:1.36', '--', 'sleep', '3600']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      'Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "bb" must set securityContext.allowPrivilegeEscalation=false), ' +
+        'unrestricted capabilities (container "bb" must set securityContext.capabilities.drop=["ALL"]), ' +
+        'runAsNonRoot != true (pod or container "bb" must set securityContext.runAsNonRoot=true), ' +
+        'seccompProfile (pod or container "bb" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")\n',
+    );
+    expect(run.stdout).toBe('pod/bb created\n');
+  }, 60_000);
+
+  it('labelling a namespace with enforce warns about the pods already there that would violate it', async () => {
+    await createNamespace('psa-existing');
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: node-logs
+spec:
+  containers:
+  - name: reader
+    image: busybox:1.36
+    command: ["sleep", "3600"]
+    volumeMounts:
+    - {name: logs, mountPath: /var/log/host}
+  volumes:
+  - name: logs
+    hostPath: {path: /var/log}
+`;
+    expect((await kubectl(['apply', '-n', 'psa-existing', '-f', '-'], pod)).stderr).toBe('');
+    const label = await kubectl(['label', 'namespace', 'psa-existing', 'pod-security.kubernetes.io/enforce=baseline']);
+    expect(label.code).toBe(0);
+    expect(label.stderr).toBe(
+      'Warning: existing pods in namespace "psa-existing" violate the new PodSecurity enforce level "baseline:latest"\nWarning: node-logs: hostPath volumes\n',
+    );
+    expect(label.stdout).toBe('namespace/psa-existing labeled\n');
+    // the pod already running is left alone; only new pods are refused
+    expect((await kubectl(['get', 'pod', 'node-logs', '-n', 'psa-existing', '-o', 'name'])).stdout).toBe('pod/node-logs\n');
+    const again = await kubectl(['run', 'again', '-n', 'psa-existing', '--image=busybox:1.36', '--overrides', '{"spec":{"hostNetwork":true}}']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe('Error from server (Forbidden): pods "again" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true)\n');
+  }, 60_000);
+
+  it('an unlabelled namespace is unchanged: the same Deployment applies silently and gets its pod', async () => {
+    await createNamespace('psa-none');
+    const apply = await kubectl(['apply', '-n', 'psa-none', '-f', mysqlManifest]);
+    expect(apply.stderr).toBe('');
+    expect(apply.stdout).toBe('deployment.apps/mysql created\n');
+    await waitFor(() => cluster.store.list({ group: '', resource: 'pods' }, 'psa-none').length > 0 || undefined, 30_000);
+    const events = await kubectl(['get', 'events', '-n', 'psa-none', '--field-selector', 'reason=FailedCreate', '-o', 'name']);
+    expect(events.stdout).toBe('');
+  }, 60_000);
+});
