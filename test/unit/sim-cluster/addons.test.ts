@@ -99,3 +99,21 @@ describe("bootstrap add-ons: kind's kube-system objects before any controller ru
     expect(bare.pods('kube-system')).toHaveLength(0);
   });
 });
+
+describe('bootstrap: node registration events', () => {
+  it("each node has the events its first start leaves on kind: kubelet Starting, the condition events, NodeAllocatableEnforced, node-controller's RegisteredNode, NodeReady", () => {
+    using c = systemCluster();
+    const events = c.list('events', 'default').filter((e) => e.involvedObject.kind === 'Node' && e.involvedObject.name === 'lab-worker');
+    // One timestamp for all (the node's creation), so compare without order, as describe's sort by time would tie.
+    expect(events.map((e) => `${e.source.component}/${e.reason}: ${e.message}`).sort()).toEqual([
+      'kubelet/Starting: Starting kubelet.',
+      'kubelet/NodeHasSufficientMemory: Node lab-worker status is now: NodeHasSufficientMemory',
+      'kubelet/NodeHasNoDiskPressure: Node lab-worker status is now: NodeHasNoDiskPressure',
+      'kubelet/NodeHasSufficientPID: Node lab-worker status is now: NodeHasSufficientPID',
+      'kubelet/NodeAllocatableEnforced: Updated Node Allocatable limit across pods',
+      'node-controller/RegisteredNode: Node lab-worker event: Registered Node lab-worker in Controller',
+      'kubelet/NodeReady: Node lab-worker status is now: NodeReady',
+    ].sort());
+    expect(events.find((e) => e.reason === 'Starting').source.host).toBe('lab-worker');
+  });
+});

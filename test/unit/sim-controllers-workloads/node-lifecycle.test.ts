@@ -136,6 +136,30 @@ describe('node power and lifecycle', () => {
     expect(c.pod('typo')).toBeUndefined();
   });
 
+  it('power on records what the kubelet changes: after a long outage the condition events and NodeReady, after a short one only its start', async () => {
+    using c = testCluster(all);
+    // Occurrences per reason, however they are stored (a new Event, or count+1 on one the same kubelet recorded).
+    const counts = () => {
+      const n: Record<string, number> = {};
+      for (const e of c.events('lab-worker', 'default')) n[e.reason] = (n[e.reason] ?? 0) + (e.count ?? 1);
+      return n;
+    };
+    const delta = (before: Record<string, number>) => Object.fromEntries(Object.entries(counts()).map(([r, k]) => [r, k - (before[r] ?? 0)]).filter(([, k]) => k !== 0));
+    const atStart = counts();
+    powerOff(c.manager, 'lab-worker');
+    await c.manager.advance(10_000, 1_000);
+    powerOn(c.manager, 'lab-worker');
+    await c.manager.settled();
+    expect(delta(atStart)).toEqual({ Starting: 1, NodeAllocatableEnforced: 1 });
+    const afterShort = counts();
+    powerOff(c.manager, 'lab-worker');
+    await c.manager.advance(120_000, 2_000);
+    expect((c.api.get(resources.nodes, '', 'lab-worker') as any).status.conditions.find((x: any) => x.type === 'Ready').status).toBe('Unknown');
+    powerOn(c.manager, 'lab-worker');
+    await c.manager.settled();
+    expect(delta(afterShort)).toMatchObject({ Starting: 1, NodeAllocatableEnforced: 1, NodeHasSufficientMemory: 1, NodeHasNoDiskPressure: 1, NodeHasSufficientPID: 1, NodeReady: 1 });
+  });
+
   it('refuses to power an unknown node', () => {
     using c = testCluster(all);
     expect(() => powerOff(c.manager, 'lab-worker9')).toThrow('nodes "lab-worker9" not found');

@@ -23,6 +23,7 @@ import { findResource, type ResourceType } from '../api/resources.ts';
 import { StatusError } from '../api/status.ts';
 import { clusterShape } from '../../cluster-shape.ts';
 import type { ClusterApi } from '../server/rest.ts';
+import { EventRecorder } from '../controllers/manager/events.ts';
 import type { CephCluster } from '../ceph/ceph-cluster.ts';
 import type { DataRoot } from '../dataroot/dataroot.ts';
 import { addons as defaultAddons, applyAddon, type Addon, type AddonContext } from './addons/index.ts';
@@ -208,6 +209,29 @@ export interface BootstrapOptions {
   addons?: readonly Addon[];
 }
 
+/**
+ * recordRegistration writes the events a node's first start leaves, so
+ * `kubectl describe node` on a new cluster shows what kind's does: the
+ * kubelet's Starting, the three condition events and NodeAllocatableEnforced
+ * (pkg/kubelet/kubelet_node_status.go, nodestatus setters, container manager),
+ * node-controller's RegisteredNode (node_lifecycle_controller.go
+ * recordNodeEvent) and the kubelet's NodeReady.
+ */
+function recordRegistration(api: ClusterApi, node: KObject): void {
+  const name = node.metadata.name!;
+  const at = new Date(node.metadata.creationTimestamp!);
+  const clock = { now: () => at, after: () => ({ cancel() {} }) };
+  const kubelet = new EventRecorder(() => api, clock, { component: 'kubelet', host: name });
+  const nodeController = new EventRecorder(() => api, clock, { component: 'node-controller' });
+  kubelet.event(node, 'Normal', 'Starting', 'Starting kubelet.');
+  for (const reason of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']) {
+    kubelet.event(node, 'Normal', reason, `Node ${name} status is now: ${reason}`);
+  }
+  kubelet.event(node, 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+  nodeController.event(node, 'Normal', 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`);
+  kubelet.event(node, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`);
+}
+
 /** BootstrapStep is one named bring-up action. */
 interface BootstrapStep {
   name: string;
@@ -237,7 +261,10 @@ const steps: BootstrapStep[] = [
     run(api) {
       const nodes = rt('', 'v1', 'nodes');
       const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-      for (const n of nodeFacts) api.create(nodes, '', nodeObject(n.name, n.ip, n.podCIDR, n.controlPlane, now));
+      for (const n of nodeFacts) {
+        const node = api.create(nodes, '', nodeObject(n.name, n.ip, n.podCIDR, n.controlPlane, now)).object;
+        recordRegistration(api, node);
+      }
     },
   },
   {

@@ -112,8 +112,16 @@ export class NodeAgents implements Controller {
     for (const l of this.powerListeners) l(node, true);
     const rec = this.kubelet(node);
     rec.event(n, 'Normal', 'Starting', 'Starting kubelet.');
+    rec.event(n, 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+    // The status setters record an event for each condition they change: after the node
+    // controller marked them Unknown these all fire; after a short outage none does.
+    const before = new Map<string, string>(((n as any).status?.conditions ?? []).map((c: any) => [c.type, c.status])); // eslint-disable-line @typescript-eslint/no-explicit-any
     this.postReadyStatus(node);
-    rec.event(this.nodes.get('', node) ?? n, 'Normal', 'NodeReady', `Node ${node} status is now: NodeReady`);
+    const now = this.nodes.get('', node) ?? n;
+    for (const [type, reason] of [['MemoryPressure', 'NodeHasSufficientMemory'], ['DiskPressure', 'NodeHasNoDiskPressure'], ['PIDPressure', 'NodeHasSufficientPID']] as const) {
+      if (before.get(type) !== 'False') rec.event(now, 'Normal', reason, `Node ${node} status is now: ${reason}`);
+    }
+    if (before.get('Ready') !== 'True') rec.event(now, 'Normal', 'NodeReady', `Node ${node} status is now: NodeReady`);
     this.startNode(node);
     this.queue.add(`pods/${node}`);
   }
