@@ -72,7 +72,7 @@ describe.skipIf(skipNote(33))('kubectl 1.33 against sim PodSecurity admission', 
 
     const failed = await waitFor(async () => {
       const ev = await kubectl(['get', 'events', '-n', 'psa-baseline', '--field-selector', 'reason=FailedCreate', '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}']);
-      return ev.stdout.trim() ? ev.stdout : undefined;
+      return ev.stdout.trim() ? ev.stdout : '';
     }, 30_000, 500);
     expect(failed.split('\n')[0]).toMatch(
       /^Error creating: pods "mysql-[a-z0-9]+-[a-z0-9]{5}" is forbidden: violates PodSecurity "baseline:latest": hostPath volumes \(volume "mysql-data"\)$/,
@@ -129,6 +129,16 @@ spec:
     const again = await kubectl(['run', 'again', '-n', 'psa-existing', '--image=busybox:1.36', '--overrides', '{"spec":{"hostNetwork":true}}']);
     expect(again.code).toBe(1);
     expect(again.stderr).toBe('Error from server (Forbidden): pods "again" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true)\n');
+  }, 60_000);
+
+  it('refuses an unknown level label with the server\'s Invalid message and leaves the namespace unlabelled', async () => {
+    await createNamespace('psa-typo');
+    const label = await kubectl(['label', 'namespace', 'psa-typo', 'pod-security.kubernetes.io/enforce=baselin']);
+    expect(label.code).toBe(1);
+    // the Status is 422 Invalid carrying the Forbidden's details (kind "namespaces"), so kubectl prints its short form
+    expect(label.stderr).toBe('The namespaces "psa-typo" is invalid\n');
+    const labels = await kubectl(['get', 'namespace', 'psa-typo', '-o', 'jsonpath={.metadata.labels}']);
+    expect(labels.stdout).not.toContain('pod-security');
   }, 60_000);
 
   it('an unlabelled namespace is unchanged: the same Deployment applies silently and gets its pod', async () => {

@@ -144,7 +144,46 @@ describe('PodSecurity on namespace label changes', () => {
   });
 });
 
+describe('PodSecurity label validation', () => {
+  it('refuses a namespace created with an unknown level as 422 Invalid, naming the label', () => {
+    const e = refusal(() => admit(request('CREATE', namespace('bad', { 'pod-security.kubernetes.io/enforce': 'strict' }), baseCluster())));
+    expect(e.code).toBe(422);
+    expect(e.reason).toBe('Invalid');
+    expect(e.message).toBe('metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one of privileged, baseline, restricted');
+  });
+
+  it('lists several bad labels in PolicyToEvaluate order, bracketed', () => {
+    const labels = { 'pod-security.kubernetes.io/warn': 'loud', 'pod-security.kubernetes.io/enforce-version': '1.30' };
+    const e = refusal(() => admit(request('CREATE', namespace('bad', labels), baseCluster())));
+    expect(e.message).toBe(
+      '[metadata.labels[pod-security.kubernetes.io/enforce-version]: Invalid value: "1.30": must be "latest" or "v1.x", ' +
+        'metadata.labels[pod-security.kubernetes.io/warn]: Invalid value: "loud": must be one of privileged, baseline, restricted]',
+    );
+  });
+
+  it('refuses an update that introduces a bad label but not one that keeps an existing bad label', () => {
+    const old = namespace('lab');
+    const bad = namespace('lab', { 'pod-security.kubernetes.io/audit': 'everything' });
+    expect(refusal(() => admit(request('UPDATE', bad, baseCluster([old]), { oldObject: old }))).code).toBe(422);
+    const stillBad = namespace('lab', { 'pod-security.kubernetes.io/audit': 'everything', team: 'storage' });
+    expect(() => admit(request('UPDATE', stillBad, baseCluster([bad]), { oldObject: bad }))).not.toThrow();
+  });
+
+  it('fails closed on an unparseable enforce level (restricted) and open on warn (privileged)', () => {
+    expect(policyFromLabels({ 'pod-security.kubernetes.io/enforce': 'strict' }).enforce).toEqual({ level: 'restricted', version: 'latest' });
+    expect(policyFromLabels({ 'pod-security.kubernetes.io/warn': 'loud' }).warn).toEqual({ level: 'privileged', version: 'latest' });
+  });
+});
+
 describe('PodSecurity check messages', () => {
+  it('allows the sysctls added through 1.32 and names /proc mount changes', () => {
+    const spec = {
+      securityContext: { sysctls: [{ name: 'net.ipv4.tcp_keepalive_time', value: '600' }, { name: 'net.ipv4.tcp_rmem', value: '4096 87380 6291456' }] },
+      containers: [{ name: 'app', image: 'x', securityContext: { procMount: 'Unmasked' } }],
+    };
+    expect(forbiddenDetail(evaluatePodSpec('baseline', spec))).toBe('procMount (container "app" must not set securityContext.procMount to "Unmasked")');
+  });
+
   it('reports baseline failures in check-ID order', () => {
     const spec = {
       hostNetwork: true,

@@ -16,12 +16,13 @@
  *   plus one `pod (and N other pods): reasons` line per distinct set of reasons.
  *
  * Simulation limits: every `-version` label (`v1.N` or `latest`) is evaluated with the latest
- * checks (the label still names the version in messages); invalid label values are treated as
- * unset rather than refused; audit annotations are not recorded (there is no audit log); no
- * exemptions, as kind configures none. Checks not modelled: AppArmor, SELinux options, /proc mount,
- * Windows hostProcess, the 1.34 host probes check, seccomp alpha annotations.
+ * checks (the label still names the version in messages); audit annotations are not recorded (there is no audit log); no
+ * exemptions, as kind configures none. Checks not modelled: AppArmor (annotations and
+ * appArmorProfile fields), SELinux options, Windows hostProcess, the pre-1.19 seccomp annotations, and
+ * the user-namespace relaxations beyond runAsNonRoot/runAsUser; 1.34's host probes check does not
+ * exist in 1.33.
  */
-import { forbidden } from '../../api/status.ts';
+import { fieldErrorMessage, forbidden, StatusError, type FieldError } from '../../api/status.ts';
 import type { KObject } from '../../store/types.ts';
 import type { AdmissionRequest } from '../types.ts';
 
@@ -52,11 +53,31 @@ export interface CheckResult {
 const labelPrefix = 'pod-security.kubernetes.io/';
 const levelRank: Record<PodSecurityLevel, number> = { privileged: 0, baseline: 1, restricted: 2 };
 
-function parseLevel(v: string | undefined): PodSecurityLevel | undefined {
-  return v === 'privileged' || v === 'baseline' || v === 'restricted' ? v : undefined;
+const validLevel = (v: string): v is PodSecurityLevel => v === 'privileged' || v === 'baseline' || v === 'restricted';
+const validVersion = (v: string): boolean => v === 'latest' || /^v1\.([0-9]|[1-9][0-9]*)$/.test(v);
+const modes = ['enforce', 'audit', 'warn'] as const;
+
+/**
+ * policyLabelErrors is the error list of api.PolicyToEvaluate, in its order (enforce, enforce-version,
+ * audit, audit-version, warn, warn-version), each a field.Invalid on metadata.labels[<label>].
+ */
+export function policyLabelErrors(labels: Record<string, string> | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const m of modes) {
+    const level = labels?.[`${labelPrefix}${m}`];
+    if (level !== undefined && !validLevel(level))
+      errs.push({ type: 'Invalid', field: `metadata.labels[${labelPrefix}${m}]`, value: level, detail: 'must be one of privileged, baseline, restricted' });
+    const version = labels?.[`${labelPrefix}${m}-version`];
+    if (version !== undefined && !validVersion(version))
+      errs.push({ type: 'Invalid', field: `metadata.labels[${labelPrefix}${m}-version]`, value: version, detail: 'must be "latest" or "v1.x"' });
+  }
+  return errs;
 }
-function parseVersion(v: string | undefined): string | undefined {
-  return v === 'latest' || (v !== undefined && /^v1\.(0|[1-9][0-9]*)$/.test(v)) ? v : undefined;
+
+/** labelErrorsMessage is field.ErrorList.ToAggregate().Error(): one error bare, several as `[a, b]`. */
+function labelErrorsMessage(errs: FieldError[]): string {
+  const parts = errs.map((e) => `${e.field}: ${fieldErrorMessage(e)}`);
+  return parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
 }
 
 /** levelVersionString renders a policy as PodSecurity prints it: `baseline:latest`, `restricted:v1.30`. */
@@ -70,18 +91,26 @@ export function levelVersionString(lv: LevelVersion): string {
  */
 export function policyFromLabels(labels: Record<string, string> | undefined): NamespacePolicy {
   const l = labels ?? {};
-  const mode = (m: string): { level?: PodSecurityLevel; version?: string } => ({
-    level: parseLevel(l[`${labelPrefix}${m}`]),
-    version: parseVersion(l[`${labelPrefix}${m}-version`]),
-  });
-  const e = mode('enforce');
-  const w = mode('warn');
-  const a = mode('audit');
+  // An unparseable level fails closed for enforce (restricted) and open for audit and warn (privileged);
+  // an unparseable version is latest (ParseLevel, ParseVersion).
+  const mode = (m: string, invalidLevel: PodSecurityLevel): { level?: PodSecurityLevel; version?: string } => {
+    const level = l[`${labelPrefix}${m}`];
+    const version = l[`${labelPrefix}${m}-version`];
+    return {
+      level: level === undefined ? undefined : validLevel(level) ? level : invalidLevel,
+      version: version === undefined ? undefined : validVersion(version) ? version : 'latest',
+    };
+  };
+  const e = mode('enforce', 'restricted');
+  const w = mode('warn', 'privileged');
+  const a = mode('audit', 'privileged');
   const policy: NamespacePolicy = {
     enforce: { level: e.level ?? 'privileged', version: e.version ?? 'latest' },
     warn: { level: w.level ?? 'privileged', version: w.version ?? 'latest' },
     audit: { level: a.level ?? 'privileged', version: a.version ?? 'latest' },
   };
+  // Since 1.26 an explicitly stricter enforce level is also the default warn level (kubernetes#113491),
+  // so workloads get would-violate warnings in a namespace labelled with enforce alone.
   if (!w.level && e.level && levelRank[e.level] > levelRank[policy.warn.level]) {
     policy.warn.level = e.level;
     if (!w.version && e.version) policy.warn.version = e.version;
@@ -117,8 +146,21 @@ interface Check {
 
 /** baselineCapabilities is capabilities_allowed_1_0: the container runtime's default set. */
 const baselineCapabilities = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
-/** allowedSysctls is sysctls_allowed_1_0 (later versions add more; see the file header). */
-const allowedSysctls = new Set(['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start']);
+/** allowedSysctls is sysctlsAllowedV1Dot32, the newest set a 1.33 server knows (1.0's five, 1.27's and 1.29's additions, 1.32's tcp_rmem/wmem). */
+const allowedSysctls = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+  'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem',
+]);
 /** restrictedVolumeKinds are the volume sources restricted allows (check_restrictedVolumes.go). */
 const allowedVolumeSources = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
 const namedVolumeSources = ['hostPath', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'nfs', 'iscsi', 'glusterfs', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'fc', 'azureFile', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'portworxVolume', 'scaleIO', 'storageos'];
@@ -184,6 +226,22 @@ const checks: Check[] = [
     fn: (spec) => {
       const bad = containersOf(spec).filter((c) => c.securityContext?.privileged === true).map((c) => c.name as string);
       return bad.length ? { reason: 'privileged', detail: `${containersDetail(bad)} must not set securityContext.privileged=true` } : undefined;
+    },
+  },
+  {
+    id: 'procMount',
+    level: 'baseline',
+    fn: (spec) => {
+      const bad: string[] = [];
+      const types: string[] = [];
+      for (const c of containersOf(spec)) {
+        const pm = c.securityContext?.procMount;
+        if (pm !== undefined && pm !== null && pm !== 'Default') {
+          bad.push(c.name);
+          types.push(String(pm));
+        }
+      }
+      return bad.length ? { reason: 'procMount', detail: `${containersDetail(bad)} must not set securityContext.procMount to ${joinQuote(sortedUnique(types))}` } : undefined;
     },
   },
   {
@@ -444,13 +502,22 @@ export function podSecurityAdmission(req: AdmissionRequest, obj: KObject): strin
   const o = obj as Obj;
 
   if (group === '' && kind === 'Namespace') {
+    const name = o.metadata?.name ?? req.name;
+    // Invalid labels are refused on create, and on update when their errors changed: a 422 whose
+    // details are those of the admission Forbidden it replaces (plugin/pkg/admission/security/podsecurity).
+    const errs = policyLabelErrors(o.metadata?.labels);
+    const oldLabels = req.oldObject?.metadata.labels as Record<string, string> | undefined;
+    const oldErrs = req.operation === 'UPDATE' ? policyLabelErrors(oldLabels) : [];
+    if (errs.length && (!oldErrs.length || labelErrorsMessage(errs) !== labelErrorsMessage(oldErrs))) {
+      throw new StatusError(422, 'Invalid', labelErrorsMessage(errs), { name, kind: 'namespaces' });
+    }
     if (req.operation !== 'UPDATE' || !req.oldObject) return [];
     const next = policyFromLabels(o.metadata?.labels);
-    const prev = policyFromLabels(req.oldObject.metadata.labels as Record<string, string> | undefined);
+    const prev = policyFromLabels(oldLabels);
     if (next.enforce.level === prev.enforce.level && next.enforce.version === prev.enforce.version) return [];
     if (next.enforce.level === 'privileged') return [];
     if (next.enforce.version === prev.enforce.version && levelRank[next.enforce.level] <= levelRank[prev.enforce.level]) return [];
-    return evaluatePodsInNamespace(req, o.metadata?.name ?? req.name, next.enforce);
+    return evaluatePodsInNamespace(req, name, next.enforce);
   }
 
   if (group === '' && kind === 'Pod') {
