@@ -206,6 +206,14 @@ describe('PodSecurity check messages', () => {
     );
   });
 
+  it('words AppArmor fields and annotations like the 1.30+ appArmorProfile check', () => {
+    const spec = { containers: [{ name: 'c', image: 'x', securityContext: { appArmorProfile: { type: 'Unconfined' } } }, { name: 'd', image: 'x' }] };
+    const meta = { annotations: { 'container.apparmor.security.beta.kubernetes.io/d': 'unconfined', 'container.apparmor.security.beta.kubernetes.io/e': 'runtime/default' } };
+    expect(forbiddenDetail(evaluatePodSpec('baseline', spec, meta))).toBe(
+      'forbidden AppArmor profiles (container "c" and annotation must not set AppArmor profile type to "Unconfined", "container.apparmor.security.beta.kubernetes.io/d=\\"unconfined\\"")',
+    );
+  });
+
   it('accepts a pod that meets restricted', () => {
     const spec = {
       securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },

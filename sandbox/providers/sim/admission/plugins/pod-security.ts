@@ -17,8 +17,9 @@
  *
  * Simulation limits: every `-version` label (`v1.N` or `latest`) is evaluated with the latest
  * checks (the label still names the version in messages); audit annotations are not recorded (there is no audit log); no
- * exemptions, as kind configures none. Checks not modelled: AppArmor (annotations and
- * appArmorProfile fields), SELinux options, Windows hostProcess, the pre-1.19 seccomp annotations, and
+ * exemptions, as kind configures none. The sim does not copy AppArmor annotations into the
+ * appArmorProfile fields as a 1.30+ server does, so an annotation alone is reported as an annotation.
+ * Checks not modelled: SELinux options, Windows hostProcess, the pre-1.19 seccomp annotations, and
  * the user-namespace relaxations beyond runAsNonRoot/runAsUser; 1.34's host probes check does not
  * exist in 1.33.
  */
@@ -134,7 +135,8 @@ function containersDetail(names: string[]): string {
   return `${pluralize('container', 'containers', names.length)} ${joinQuote(names)}`;
 }
 
-type CheckFn = (spec: Obj) => CheckResult | undefined;
+/** CheckFn is a CheckPodFn: the pod (or template) metadata and spec in, a failure or undefined out. */
+type CheckFn = (spec: Obj, meta: Obj) => CheckResult | undefined;
 
 interface Check {
   id: string;
@@ -167,7 +169,46 @@ const namedVolumeSources = ['hostPath', 'gcePersistentDisk', 'awsElasticBlockSto
 const validSeccomp = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost';
 const sortedUnique = (xs: string[]) => [...new Set(xs)].sort();
 
+const appArmorAnnotationPrefix = 'container.apparmor.security.beta.kubernetes.io/';
+const allowedAppArmorAnnotation = (v: string) => v === '' || v === 'runtime/default' || v.startsWith('localhost/');
+
 const checks: Check[] = [
+  {
+    id: 'appArmorProfile',
+    level: 'baseline',
+    fn: (spec, meta) => {
+      const setters: string[] = [];
+      const values: string[] = [];
+      const podType = spec.securityContext?.appArmorProfile?.type;
+      if (spec.securityContext?.appArmorProfile && !validSeccomp(podType)) {
+        setters.push('pod');
+        values.push(String(podType ?? ''));
+      }
+      const bad: string[] = [];
+      for (const c of containersOf(spec)) {
+        const ap = c.securityContext?.appArmorProfile;
+        if (ap && !validSeccomp(ap.type)) {
+          bad.push(c.name);
+          values.push(String(ap.type ?? ''));
+        }
+      }
+      if (bad.length) setters.push(containersDetail(bad));
+      const list = sortedUnique(values);
+      const annotations = Object.entries((meta.annotations ?? {}) as Record<string, string>)
+        .filter(([k, v]) => k.startsWith(appArmorAnnotationPrefix) && !allowedAppArmorAnnotation(v))
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .sort();
+      if (annotations.length) {
+        list.push(...annotations);
+        setters.push(pluralize('annotation', 'annotations', annotations.length));
+      }
+      if (!setters.length) return undefined;
+      return {
+        reason: pluralize('forbidden AppArmor profile', 'forbidden AppArmor profiles', list.length),
+        detail: `${setters.join(' and ')} must not set AppArmor profile type to ${joinQuote(list)}`,
+      };
+    },
+  },
   {
     id: 'capabilities_baseline',
     level: 'baseline',
@@ -413,10 +454,10 @@ const overridden = new Set(restrictedOnly.flatMap((c) => c.overrides ?? []));
 const restrictedChecks = [...baselineChecks.filter((c) => !overridden.has(c.id)), ...restrictedOnly];
 
 /** evaluatePodSpec runs one level's checks against a pod spec and returns the failures in PodSecurity's order. */
-export function evaluatePodSpec(level: PodSecurityLevel, spec: Obj | undefined): CheckResult[] {
+export function evaluatePodSpec(level: PodSecurityLevel, spec: Obj | undefined, meta: Obj = {}): CheckResult[] {
   if (level === 'privileged' || !spec) return [];
   const list = level === 'baseline' ? baselineChecks : restrictedChecks;
-  return list.map((c) => c.fn(spec)).filter((r): r is CheckResult => r !== undefined);
+  return list.map((c) => c.fn(spec, meta ?? {})).filter((r): r is CheckResult => r !== undefined);
 }
 
 /** forbiddenDetail is AggregateCheckResult.ForbiddenDetail: `reason (detail), reason (detail)`. */
@@ -431,12 +472,12 @@ function forbiddenReason(results: CheckResult[]): string {
 // ---- admission ----
 
 /** podTemplateOf is DefaultPodSpecExtractor: the pod template of the kinds PodSecurity checks. */
-function podTemplateSpecOf(group: string, kind: string, obj: Obj): Obj | undefined {
-  if (group === '' && (kind === 'ReplicationController' )) return obj.spec?.template?.spec;
-  if (group === '' && kind === 'PodTemplate') return obj.template?.spec;
-  if (group === 'apps' && ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(kind)) return obj.spec?.template?.spec;
-  if (group === 'batch' && kind === 'Job') return obj.spec?.template?.spec;
-  if (group === 'batch' && kind === 'CronJob') return obj.spec?.jobTemplate?.spec?.template?.spec;
+function podTemplateOf(group: string, kind: string, obj: Obj): Obj | undefined {
+  if (group === '' && kind === 'ReplicationController') return obj.spec?.template;
+  if (group === '' && kind === 'PodTemplate') return obj.template;
+  if (group === 'apps' && ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(kind)) return obj.spec?.template;
+  if (group === 'batch' && kind === 'Job') return obj.spec?.template;
+  if (group === 'batch' && kind === 'CronJob') return obj.spec?.jobTemplate?.spec?.template;
   return undefined;
 }
 
@@ -467,7 +508,7 @@ function evaluatePodsInNamespace(req: AdmissionRequest, namespace: string, enfor
   const order: string[] = [];
   const counts = new Map<string, { podName: string; count: number }>();
   for (const pod of pods) {
-    const results = evaluatePodSpec(enforce.level, (pod as Obj).spec);
+    const results = evaluatePodSpec(enforce.level, (pod as Obj).spec, pod.metadata);
     if (!results.length) continue;
     const warning = forbiddenReason(results);
     const name = pod.metadata.name ?? '';
@@ -523,17 +564,17 @@ export function podSecurityAdmission(req: AdmissionRequest, obj: KObject): strin
   if (group === '' && kind === 'Pod') {
     if (req.operation === 'UPDATE' && req.oldObject && !isSignificantPodUpdate(o, req.oldObject as Obj)) return [];
     const policy = policyFromLabels(namespaceLabels(req));
-    const enforced = evaluatePodSpec(policy.enforce.level, o.spec);
+    const enforced = evaluatePodSpec(policy.enforce.level, o.spec, o.metadata);
     if (enforced.length) {
       throw forbidden({ group: '', resource: 'pods' }, req.name || o.metadata?.name || '', `violates PodSecurity ${JSON.stringify(levelVersionString(policy.enforce))}: ${forbiddenDetail(enforced)}`);
     }
-    const warned = evaluatePodSpec(policy.warn.level, o.spec);
+    const warned = evaluatePodSpec(policy.warn.level, o.spec, o.metadata);
     return warned.length ? [`would violate PodSecurity ${JSON.stringify(levelVersionString(policy.warn))}: ${forbiddenDetail(warned)}`] : [];
   }
 
-  const template = podTemplateSpecOf(group, kind, o);
-  if (!template) return [];
+  const template = podTemplateOf(group, kind, o);
+  if (!template?.spec) return [];
   const policy = policyFromLabels(namespaceLabels(req));
-  const warned = evaluatePodSpec(policy.warn.level, template);
+  const warned = evaluatePodSpec(policy.warn.level, template.spec, template.metadata);
   return warned.length ? [`would violate PodSecurity ${JSON.stringify(levelVersionString(policy.warn))}: ${forbiddenDetail(warned)}`] : [];
 }
