@@ -214,6 +214,28 @@ describe('PodSecurity check messages', () => {
     );
   });
 
+  it('orders seLinuxOptions and sysctls before the restricted checks, as a real 1.32 server printed it', () => {
+    // kubectl output recorded from a 1.32 cluster: seLinuxOptions (pod … user may not be set; role may not be set),
+    // forbidden sysctls (net.core.somaxconn, kernel.msgmax), then the four restricted container checks.
+    const spec = {
+      securityContext: { seLinuxOptions: { user: 'system_u', role: 'system_r' }, sysctls: [{ name: 'net.core.somaxconn', value: '1024' }, { name: 'kernel.msgmax', value: '65536' }] },
+      containers: [{ name: 'my-pod', image: 'x' }],
+    };
+    expect(forbiddenDetail(evaluatePodSpec('restricted', spec))).toBe(
+      'seLinuxOptions (pod set forbidden securityContext.seLinuxOptions: user may not be set; role may not be set), ' +
+        'forbidden sysctls (net.core.somaxconn, kernel.msgmax), ' +
+        'allowPrivilegeEscalation != false (container "my-pod" must set securityContext.allowPrivilegeEscalation=false), ' +
+        'unrestricted capabilities (container "my-pod" must set securityContext.capabilities.drop=["ALL"]), ' +
+        'runAsNonRoot != true (pod or container "my-pod" must set securityContext.runAsNonRoot=true), ' +
+        'seccompProfile (pod or container "my-pod" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
+    );
+  });
+
+  it('names SELinux types a container may not use', () => {
+    const spec = { containers: [{ name: 'a', image: 'x', securityContext: { seLinuxOptions: { type: 'spc_t' } } }, { name: 'b', image: 'x', securityContext: { seLinuxOptions: { type: 'container_engine_t' } } }] };
+    expect(forbiddenDetail(evaluatePodSpec('baseline', spec))).toBe('seLinuxOptions (container "a" set forbidden securityContext.seLinuxOptions: type "spc_t")');
+  });
+
   it('accepts a pod that meets restricted', () => {
     const spec = {
       securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },

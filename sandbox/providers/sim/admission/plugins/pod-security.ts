@@ -19,7 +19,7 @@
  * checks (the label still names the version in messages); audit annotations are not recorded (there is no audit log); no
  * exemptions, as kind configures none. The sim does not copy AppArmor annotations into the
  * appArmorProfile fields as a 1.30+ server does, so an annotation alone is reported as an annotation.
- * Checks not modelled: SELinux options, Windows hostProcess, the pre-1.19 seccomp annotations, and
+ * Checks not modelled: Windows hostProcess, the pre-1.19 seccomp annotations, and
  * the user-namespace relaxations beyond runAsNonRoot/runAsUser; 1.34's host probes check does not
  * exist in 1.33.
  */
@@ -166,6 +166,8 @@ const allowedSysctls = new Set([
 /** restrictedVolumeKinds are the volume sources restricted allows (check_restrictedVolumes.go). */
 const allowedVolumeSources = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
 const namedVolumeSources = ['hostPath', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'nfs', 'iscsi', 'glusterfs', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'fc', 'azureFile', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'portworxVolume', 'scaleIO', 'storageos'];
+/** allowedSELinuxTypes is the 1.31+ set (container_engine_t was added in 1.31). */
+const allowedSELinuxTypes = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 const validSeccomp = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost';
 const sortedUnique = (xs: string[]) => [...new Set(xs)].sort();
 
@@ -283,6 +285,41 @@ const checks: Check[] = [
         }
       }
       return bad.length ? { reason: 'procMount', detail: `${containersDetail(bad)} must not set securityContext.procMount to ${joinQuote(sortedUnique(types))}` } : undefined;
+    },
+  },
+  {
+    id: 'seLinuxOptions',
+    level: 'baseline',
+    fn: (spec) => {
+      const badTypes = new Set<string>();
+      let setUser = false;
+      let setRole = false;
+      const valid = (o: Obj): boolean => {
+        let ok = true;
+        if (!allowedSELinuxTypes.has(o.type ?? '')) {
+          ok = false;
+          badTypes.add(o.type ?? '');
+        }
+        if (o.user) {
+          ok = false;
+          setUser = true;
+        }
+        if (o.role) {
+          ok = false;
+          setRole = true;
+        }
+        return ok;
+      };
+      const setters: string[] = [];
+      if (spec.securityContext?.seLinuxOptions && !valid(spec.securityContext.seLinuxOptions)) setters.push('pod');
+      const bad = containersOf(spec).filter((c) => c.securityContext?.seLinuxOptions && !valid(c.securityContext.seLinuxOptions)).map((c) => c.name as string);
+      if (bad.length) setters.push(containersDetail(bad));
+      if (!setters.length) return undefined;
+      const data: string[] = [];
+      if (badTypes.size) data.push(`${pluralize('type', 'types', badTypes.size)} ${joinQuote([...badTypes].sort())}`);
+      if (setUser) data.push('user may not be set');
+      if (setRole) data.push('role may not be set');
+      return { reason: 'seLinuxOptions', detail: `${setters.join(' and ')} set forbidden securityContext.seLinuxOptions: ${data.join('; ')}` };
     },
   },
   {
