@@ -236,6 +236,11 @@ describe('PodSecurity check messages', () => {
     expect(forbiddenDetail(evaluatePodSpec('baseline', spec))).toBe('seLinuxOptions (container "a" set forbidden securityContext.seLinuxOptions: type "spc_t")');
   });
 
+  it('refuses Windows hostProcess at pod and container level', () => {
+    const spec = { securityContext: { windowsOptions: { hostProcess: true } }, containers: [{ name: 'w', image: 'x', securityContext: { windowsOptions: { hostProcess: true } } }] };
+    expect(forbiddenDetail(evaluatePodSpec('baseline', spec))).toBe('hostProcess (pod and container "w" must not set securityContext.windowsOptions.hostProcess=true)');
+  });
+
   it('accepts a pod that meets restricted', () => {
     const spec = {
       securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },

@@ -15,13 +15,13 @@
  *   `existing pods in namespace "x" violate the new PodSecurity enforce level "baseline:latest"`
  *   plus one `pod (and N other pods): reasons` line per distinct set of reasons.
  *
- * Simulation limits: every `-version` label (`v1.N` or `latest`) is evaluated with the latest
- * checks (the label still names the version in messages); audit annotations are not recorded (there is no audit log); no
- * exemptions, as kind configures none. The sim does not copy AppArmor annotations into the
- * appArmorProfile fields as a 1.30+ server does, so an annotation alone is reported as an annotation.
- * Checks not modelled: Windows hostProcess, the pre-1.19 seccomp annotations, and
- * the user-namespace relaxations beyond runAsNonRoot/runAsUser; 1.34's host probes check does not
- * exist in 1.33.
+ * Simulation limits: every `-version` label (`v1.N` or `latest`) is evaluated with the 1.33 checks
+ * (the label still names its version in messages, but e.g. `v1.22` does not drop the checks added
+ * since). Audit is parsed but records nothing (there is no audit log). No exemptions, as kind
+ * configures none. The `pods/ephemeralcontainers` subresource (kubectl debug) is not evaluated, and
+ * AppArmor annotations are not copied into the appArmorProfile fields as a 1.30+ server does, so an
+ * annotation alone is reported as an annotation. Otherwise every 1.33 check is modelled at its latest
+ * version (1.34's host probes check does not exist in 1.33).
  */
 import { fieldErrorMessage, forbidden, StatusError, type FieldError } from '../../api/status.ts';
 import type { KObject } from '../../store/types.ts';
@@ -352,6 +352,17 @@ const checks: Check[] = [
     fn: (spec) => {
       const bad = ((spec.securityContext?.sysctls ?? []) as Obj[]).map((s) => s.name as string).filter((n) => !allowedSysctls.has(n));
       return bad.length ? { reason: 'forbidden sysctls', detail: bad.join(', ') } : undefined;
+    },
+  },
+  {
+    id: 'windowsHostProcess',
+    level: 'baseline',
+    fn: (spec) => {
+      const setters: string[] = [];
+      const bad = containersOf(spec).filter((c) => c.securityContext?.windowsOptions?.hostProcess === true).map((c) => c.name as string);
+      if (spec.securityContext?.windowsOptions?.hostProcess === true) setters.push('pod');
+      if (bad.length) setters.push(containersDetail(bad));
+      return setters.length ? { reason: 'hostProcess', detail: `${setters.join(' and ')} must not set securityContext.windowsOptions.hostProcess=true` } : undefined;
     },
   },
   {
