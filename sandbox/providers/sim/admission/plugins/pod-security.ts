@@ -529,8 +529,18 @@ function podTemplateOf(group: string, kind: string, obj: Obj): Obj | undefined {
   return undefined;
 }
 
-/** isSignificantPodUpdate: PodSecurity re-evaluates a pod update only if an image or the container count changed. */
+/**
+ * isSignificantPodUpdate: PodSecurity re-evaluates a pod update only if an image, the container count,
+ * an ephemeral container or a (legacy) seccomp annotation changed — the only security-relevant pod
+ * fields that are mutable.
+ */
 function isSignificantPodUpdate(pod: Obj, old: Obj): boolean {
+  const ann = (o: Obj, k: string) => (o.metadata?.annotations ?? {})[k];
+  if (ann(pod, 'seccomp.security.alpha.kubernetes.io/pod') !== ann(old, 'seccomp.security.alpha.kubernetes.io/pod')) return true;
+  for (const c of containersOf(pod.spec ?? {})) {
+    const k = `container.seccomp.security.alpha.kubernetes.io/${c.name}`;
+    if (ann(pod, k) !== ann(old, k)) return true;
+  }
   for (const f of ['containers', 'initContainers'] as const) {
     const a: Obj[] = pod.spec?.[f] ?? [];
     const b: Obj[] = old.spec?.[f] ?? [];
