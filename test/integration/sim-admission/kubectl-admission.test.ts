@@ -3,53 +3,12 @@
  * admission: refusals (kubectl builds "The X is invalid" from the Status
  * details), warnings, and the defaults `kubectl get -o yaml` shows.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openapiDocument, openapiRoot, patchMetaAt, unknownFields } from '../../../sandbox/providers/sim/api/openapi/index.ts';
-import { toTable } from '../../../sandbox/providers/sim/api/tables/index.ts';
-import { SimServer, type SimCluster } from '../../../sandbox/providers/sim/index.ts';
+import { describe, expect, it } from 'vitest';
+import { useKubectlCluster } from './kubectl-cluster.ts';
 import { skipNote, waitFor } from '../sim/harness.ts';
 
-let server: SimServer;
-let cluster: SimCluster;
-let dir: string;
-let kubeconfig: string;
-
-function kubectl(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      '/usr/lib/google-cloud-sdk/bin/kubectl.1.33',
-      ['--kubeconfig', kubeconfig, ...args],
-      { env: { ...process.env, KUBECACHEDIR: join(dir, 'cache'), HOME: dir, KUBECTL_KUBERC: 'false' }, timeout: 30_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-    if (stdin !== undefined) child.stdin!.end(stdin);
-  });
-}
-
-beforeAll(async () => {
-  // kubectl apply/create download the OpenAPI documents first and apply sends strategic merge patches,
-  // so the server gets the real api/ renderers and schema.
-  server = await SimServer.start({ host: '127.0.0.1', port: 0, renderers: { openapiRoot, openapiDocument, toTable }, schema: { patchMetaAt, unknownFields } });
-  cluster = server.createCluster({ id: 'admission' });
-  dir = mkdtempSync(join(tmpdir(), 'kslab-admission-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, cluster.kubeconfig());
-  // The default ServiceAccount is created by the (simulated) serviceaccounts controller right after bootstrap;
-  // wait for it (not a fixed second: on a loaded CI machine the controller may need longer), or say why not.
-  await waitFor(() => cluster.store.get({ group: '', resource: 'serviceaccounts' }, 'default', 'default'), 30_000).catch(() => {
-    throw new Error('the default ServiceAccount was not created within 30 s of the cluster starting');
-  });
-});
-
-afterAll(async () => {
-  cluster?.destroy();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = useKubectlCluster('admission');
+const kubectl = lab.kubectl;
 
 describe.skipIf(skipNote(33))('kubectl 1.33 against sim admission', () => {
   it('prints each cause of an invalid claim on its own line', async () => {

@@ -3,59 +3,22 @@
  * lesson 2's baseline flow (label the namespace, apply the hostPath Deployment, watch the
  * ReplicaSet fail to create pods), a warn-only restricted namespace, and an unlabelled one.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openapiDocument, openapiRoot, patchMetaAt, unknownFields } from '../../../sandbox/providers/sim/api/openapi/index.ts';
-import { toTable } from '../../../sandbox/providers/sim/api/tables/index.ts';
-import { SimServer, type SimCluster } from '../../../sandbox/providers/sim/index.ts';
+import { describe, expect, it } from 'vitest';
+import { useKubectlCluster } from './kubectl-cluster.ts';
 import { skipNote, waitFor } from '../sim/harness.ts';
 
-let server: SimServer;
-let cluster: SimCluster;
-let dir: string;
-let kubeconfig: string;
-
 const mysqlManifest = fileURLToPath(new URL('../../../lessons/02-hostpath/manifests/mysql-hostpath.yaml', import.meta.url));
-
-function kubectl(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = execFile(
-      '/usr/lib/google-cloud-sdk/bin/kubectl.1.33',
-      ['--kubeconfig', kubeconfig, ...args],
-      { env: { ...process.env, KUBECACHEDIR: join(dir, 'cache'), HOME: dir, KUBECTL_KUBERC: 'false' }, timeout: 30_000 },
-      (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-    if (stdin !== undefined) child.stdin!.end(stdin);
-  });
-}
-
-beforeAll(async () => {
-  server = await SimServer.start({ host: '127.0.0.1', port: 0, renderers: { openapiRoot, openapiDocument, toTable }, schema: { patchMetaAt, unknownFields } });
-  cluster = server.createCluster({ id: 'pod-security' });
-  dir = mkdtempSync(join(tmpdir(), 'kslab-psa-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, cluster.kubeconfig());
-  await waitFor(() => cluster.store.get({ group: '', resource: 'serviceaccounts' }, 'default', 'default'), 30_000).catch(() => {
-    throw new Error('the default ServiceAccount was not created within 30 s of the cluster starting');
-  });
-});
-
-afterAll(async () => {
-  cluster?.destroy();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = useKubectlCluster('pod-security');
+const kubectl = lab.kubectl;
 
 /** createNamespace creates a namespace and waits for its default ServiceAccount (pods need it). */
 async function createNamespace(ns: string): Promise<void> {
-  // apply, not `kubectl create namespace`: that sends a protobuf body, which the simulated server does not decode.
-  const r = await kubectl(['apply', '-f', '-'], `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`);
+  // As a learner would: kubectl 1.33 sends this one as a protobuf body.
+  const r = await kubectl(['create', 'namespace', ns]);
   expect(r.stderr).toBe('');
-  await waitFor(() => cluster.store.get({ group: '', resource: 'serviceaccounts' }, ns, 'default'), 30_000);
+  expect(r.stdout).toBe(`namespace/${ns} created\n`);
+  await waitFor(() => lab.cluster.store.get({ group: '', resource: 'serviceaccounts' }, ns, 'default'), 30_000);
 }
 
 describe.skipIf(skipNote(33))('kubectl 1.33 against sim PodSecurity admission', () => {
@@ -146,7 +109,7 @@ spec:
     const apply = await kubectl(['apply', '-n', 'psa-none', '-f', mysqlManifest]);
     expect(apply.stderr).toBe('');
     expect(apply.stdout).toBe('deployment.apps/mysql created\n');
-    await waitFor(() => cluster.store.list({ group: '', resource: 'pods' }, 'psa-none').length > 0 || undefined, 30_000);
+    await waitFor(() => lab.cluster.store.list({ group: '', resource: 'pods' }, 'psa-none').length > 0 || undefined, 30_000);
     const events = await kubectl(['get', 'events', '-n', 'psa-none', '--field-selector', 'reason=FailedCreate', '-o', 'name']);
     expect(events.stdout).toBe('');
   }, 60_000);

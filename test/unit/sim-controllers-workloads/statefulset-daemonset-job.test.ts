@@ -103,15 +103,19 @@ describe('statefulset claim retention on scale down', () => {
   });
 });
 
+/** agentDaemonSet is a DaemonSet with no node selector or tolerations of its own. */
+const agentDaemonSet = () =>
+  ({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'agent' },
+    spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'busybox' }] } } },
+  }) as any;
+
 describe('daemonset controller', () => {
   it('runs one pod per worker (not the tainted control plane) pinned by node affinity, with daemon tolerations', async () => {
     using c = testCluster(all);
-    c.api.create(resources.daemonsets, 'default', {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: { name: 'agent' },
-      spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'busybox' }] } } },
-    } as any);
+    c.api.create(resources.daemonsets, 'default', agentDaemonSet());
     await c.manager.settled();
     const pods = c.pods();
     expect(pods.map((p) => p.spec.nodeName).sort()).toEqual(['lab-worker', 'lab-worker2']);
@@ -123,12 +127,7 @@ describe('daemonset controller', () => {
 
   it('keeps its pod on a node that goes unreachable (NoExecute tolerated), counting it misscheduled; an untolerated NoExecute taint removes it', async () => {
     using c = testCluster(all);
-    c.api.create(resources.daemonsets, 'default', {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: { name: 'agent' },
-      spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'busybox' }] } } },
-    } as any);
+    c.api.create(resources.daemonsets, 'default', agentDaemonSet());
     await c.manager.settled();
     const onWorker = c.pods().find((p) => p.spec.nodeName === 'lab-worker')!;
     powerOff(c.manager, 'lab-worker');
