@@ -4,6 +4,7 @@
  * request builder, for the sim-admission tests.
  */
 import { findByKind, parseApiVersion } from '../../../sandbox/providers/sim/api/resources.ts';
+import { StatusError } from '../../../sandbox/providers/sim/api/status.ts';
 import type { AdmissionRequest } from '../../../sandbox/providers/sim/admission/index.ts';
 import type { KObject, ResourceKey, StoreReader } from '../../../sandbox/providers/sim/store/types.ts';
 
@@ -63,4 +64,15 @@ export function request(
   const object = structuredClone(obj);
   if (rt.namespaced) object.metadata.namespace = namespace;
   return { operation, resource: rt, namespace, name: obj.metadata.name ?? '', object, store, dryRun: false, ...more };
+}
+
+/** refusal runs fn and returns the StatusError it throws (failing when it throws none). */
+export function refusal(fn: () => unknown): StatusError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof StatusError) return e;
+    throw e;
+  }
+  throw new Error('expected a StatusError');
 }

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { admit } from '../../../sandbox/providers/sim/admission/index.ts';
-import { StatusError } from '../../../sandbox/providers/sim/api/status.ts';
 import type { KObject } from '../../../sandbox/providers/sim/store/types.ts';
-import { ArrayStore, baseCluster, request } from './cluster.ts';
+import { ArrayStore, baseCluster, refusal, request } from './cluster.ts';
 
 type Obj = Record<string, any>;
-
-function refusal(fn: () => unknown): StatusError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StatusError) return e;
-    throw e;
-  }
-  throw new Error('expected a StatusError');
-}
 
 const claim = (spec: Obj = {}): KObject => ({
   apiVersion: 'v1',

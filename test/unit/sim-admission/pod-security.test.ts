@@ -5,21 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { admit } from '../../../sandbox/providers/sim/admission/index.ts';
 import { evaluatePodSpec, forbiddenDetail, policyFromLabels } from '../../../sandbox/providers/sim/admission/plugins/pod-security.ts';
-import { StatusError } from '../../../sandbox/providers/sim/api/status.ts';
 import type { KObject } from '../../../sandbox/providers/sim/store/types.ts';
-import { baseCluster, request } from './cluster.ts';
+import { baseCluster, refusal, request } from './cluster.ts';
 
 type Obj = Record<string, any>;
-
-function refusal(fn: () => unknown): StatusError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StatusError) return e;
-    throw e;
-  }
-  throw new Error('expected a StatusError');
-}
 
 const namespace = (name: string, labels: Record<string, string> = {}): KObject => ({
   apiVersion: 'v1',
