@@ -79,7 +79,9 @@ describe.skipIf(skip)('local-path-provisioner as a pod (kubectl 1.33)', () => {
     expect(watched.stdout).toContain(`pod/${helper}`);
     const helperEvents = await jsonOf(c, ['-n', 'local-path-storage', 'get', 'events', '--field-selector', `involvedObject.name=${helper}`]);
     expect(helperEvents.items.map((e: any) => `${e.reason} ${e.source.host ?? ''}`)).toContain('Started lab-worker2');
-    expect(existsSync(c.sim.storage.dataRoot.nodePath('lab-worker2', `${dir}/hello`))).toBe(true);
+    // lp-pod starts after the helper pod is gone; its file appears in the provisioned directory once it runs.
+    await waitFor(async () => (await jsonOf(c, ['get', 'pod', 'lp-pod'])).status?.phase === 'Running', 30_000, 200);
+    await waitFor(async () => existsSync(c.sim.storage.dataRoot.nodePath('lab-worker2', `${dir}/hello`)), 10_000, 100);
 
     // Lesson 6's delete: the log says Deleting …, the helper pod removes the directory, the PV goes.
     expect((await c.kubectl(['delete', 'pod', 'lp-pod'])).code).toBe(0);
