@@ -12,6 +12,7 @@
  */
 import { SimProvider } from '../sandbox/providers/sim/index.ts';
 import { FakeClock } from '../sandbox/providers/sim/controllers/manager/clock.ts';
+import { clusterSleep, fastForward } from '../sandbox/providers/sim/controllers/manager/fast-forward.ts';
 import { ClusterView } from '../sandbox/checks/cluster-view.ts';
 import { runChecks, runSteps, solveContext } from '../sandbox/checks/engine.ts';
 import { loadCourse } from '../sandbox/checks/course.ts';
@@ -39,17 +40,8 @@ async function perExercise(): Promise<void> {
       const id = `bench-${lesson.lesson}`.slice(0, 40);
       const cluster = await provider.create({ id });
       const sim = (await provider.simServer()).cluster(id)!;
-      let running = true;
-      const ticker = (async () => {
-        while (running) {
-          await new Promise((r) => setTimeout(r, 20));
-          if (running) clock.advance(200);
-        }
-      })();
-      const sleep = async (t: number) => {
-        await sim.controllers.advance(t, 500);
-        await new Promise((r) => setTimeout(r, 5));
-      };
+      const ticker = fastForward(clock);
+      const sleep = clusterSleep(sim.controllers);
       const view = ClusterView.fromKubeconfigText(cluster.kubeconfig(), { sleep });
       const ctx = solveContext(lesson, { view, sleep, power: (n, on) => (on ? cluster.powerOn(n) : cluster.powerOff(n)) });
       try {
@@ -66,8 +58,7 @@ async function perExercise(): Promise<void> {
           console.log(`| ${lesson.lesson}/${ex.id} | ${ex.checks.length} | ${allPass ? 'yes' : 'NO'} | ${ms(pct(samples, 50))} | ${ms(pct(samples, 99))} |`);
         }
       } finally {
-        running = false;
-        await ticker;
+        await ticker.stop();
         await cluster.destroy();
       }
     }

@@ -12,6 +12,7 @@ import { SimProvider } from '../../../sandbox/providers/sim/index.ts';
 import type { SimCluster } from '../../../sandbox/providers/sim/index.ts';
 import type { Cluster } from '../../../sandbox/providers/types.ts';
 import { FakeClock } from '../../../sandbox/providers/sim/controllers/manager/clock.ts';
+import { clusterSleep, fastForward } from '../../../sandbox/providers/sim/controllers/manager/fast-forward.ts';
 import { ClusterView } from '../../../sandbox/checks/cluster-view.ts';
 import { runChecks, runSteps, solveContext, stepsUpTo } from '../../../sandbox/checks/engine.ts';
 import type { CheckResult, Exercise, LessonExercises, SolveStep } from '../../../sandbox/checks/types.ts';
@@ -39,18 +40,9 @@ export async function freshCluster(lesson: LessonExercises, log: string[] = []):
   const id = `pf-${Math.random().toString(16).slice(2, 10)}`;
   const cluster = await provider.create({ id });
   const sim = (await provider.simServer()).cluster(id)!;
-  let running = true;
   // Cluster time runs 10× faster than the test while it runs (containers, MySQL start-up, grace periods).
-  const ticker = (async () => {
-    while (running) {
-      await new Promise((r) => setTimeout(r, 20));
-      if (running) clock.advance(200);
-    }
-  })();
-  const sleep = async (ms: number) => {
-    await sim.controllers.advance(ms, 500);
-    await new Promise((r) => setTimeout(r, 5));
-  };
+  const ticker = fastForward(clock);
+  const sleep = clusterSleep(sim.controllers);
   // Ceph through the cluster's toolbox pod, as the page and the CLI reach it.
   const view = ClusterView.fromKubeconfigText(cluster.kubeconfig(), { sleep });
   const ctx = solveContext(lesson, {
@@ -66,8 +58,7 @@ export async function freshCluster(lesson: LessonExercises, log: string[] = []):
     run: (steps) => runSteps(steps, ctx),
     check: (exercise) => runChecks(exercise, view),
     async close() {
-      running = false;
-      await ticker;
+      await ticker.stop();
       await cluster.destroy();
     },
   };
