@@ -5,7 +5,9 @@
 import {
   applyFile,
   check,
+  deleteObject,
   deletePod,
+  deploymentReadyPod,
   execIn,
   fail,
   pass,
@@ -21,38 +23,67 @@ import {
 const NS = 'default';
 const SCRATCH = 'app=scratch';
 
+/** scratchPod is the ready pod of Deployment scratch, found through the Deployment's own selector (any labels the learner chose). */
+const scratchPod = (view: ClusterView) => deploymentReadyPod(view, NS, 'scratch');
+
 const scratchRunning = check('scratch-running', 'Deployment scratch has one Running, ready pod', async (view) => {
   const d = await view.deployment(NS, 'scratch');
   if (!d) return fail('Deployment default/scratch does not exist', 'Apply it with `kubectl apply -f scratch-deployment.yaml`.', { deployment: 'scratch' }, { deployment: '(none)' });
-  const pod = await readyPod(view, NS, SCRATCH);
+  const pod = await scratchPod(view);
   if (pod) return pass(`pod ${pod.metadata!.name} is Running and ready on ${pod.spec!.nodeName}`);
   return fail('Deployment scratch has no ready pod', 'Wait until `kubectl get pods -l app=scratch` shows 1/1 Running (a replacement takes a few seconds after you delete a pod).', { readyPods: '1' }, { readyPods: '0' });
 });
 
-/** scratchPods: every scratch pod the scheduler ever placed (its Scheduled events). */
+/**
+ * scratchRuns: every scratch pod the scheduler placed (its Scheduled
+ * events), split at the creation of the current Deployment scratch. Only
+ * `current` ones count as "that pod" and its replacement: deleting the
+ * Deployment and applying it again is not what the exercise asks (the
+ * Deployment is what brings the pod back). `before` ones tell the hint that
+ * this happened.
+ */
 async function scratchRuns(view: ClusterView) {
-  return (await view.scheduledPods(NS)).filter((p) => p.name.startsWith('scratch-'));
+  const d = await view.deployment(NS, 'scratch');
+  // The Deployment's first event (ScalingReplicaSet, "Scaled up replica set scratch-… from 0 to 1") marks its creation on
+  // the same clock as the scheduler's events; it has whole seconds, so an event of the same second is not earlier.
+  const own = d ? await view.events(NS, 'Deployment', 'scratch', d.metadata!.uid) : [];
+  const first = own[0] ? eventTime(own[0]) : 0;
+  const since = Math.floor(first / 1000) * 1000;
+  const all = (await view.scheduledPods(NS)).filter((p) => p.name.startsWith('scratch-'));
+  return { current: all.filter((p) => p.at >= since), before: all.filter((p) => p.at < since) };
 }
 
+function eventTime(e: { lastTimestamp?: unknown; eventTime?: unknown; firstTimestamp?: unknown }): number {
+  const t = e.firstTimestamp ?? e.eventTime ?? e.lastTimestamp;
+  return t ? new Date(t as string).getTime() : 0;
+}
+
+const recreatedHint =
+  'You deleted and re-created the Deployment, so this pod is the first pod of a new Deployment. Delete only the pod (kubectl delete pod -l app=scratch) and let the Deployment replace it: that replacement is what the exercise looks into.';
+
 const podReplaced = check('pod-replaced', 'the running pod is a replacement: an earlier scratch pod was deleted', async (view) => {
-  const pod = await readyPod(view, NS, SCRATCH);
+  const pod = await scratchPod(view);
   if (!pod) return fail('Deployment scratch has no ready pod', 'Apply scratch-deployment.yaml and wait until its pod is ready.');
-  const earlier = (await scratchRuns(view)).filter((r) => r.uid !== pod.metadata!.uid);
+  const runs = await scratchRuns(view);
+  const earlier = runs.current.filter((r) => r.uid !== pod.metadata!.uid);
   if (earlier.length > 0) return pass(`pod ${pod.metadata!.name} replaced ${earlier[earlier.length - 1]!.name}`);
+  const recreated = runs.before.length > 0;
   return fail(
-    `pod ${pod.metadata!.name} is the first pod of Deployment scratch`,
-    `This is still the pod you wrote the note in: delete it (kubectl delete pod ${pod.metadata!.name}), not the Deployment, and let the Deployment create a new one.`,
+    `pod ${pod.metadata!.name} is the first pod of Deployment scratch${recreated ? ', which was created after the earlier scratch pods' : ''}`,
+    recreated ? recreatedHint : `This is still the pod you wrote the note in: delete it (kubectl delete pod ${pod.metadata!.name}), not the Deployment, and let the Deployment create a new one.`,
     { pod: 'a replacement' },
     { pod: `${pod.metadata!.name} (the first)` },
   );
 });
 
 const noteGone = check('note-gone', 'in the new pod /tmp/note.txt does not exist and /tmp/started.txt names the new pod', async (view) => {
-  const pod = await readyPod(view, NS, SCRATCH);
+  const pod = await scratchPod(view);
   if (!pod) return fail('Deployment scratch has no ready pod', 'Apply scratch-deployment.yaml and wait until its pod is ready.');
   const name = pod.metadata!.name!;
-  if ((await scratchRuns(view)).filter((r) => r.uid !== pod.metadata!.uid).length === 0) {
-    return fail(`pod ${name} is the first pod of Deployment scratch`, 'Write the note, then delete the pod; this check looks inside the replacement.');
+  const runs = await scratchRuns(view);
+  if (runs.current.filter((r) => r.uid !== pod.metadata!.uid).length === 0) {
+    const recreated = runs.before.length > 0;
+    return fail(`pod ${name} is the first pod of Deployment scratch`, recreated ? recreatedHint : 'Write the note, then delete the pod; this check looks inside the replacement.');
   }
   const note = await view.exec(NS, name, undefined, ['sh', '-c', 'if [ -e /tmp/note.txt ]; then echo present; cat /tmp/note.txt; else echo absent; fi']);
   const started = await view.exec(NS, name, undefined, ['cat', '/tmp/started.txt']);
@@ -87,6 +118,17 @@ const replacePod = step('delete the scratch pod and wait for its replacement', a
   });
 });
 
+/** recreateDeployment is the mistake the text warns about: delete the Deployment (not the pod) and apply it again. */
+const recreateDeployment = step('delete Deployment scratch and apply it again', async (ctx) => {
+  const notePod = (await readyPod(ctx.view, NS, SCRATCH))?.metadata?.name;
+  if (!notePod) throw new Error('scratch has no ready pod');
+  await deleteObject('apps/v1', 'Deployment', 'scratch', NS).run(ctx);
+  // The garbage collector removes the old pod after its Deployment; wait, so the new pod is the only one.
+  await until(ctx, `pod ${notePod} is gone`, async () => !(await ctx.view.pod(NS, notePod)));
+  await applyFile('manifests/scratch-deployment.yaml').run(ctx);
+  await until(ctx, 'the new Deployment scratch has a ready pod', async () => !!(await readyPod(ctx.view, NS, SCRATCH)));
+});
+
 const lesson: LessonExercises = {
   lesson: 'why-storage',
   folder: new URL('./', import.meta.url),
@@ -102,6 +144,11 @@ const lesson: LessonExercises = {
           name: 'scratch-tmp-on-hostpath',
           steps: [applyFile('variants/scratch-tmp-on-hostpath.yaml'), ...writeNote.slice(1), replacePod],
           fails: { 'note-gone': /the pod mounts a volume at \/tmp/ },
+        },
+        {
+          name: 'deployment-recreated-instead-of-pod-deleted',
+          steps: [...writeNote, recreateDeployment],
+          fails: { 'pod-replaced': /You deleted and re-created the Deployment/, 'note-gone': /You deleted and re-created the Deployment/ },
         },
       ],
     },

@@ -1,0 +1,56 @@
+/**
+ * Workload lookups for checks: the pods a Deployment owns, found through the
+ * Deployment's own spec.selector the way `kubectl exec deploy/NAME` and
+ * `kubectl logs deploy/NAME` find them, so a learner's Deployment passes
+ * whatever labels it uses (app=mysql, app.kubernetes.io/name=mysql, ...).
+ */
+import type { V1LabelSelector, V1Pod } from '@kubernetes/client-node';
+import type { ClusterView } from './cluster-view.ts';
+import { isReady } from './steps.ts';
+
+/**
+ * selects says whether a label selector selects a set of labels, with the
+ * semantics of metav1.LabelSelectorAsSelector: every matchLabels pair and
+ * every matchExpressions requirement must hold; an empty selector selects
+ * nothing here (a Deployment's selector is never empty: apps/v1 validation).
+ * https://github.com/kubernetes/apimachinery/blob/master/pkg/apis/meta/v1/helpers.go
+ */
+export function selects(selector: V1LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
+  const l = labels ?? {};
+  const pairs = Object.entries(selector?.matchLabels ?? {});
+  const exprs = selector?.matchExpressions ?? [];
+  if (pairs.length === 0 && exprs.length === 0) return false;
+  if (!pairs.every(([k, v]) => l[k] === v)) return false;
+  return exprs.every((e) => {
+    const has = Object.prototype.hasOwnProperty.call(l, e.key);
+    switch (e.operator) {
+      case 'In':
+        return has && (e.values ?? []).includes(l[e.key]!);
+      case 'NotIn':
+        return !has || !(e.values ?? []).includes(l[e.key]!);
+      case 'Exists':
+        return has;
+      case 'DoesNotExist':
+        return !has;
+      default:
+        return false;
+    }
+  });
+}
+
+/** deploymentPods lists the pods Deployment `name` selects (none when it does not exist). */
+export async function deploymentPods(view: ClusterView, namespace: string, name: string): Promise<V1Pod[]> {
+  const d = await view.deployment(namespace, name);
+  if (!d) return [];
+  return (await view.pods(namespace)).filter((p) => selects(d.spec?.selector, p.metadata?.labels));
+}
+
+/** deploymentReadyPod is the ready pod of Deployment `name` (the newest when several), as `kubectl exec deploy/NAME` would pick a running one. */
+export async function deploymentReadyPod(view: ClusterView, namespace: string, name: string): Promise<V1Pod | undefined> {
+  const ready = (await deploymentPods(view, namespace, name)).filter(isReady);
+  return ready.sort((a, b) => time(b.metadata?.creationTimestamp) - time(a.metadata?.creationTimestamp))[0];
+}
+
+function time(t: unknown): number {
+  return t ? new Date(t as string).getTime() : 0;
+}
