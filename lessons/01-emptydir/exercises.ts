@@ -13,6 +13,7 @@ import {
   isReady,
   missing,
   pass,
+  sameQuantity,
   show,
   waitFor,
   type ClusterView,
@@ -22,9 +23,15 @@ import {
 const NS = 'default';
 const POD = 'producer-consumer';
 
-/** emptyDirOf says which volume a container mounts at a path, and whether it is an emptyDir. */
+/** samePath compares two absolute paths as the kubelet mounts them: "/cache/" and "/cache" are one directory. */
+function samePath(a: string | undefined, b: string): boolean {
+  const strip = (p: string) => p.replace(/\/+$/, '') || '/';
+  return a !== undefined && strip(a) === strip(b);
+}
+
+/** mountAt says which volume a container mounts at a path. */
 function mountAt(pod: { spec?: { containers: { name: string; volumeMounts?: { name: string; mountPath: string }[] }[] } }, container: string, path: string) {
-  return pod.spec?.containers.find((c) => c.name === container)?.volumeMounts?.find((m) => m.mountPath === path)?.name;
+  return pod.spec?.containers.find((c) => c.name === container)?.volumeMounts?.find((m) => samePath(m.mountPath, path))?.name;
 }
 
 const sharedVolume = check('shared-emptydir', 'producer and consumer mount the same emptyDir shared-volume', async (view) => {
@@ -34,7 +41,8 @@ const sharedVolume = check('shared-emptydir', 'producer and consumer mount the s
   const consumer = mountAt(pod, 'consumer', '/consumer_dir');
   const shared = pod.spec?.volumes?.find((v) => v.name === 'shared-volume');
   return compareFields(`pod ${POD}`, [
-    { field: 'containers', expected: 'producer, consumer', actual: show(pod.spec?.containers.map((c) => c.name)), hint: 'The pod needs two containers named producer and consumer.' },
+    // The order of the two containers does not matter: the consumer waits for the file either way.
+    { field: 'containers', expected: 'consumer, producer', actual: show(pod.spec?.containers.map((c) => c.name).sort()), hint: 'The pod needs two containers named producer and consumer.' },
     { field: 'shared-volume', expected: 'emptyDir', actual: shared ? (shared.emptyDir ? 'emptyDir' : 'another volume type') : undefined, hint: 'The pod must declare a volume shared-volume of type emptyDir.' },
     { field: 'producer /producer_dir', expected: 'shared-volume', actual: producer, hint: 'The producer must mount shared-volume at /producer_dir.' },
     {
@@ -95,7 +103,14 @@ const nodeDirGone = check('node-directory-gone', 'its /var/lib/kubelet/pods/<uid
   const run = await lastRun(view);
   if (!run) return fail(`no ${POD} pod was ever scheduled in ${NS}`, 'Do the previous exercise first: run producer-consumer, then delete it.');
   const dir = `/var/lib/kubelet/pods/${run.uid}`;
-  if (await view.nodePathExists(run.node, dir)) {
+  // The kubelet removes an orphaned pod directory in its housekeeping, a few seconds after the pod object is gone
+  // (kubelet_volumes.go cleanupOrphanedPodDirs); give a pod deleted just now that long before calling it a mistake.
+  let exists = await view.nodePathExists(run.node, dir);
+  for (let waited = 0; exists && waited < 30_000 && !(await view.pod(NS, POD)); waited += 2000) {
+    await view.sleep(2000);
+    exists = await view.nodePathExists(run.node, dir);
+  }
+  if (exists) {
     return fail(`${dir} still exists on ${run.node}`, `The pod's directory is still on ${run.node}: the pod ${POD} has not been deleted yet (the kubelet removes an emptyDir only when its pod is gone).`, { [dir]: 'gone' }, { [dir]: 'exists' });
   }
   return pass(`${dir} no longer exists on ${run.node}`);
@@ -105,14 +120,14 @@ const cacheSpec = check('memory-emptydir', 'ram-cache mounts an emptyDir cache (
   const pod = await view.pod(NS, 'ram-cache');
   if (!pod) return missing('pod ram-cache', 'Create it with `kubectl apply -f ram-cache.yaml`.');
   const app = pod.spec?.containers.find((c) => c.name === 'app');
-  const mount = app?.volumeMounts?.find((m) => m.mountPath === '/cache');
+  const mount = app?.volumeMounts?.find((m) => samePath(m.mountPath, '/cache'));
   const vol = pod.spec?.volumes?.find((v) => v.name === 'cache');
   const ed = vol?.emptyDir;
   return compareFields('ram-cache', [
     { field: 'app /cache', expected: 'cache', actual: mount?.name, hint: 'The container app must mount the volume cache at /cache.' },
     { field: 'cache', expected: 'emptyDir', actual: vol ? (ed ? 'emptyDir' : 'another volume type') : undefined, hint: 'The volume cache must be an emptyDir.' },
     { field: 'emptyDir.medium', expected: 'Memory', actual: ed?.medium, hint: 'Without medium: Memory the emptyDir lives on the node\'s disk; set emptyDir.medium: Memory to get a tmpfs.' },
-    { field: 'emptyDir.sizeLimit', expected: '64Mi', actual: ed?.sizeLimit as string | undefined, hint: 'Cap the volume with emptyDir.sizeLimit: 64Mi; without it a memory-backed emptyDir can grow up to the pod\'s memory limit.' },
+    { field: 'emptyDir.sizeLimit', expected: '64Mi', actual: ed?.sizeLimit as string | undefined, matches: (a) => sameQuantity(a, '64Mi'), hint: 'Cap the volume with emptyDir.sizeLimit: 64Mi; without it a memory-backed emptyDir can grow up to the pod\'s memory limit.' },
     { field: 'app memory limit', expected: 'set', actual: app?.resources?.limits?.memory as string | undefined, matches: (a) => !!a, hint: 'Give the container a memory limit (resources.limits.memory): files in a memory-backed emptyDir count against it.' },
   ]);
 });
@@ -168,6 +183,11 @@ const lesson: LessonExercises = {
           name: 'cache-on-disk',
           steps: [applyFile('variants/cache-on-disk.yaml'), waitFor('ram-cache is Running', async (v) => isReady(await v.pod(NS, 'ram-cache')))],
           fails: { 'memory-emptydir': /Without medium: Memory the emptyDir lives on the node's disk/, 'cache-is-tmpfs': /not a tmpfs/ },
+        },
+        {
+          name: 'cache-without-memory-limit',
+          steps: [applyFile('variants/cache-without-memory-limit.yaml'), waitFor('ram-cache is Running', async (v) => isReady(await v.pod(NS, 'ram-cache')))],
+          fails: { 'memory-emptydir': /Give the container a memory limit/ },
         },
         {
           name: 'cache-without-size-limit',
