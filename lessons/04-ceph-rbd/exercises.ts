@@ -11,6 +11,7 @@ import {
   applyYaml,
   check,
   compareFields,
+  deleteObject,
   fail,
   isReady,
   missing,
@@ -37,11 +38,40 @@ async function adminKey(view: ClusterView): Promise<string> {
   return r.stdout.trim();
 }
 
+/**
+ * missingFromDefault is the failure for an object the exercise wants in
+ * namespace default; when an object of that name exists in another
+ * namespace it says so, because `-n ceph-csi-rbd` (where the driver runs) is
+ * an easy slip and ceph-csi's class parameters name default.
+ */
+async function missingFromDefault(view: ClusterView, kind: 'Secret' | 'PersistentVolumeClaim' | 'Pod', name: string, hint: string) {
+  const fieldSelector = `metadata.name=${name}`;
+  const list =
+    kind === 'Secret'
+      ? await view.core.listSecretForAllNamespaces({ fieldSelector })
+      : kind === 'Pod'
+        ? await view.core.listPodForAllNamespaces({ fieldSelector })
+        : await view.core.listPersistentVolumeClaimForAllNamespaces({ fieldSelector });
+  const elsewhere = list.items.map((o) => o.metadata?.namespace).filter((ns): ns is string => !!ns && ns !== NS);
+  if (elsewhere.length) return missing(`${kind} ${NS}/${name}`, `${kind} ${name} exists in namespace ${elsewhere.join(', ')}, but it must be in ${NS}: create it there (kubectl -n ${NS} …).`);
+  return missing(`${kind} ${NS}/${name}`, hint);
+}
+
+/**
+ * claimClass is the class a claim asks for: spec.storageClassName, else the
+ * deprecated volume.beta.kubernetes.io/storage-class annotation the article
+ * used, which Kubernetes still honours (GetPersistentVolumeClaimClass,
+ * k8s.io/component-helpers/storage/volume/helpers.go).
+ */
+function claimClass(pvc: { metadata?: { annotations?: Record<string, string> }; spec?: { storageClassName?: string } }): string | undefined {
+  return pvc.metadata?.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? pvc.spec?.storageClassName;
+}
+
 const decode = (b64: string | undefined) => (b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8'));
 
 const secretCheck = check('csi-rbd-secret', 'Secret csi-rbd-secret has exactly userID=admin and userKey=the admin key', async (view) => {
   const s = await view.secret(NS, 'csi-rbd-secret');
-  if (!s) return missing('Secret default/csi-rbd-secret', 'Create it: kubectl create secret generic csi-rbd-secret --from-literal=userID=admin --from-file=userKey=admin.key');
+  if (!s) return missingFromDefault(view, 'Secret', 'csi-rbd-secret', 'Create it: kubectl create secret generic csi-rbd-secret --from-literal=userID=admin --from-file=userKey=admin.key');
   const key = await adminKey(view);
   const data = s.data ?? {};
   const userID = decode(data.userID);
@@ -83,14 +113,21 @@ const scCheck = check('csi-rbd-sc', 'StorageClass csi-rbd-sc for rbd.csi.ceph.co
 
 const claimBound = check('rbd-pvc-bound', 'rbd-pvc (csi-rbd-sc, 1Gi, RWO) is Bound to a PV that ceph-csi provisioned', async (view) => {
   const pvc = await view.pvc(NS, 'rbd-pvc');
-  if (!pvc) return missing('PersistentVolumeClaim default/rbd-pvc', 'Create it with `kubectl apply -f rbd-pvc.yaml`.');
+  if (!pvc) return missingFromDefault(view, 'PersistentVolumeClaim', 'rbd-pvc', 'Create it with `kubectl apply -f rbd-pvc.yaml`.');
   const pv = pvc.spec?.volumeName ? await view.pv(pvc.spec.volumeName) : undefined;
-  const cls = pvc.spec?.storageClassName;
+  const cls = claimClass(pvc);
+  const sc = cls === 'csi-rbd-sc' ? await view.storageClass(cls) : undefined;
+  const pendingHint =
+    cls === 'csi-rbd-sc' && !sc
+      ? 'The claim is not Bound: StorageClass csi-rbd-sc does not exist (previous exercise).'
+      : sc?.volumeBindingMode === 'WaitForFirstConsumer'
+        ? 'The claim is not Bound: csi-rbd-sc has volumeBindingMode WaitForFirstConsumer, so nothing is provisioned until a pod uses the claim. Leave volumeBindingMode out (Immediate): delete and re-create the class, then the claim.'
+        : 'The claim is not Bound: `kubectl describe pvc rbd-pvc` shows the provisioner\'s events.';
   return compareFields('rbd-pvc', [
     { field: 'storageClassName', expected: 'csi-rbd-sc', actual: cls, hint: `The claim asks for class ${show(cls)}${cls && cls !== 'csi-rbd-sc' ? ', which no provisioner serves here' : ''}: use storageClassName: csi-rbd-sc.` },
     { field: 'request', expected: '1Gi', actual: pvc.spec?.resources?.requests?.storage as string, matches: (a) => sameQuantity(a, '1Gi'), hint: 'Request 1Gi.' },
     { field: 'accessModes', expected: 'ReadWriteOnce', actual: show(pvc.spec?.accessModes), hint: 'An RBD filesystem volume is ReadWriteOnce.' },
-    { field: 'phase', expected: 'Bound', actual: pvc.status?.phase, hint: 'The claim is not Bound: `kubectl describe pvc rbd-pvc` shows the provisioner\'s events.' },
+    { field: 'phase', expected: 'Bound', actual: pvc.status?.phase, hint: pendingHint },
     { field: 'volume', expected: `pvc-${pvc.metadata?.uid}`, actual: pvc.spec?.volumeName, hint: 'The volume must be the one ceph-csi provisioned for this claim (pvc-<claim uid>).' },
     { field: 'volume driver', expected: 'rbd.csi.ceph.com', actual: pv?.spec?.csi?.driver, hint: 'The volume must come from the ceph-csi RBD driver.' },
   ]);
@@ -115,7 +152,7 @@ const imageInPool = check('rbd-image-in-pool', 'the PV\'s RBD image exists in po
 
 const writerRunning = check('rbd-writer-running', 'rbd-writer is Running on lab-worker with rbd-pvc at /data', async (view) => {
   const pod = await view.pod(NS, 'rbd-writer');
-  if (!pod) return missing('pod rbd-writer', 'Create it with `kubectl apply -f rbd-writer.yaml`.');
+  if (!pod) return missingFromDefault(view, 'Pod', 'rbd-writer', 'Create it with `kubectl apply -f rbd-writer.yaml`.');
   const mount = pod.spec?.containers.flatMap((c) => c.volumeMounts ?? []).find((m) => m.mountPath === '/data');
   const claim = pod.spec?.volumes?.find((v) => v.name === mount?.name)?.persistentVolumeClaim?.claimName;
   return compareFields('rbd-writer', [
@@ -152,14 +189,26 @@ const watcher = check('image-watcher', 'the RBD image has a watcher (it is mappe
 const fileWritten = check('rbd-file-written', '/data/hello in rbd-writer says "hello from rbd"', async (view) => {
   const pod = await view.pod(NS, 'rbd-writer');
   if (!isReady(pod)) return fail('rbd-writer is not running', 'Run rbd-writer first.');
-  const r = await view.exec(NS, 'rbd-writer', undefined, ['cat', '/data/hello']);
+  // Read the file in the container that mounts /data: with a second container, exec without -c would
+  // need a container name (or land in one that has no /data).
+  const writer = pod!.spec?.containers.find((c) => (c.volumeMounts ?? []).some((m) => m.mountPath === '/data'));
+  const r = await view.exec(NS, 'rbd-writer', writer?.name, ['cat', '/data/hello']);
   if (r.code === 0 && r.stdout.trim() === 'hello from rbd') return pass('/data/hello: hello from rbd');
   return fail(`/data/hello is ${r.code === 0 ? `"${r.stdout.trim()}"` : 'missing'}`, 'The writer writes /data/hello when it starts; keep its command from rbd-writer.yaml.', { '/data/hello': 'hello from rbd' }, { '/data/hello': r.code === 0 ? r.stdout.trim() : 'missing' });
 });
 
 const readerStuck = check('rbd-reader-multi-attach', 'rbd-reader on lab-worker2 is stuck in ContainerCreating with a Multi-Attach FailedAttachVolume event', async (view) => {
   const pod = await view.pod(NS, 'rbd-reader');
-  if (!pod) return missing('pod rbd-reader', 'Create it with `kubectl apply -f rbd-reader.yaml` while rbd-writer runs.');
+  if (!pod) return missingFromDefault(view, 'Pod', 'rbd-reader', 'Create it with `kubectl apply -f rbd-reader.yaml` while rbd-writer runs.');
+  const claims = (pod.spec?.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : []));
+  if (!claims.includes('rbd-pvc')) {
+    return fail(
+      `rbd-reader uses ${claims.length ? `claim ${claims.join(', ')}` : 'no claim'}, not rbd-pvc`,
+      'rbd-reader must use the writer\'s claim rbd-pvc: only the same volume, already attached to lab-worker, gives the Multi-Attach error (another claim is another RBD image, which attaches freely).',
+      { claim: 'rbd-pvc' },
+      { claim: show(claims) },
+    );
+  }
   if (isReady(pod)) {
     return fail(
       `rbd-reader is Running on ${pod.spec?.nodeName}`,
@@ -196,23 +245,24 @@ const legacyClass = check('legacy-rbd-class', 'StorageClass legacy-rbd names the
 
 const legacyPending = check('legacy-claim-pending', 'legacy-rbd-pvc stays Pending with an ExternalProvisioning event naming kubernetes.io/rbd', async (view) => {
   const pvc = await view.pvc(NS, 'legacy-rbd-pvc');
-  if (!pvc) return missing('PersistentVolumeClaim default/legacy-rbd-pvc', 'Create it with `kubectl apply -f legacy-rbd-pvc.yaml`.');
+  if (!pvc) return missingFromDefault(view, 'PersistentVolumeClaim', 'legacy-rbd-pvc', 'Create it with `kubectl apply -f legacy-rbd-pvc.yaml`.');
   const events = await view.events(NS, 'PersistentVolumeClaim', 'legacy-rbd-pvc', pvc.metadata?.uid);
   const ext = events.find((e) => e.reason === 'ExternalProvisioning' && /kubernetes\.io\/rbd/.test(e.message ?? ''));
-  const cls = pvc.spec?.storageClassName;
+  const cls = claimClass(pvc);
+  const waiting = events.some((e) => e.reason === 'WaitForFirstConsumer');
   return compareFields('legacy-rbd-pvc', [
     { field: 'storageClassName', expected: 'legacy-rbd', actual: cls, hint: cls === 'standard' ? 'The claim got the default class standard (no storageClassName): name legacy-rbd.' : 'The claim must ask for class legacy-rbd.' },
     { field: 'phase', expected: 'Pending', actual: pvc.status?.phase, hint: 'The claim must stay Pending: nothing serves kubernetes.io/rbd any more.' },
     { field: 'volumeName', expected: '(none)', actual: show(pvc.spec?.volumeName), hint: 'No PV may be bound to the claim.' },
-    { field: 'event', expected: 'ExternalProvisioning (kubernetes.io/rbd)', actual: ext ? 'ExternalProvisioning (kubernetes.io/rbd)' : show(events.map((e) => e.reason)), hint: 'No ExternalProvisioning event names kubernetes.io/rbd yet; the claim must be in class legacy-rbd.' },
+    { field: 'event', expected: 'ExternalProvisioning (kubernetes.io/rbd)', actual: ext ? 'ExternalProvisioning (kubernetes.io/rbd)' : show(events.map((e) => e.reason)), hint: waiting ? 'The claim waits for a first consumer (legacy-rbd has volumeBindingMode WaitForFirstConsumer), so provisioning is never asked for: leave volumeBindingMode out, re-create the class and the claim.' : 'No ExternalProvisioning event names kubernetes.io/rbd yet; the claim must be in class legacy-rbd.' },
   ]);
 });
 
 /** secretYaml builds the Secret the way `kubectl create secret generic ... --from-file=userKey=admin.key` does. */
-const createSecret = (transformKey: (key: string) => string = (k) => k, userID = 'admin') =>
-  applyYaml('create Secret csi-rbd-secret with the admin key', async (ctx) => {
+const createSecret = (transformKey: (key: string) => string = (k) => k, userID = 'admin', namespace = NS) =>
+  applyYaml(`create Secret csi-rbd-secret with the admin key${namespace === NS ? '' : ` in namespace ${namespace}`}`, async (ctx) => {
     const key = await adminKey(ctx.view);
-    return `apiVersion: v1\nkind: Secret\nmetadata:\n  name: csi-rbd-secret\n  namespace: default\ntype: Opaque\ndata:\n  userID: ${Buffer.from(userID).toString('base64')}\n  userKey: ${Buffer.from(transformKey(key)).toString('base64')}\n`;
+    return `apiVersion: v1\nkind: Secret\nmetadata:\n  name: csi-rbd-secret\n  namespace: ${namespace}\ntype: Opaque\ndata:\n  userID: ${Buffer.from(userID).toString('base64')}\n  userKey: ${Buffer.from(transformKey(key)).toString('base64')}\n`;
   });
 
 const waitBound = waitFor('rbd-pvc is Bound', async (v) => (await v.pvc(NS, 'rbd-pvc'))?.status?.phase === 'Bound', 60_000);
@@ -236,6 +286,8 @@ const lesson: LessonExercises = {
         { name: 'secret-key-with-trailing-newline', steps: [createSecret((k) => `${k}\n`)], fails: { 'csi-rbd-secret': /extra whitespace \(a trailing newline\?\)/ } },
         { name: 'secret-key-base64-encoded-twice', steps: [createSecret((k) => Buffer.from(k).toString('base64'))], fails: { 'csi-rbd-secret': /base64-encoded twice/ } },
         { name: 'secret-user-with-client-prefix', steps: [createSecret(undefined, 'client.admin')], fails: { 'csi-rbd-secret': /without the "client." prefix/ } },
+        // `-n ceph-csi-rbd`, where the driver runs: the class's secret parameters name default.
+        { name: 'secret-in-ceph-csi-namespace', steps: [createSecret(undefined, undefined, 'ceph-csi-rbd')], fails: { 'csi-rbd-secret': /exists in namespace ceph-csi-rbd, but it must be in default/ } },
       ],
     },
     {
@@ -255,6 +307,16 @@ const lesson: LessonExercises = {
           name: 'claim-misspelled-class',
           steps: [applyFile('variants/claim-misspelled-class.yaml')],
           fails: { 'rbd-pvc-bound': /asks for class csi-rbd, which no provisioner serves here/, 'rbd-image-in-pool': /Create rbd-pvc in class csi-rbd-sc/ },
+        },
+        {
+          name: 'storageclass-wait-for-first-consumer',
+          steps: [
+            deleteObject('storage.k8s.io/v1', 'StorageClass', 'csi-rbd-sc'),
+            applyFile('variants/storageclass-wait-for-first-consumer.yaml'),
+            applyFile('manifests/rbd-pvc.yaml'),
+            waitFor('rbd-pvc waits for a first consumer', async (v) => (await v.events(NS, 'PersistentVolumeClaim', 'rbd-pvc')).some((e) => e.reason === 'WaitForFirstConsumer'), 60_000),
+          ],
+          fails: { 'rbd-pvc-bound': /csi-rbd-sc has volumeBindingMode WaitForFirstConsumer/, 'rbd-image-in-pool': /Create rbd-pvc in class csi-rbd-sc and wait until it is Bound/ },
         },
       ],
     },
@@ -281,6 +343,11 @@ const lesson: LessonExercises = {
           name: 'reader-on-lab-worker',
           steps: [applyFile('variants/reader-on-lab-worker.yaml'), waitFor('rbd-reader runs', async (v) => isReady(await v.pod(NS, 'rbd-reader')))],
           fails: { 'rbd-reader-multi-attach': /ReadWriteOnce is per node, so two pods on one node share the volume/ },
+        },
+        {
+          name: 'reader-with-its-own-claim',
+          steps: [applyFile('variants/reader-with-its-own-claim.yaml'), waitFor('rbd-reader runs', async (v) => isReady(await v.pod(NS, 'rbd-reader')), 120_000)],
+          fails: { 'rbd-reader-multi-attach': /rbd-reader must use the writer's claim rbd-pvc/ },
         },
       ],
     },
