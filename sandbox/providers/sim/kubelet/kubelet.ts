@@ -831,7 +831,7 @@ export class Kubelets implements Controller {
         host = join(host, ...parts);
         mkdirSync(host, { recursive: true, mode: 0o755 });
       }
-      mounts.push({ containerPath: vm.mountPath, hostPath: host, readOnly: !!vm.readOnly || v.readOnly, source: v.source, capacityBytes: v.capacityBytes, health: v.health });
+      mounts.push({ containerPath: vm.mountPath, hostPath: host, readOnly: !!vm.readOnly || v.readOnly, source: v.source, capacityBytes: v.capacityBytes, filesystemSpace: v.filesystemSpace, health: v.health });
       if (v.nodeTreePath !== undefined && !vm.subPath) {
         const base = v.nodeTreePath === '/' ? '' : v.nodeTreePath;
         for (const other of this.records.values()) {
@@ -839,7 +839,7 @@ export class Kubelets implements Controller {
           for (const ov of other.volumes.values()) {
             if (!ov.nodePath || !(ov.nodePath === base || ov.nodePath.startsWith(`${base}/`))) continue;
             const mp = `${vm.mountPath.replace(/\/$/, '')}${ov.nodePath.slice(base.length)}`;
-            mounts.push({ containerPath: mp, hostPath: ov.hostPath, readOnly: ov.readOnly, source: ov.source, capacityBytes: ov.capacityBytes, health: ov.health });
+            mounts.push({ containerPath: mp, hostPath: ov.hostPath, readOnly: ov.readOnly, source: ov.source, capacityBytes: ov.capacityBytes, filesystemSpace: ov.filesystemSpace, health: ov.health });
           }
         }
       }

@@ -26,14 +26,15 @@
  *   symlinks it did not make). They are written once at mount time, not
  *   refreshed when the ConfigMap changes.
  */
-import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync, lstatSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, lstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import type { KObject } from '../store/types.ts';
 import type { DataRoot } from '../dataroot/dataroot.ts';
 import type { CephCluster } from '../ceph/ceph-cluster.ts';
 import { formatNfsMountFailure, type NfsServer } from '../nfs/server.ts';
-import { mountSource, type MountSource } from '../containers/fs/mounts.ts';
+import { mountSource, type FilesystemSpace, type MountSource } from '../containers/fs/mounts.ts';
+import { ext4Space, growExt4, mkfsExt4 } from '../containers/fs/ext4.ts';
 import type { Errno } from '../containers/fs/errors.ts';
 import { parseQuantity } from '../admission/validation/quantity.ts';
 import { issueServiceAccountToken } from '../server/tokens.ts';
@@ -49,6 +50,8 @@ export interface MountedVolume {
   hostPath: string;
   source: MountSource;
   capacityBytes?: number;
+  /** filesystemSpace: the RBD image's ext4 accounting (capacityBytes is then the filesystem's Size). */
+  filesystemSpace?: FilesystemSpace;
   health?: () => Errno | undefined;
   /** readOnly: the plugin mounts it read-only (configMap, secret, downwardAPI, projected). */
   readOnly: boolean;
@@ -327,7 +330,10 @@ function rbd(env: VolumeEnvironment, uid: string, pv: KObject, readOnly: boolean
     return { kind: 'waiting', why: `NodeStageVolume of ${pool}/${imageName} on ${env.node} (${step}) is under way`, retryMs: stage.doneAt - nowMs };
   }
   // mkfs is done: the image has its filesystem (the data folder) from now on.
+  const block = (pv as any).spec.volumeMode === 'Block';
+  if (!block && !existsSync(dir)) recordMkfsSize(env.dataRoot, pool, imageName, image.sizeBytes);
   mkdirSync(dir, { recursive: true });
+  const space = block ? undefined : ext4Space(growExt4(mkfsExt4(mkfsSize(env.dataRoot, pool, imageName) ?? image.sizeBytes), image.sizeBytes));
   const target = `${pluginDir(uid, 'csi', name)}/mount`;
   env.dataRoot.ensureNodeDir(env.node, target, 0o750);
   mapImageOnNode(env.ceph, pool, imageName, env.nodeIP);
@@ -338,7 +344,8 @@ function rbd(env: VolumeEnvironment, uid: string, pv: KObject, readOnly: boolean
       name,
       hostPath: dir,
       source: mountSource.rbd(),
-      capacityBytes: image.sizeBytes,
+      capacityBytes: space?.sizeBytes ?? image.sizeBytes,
+      filesystemSpace: space && { baseUsedBytes: space.baseUsedBytes, reservedBytes: space.reservedBytes },
       readOnly,
       nodePath: target,
       uniqueName: `kubernetes.io/csi/${(pv as any).spec.csi.driver}^${(pv as any).spec.csi.volumeHandle}`,
@@ -349,6 +356,34 @@ function rbd(env: VolumeEnvironment, uid: string, pv: KObject, readOnly: boolean
       },
     },
   };
+}
+
+/**
+ * mkfsSizeFile keeps, beside an image's data folder, the device size its
+ * ext4 was made for: the layout (journal, inodes per group, reserved
+ * descriptor blocks) stays mkfs's when the image grows, so a grown
+ * filesystem is not a fresh one of the new size. It stands for the
+ * superblock a real image carries, and lives in the data root so cluster
+ * snapshots keep it.
+ */
+function mkfsSizeFile(dataRoot: DataRoot, pool: string, image: string): string {
+  const dir = dataRoot.cephImageDir(pool, image);
+  return join(dirname(dir), `.${image}.kslab-mkfs.json`);
+}
+
+/** recordMkfsSize notes the size ceph-csi's mkfs.ext4 formatted the image at. */
+function recordMkfsSize(dataRoot: DataRoot, pool: string, image: string, deviceBytes: number): void {
+  writeFileSync(mkfsSizeFile(dataRoot, pool, image), JSON.stringify({ deviceBytes }));
+}
+
+/** mkfsSize is the recorded mkfs size; undefined for an image formatted before it was recorded. */
+function mkfsSize(dataRoot: DataRoot, pool: string, image: string): number | undefined {
+  try {
+    const n = JSON.parse(readFileSync(mkfsSizeFile(dataRoot, pool, image), 'utf8')).deviceBytes;
+    return typeof n === 'number' && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** keyFiles writes a ConfigMap's or Secret's keys as files (items, defaultMode, optional). */

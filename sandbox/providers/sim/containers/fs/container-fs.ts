@@ -522,10 +522,11 @@ export class ContainerFs {
     }
     if (!st) this.recordOwner(loc.host, false);
     const volume = loc.mount.volume!;
-    const capacity = volume.capacityBytes;
+    // A formatted filesystem's reserved space is out of reach as well (ext4_has_free_clusters keeps s_resv_clusters back).
+    const capacity = volume.capacityBytes === undefined ? undefined : volume.capacityBytes - (volume.filesystemSpace?.reservedBytes ?? 0);
     let fileSize = options.append ? fs.fstatSync(fd).size : 0;
     // Usage is measured once at open; this writer's own growth is counted as it goes.
-    let used = capacity !== undefined ? diskUsage(volume.hostPath, volume.source.fstype === 'tmpfs') - (st && !options.append ? roundUp(st.size) : 0) : 0;
+    let used = capacity !== undefined ? mountUsedBytes(volume) - (st && !options.append ? roundUp(st.size) : 0) : 0;
     const state = this.state;
     let open = true;
     let written = 0;
@@ -775,8 +776,10 @@ export class ContainerFs {
     if (health) throw new FsError(health, mountPoint);
     const base = { device: volume.source.device, mountPoint, fstype: volume.source.fstype };
     if (volume.capacityBytes !== undefined) {
-      const used = Math.min(volume.capacityBytes, diskUsage(volume.hostPath, volume.source.fstype === 'tmpfs'));
-      return { ...base, sizeBytes: volume.capacityBytes, usedBytes: used, availableBytes: volume.capacityBytes - used };
+      // statfs: Used = f_blocks − f_bfree, Available = f_bavail, which leaves out the filesystem's reserved space.
+      const used = Math.min(volume.capacityBytes, mountUsedBytes(volume));
+      const available = Math.max(0, volume.capacityBytes - used - (volume.filesystemSpace?.reservedBytes ?? 0));
+      return { ...base, sizeBytes: volume.capacityBytes, usedBytes: used, availableBytes: available };
     }
     const s = fs.statfsSync(volume.hostPath);
     return {
@@ -818,6 +821,11 @@ function bufferReader(bytes: Uint8Array): FileReader {
 
 function roundUp(n: number): number {
   return Math.ceil(n / BLOCK) * BLOCK;
+}
+
+/** mountUsedBytes is what a sized mount has used: its files' blocks plus what its filesystem itself took (ext4's root directory, lost+found). */
+function mountUsedBytes(volume: VolumeMount): number {
+  return (volume.filesystemSpace?.baseUsedBytes ?? 0) + diskUsage(volume.hostPath, volume.source.fstype === 'tmpfs');
 }
 
 /** diskUsage sums a host tree in 4 KiB blocks (tmpfs charges no blocks to directories). Depth-capped. */

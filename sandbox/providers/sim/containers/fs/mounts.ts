@@ -39,11 +39,28 @@ export interface VolumeMount {
    */
   capacityBytes?: number;
   /**
+   * filesystemSpace is set for a filesystem made on a block device (an RBD
+   * image's ext4): what statfs counts beyond the files in it. capacityBytes
+   * is then the filesystem's Size (f_blocks), not the device's.
+   */
+  filesystemSpace?: FilesystemSpace;
+  /**
    * health is asked before every operation under the mount; an errno makes the
    * operation fail with it — e.g. 'EIO' while the simulated NFS server is
    * stopped (a real hard NFS mount would hang; we fail instead so a shell stays usable).
    */
   health?: () => Errno | undefined;
+}
+
+/**
+ * FilesystemSpace is a formatted filesystem's own use of its space
+ * (./ext4.ts works it out for ext4).
+ */
+export interface FilesystemSpace {
+  /** baseUsedBytes is df's Used before any file is written (root directory, lost+found, …). */
+  baseUsedBytes: number;
+  /** reservedBytes is what Available keeps back besides Used (ext4's reserved clusters, root-reserved blocks); writes stop there too. */
+  reservedBytes: number;
 }
 
 /** KIB is 1024 bytes; mount options count tmpfs sizes in k as the kernel prints them. */
