@@ -2,9 +2,11 @@
  * LearnerShell is the sandbox terminal for the simulated provider: a small
  * line interpreter — never a host shell — that runs the real `kubectl` by
  * argv (child_process.spawn, no `shell: true`), a few built-ins over the
- * session's working folder (ls, cat, echo, rm, clear, history, help), the
+ * session's working folder (ls, cat, echo, rm, true, false, clear, history, help), the
  * cluster's modelled tools (ceph, rbd, showmount), pipes into grep/wc/
  * base64/head/tail, and `> FILE` / `>> FILE` into the working folder only.
+ * A line may be a list of pipelines joined by `;`, `&&` and `||`, and `$?`
+ * expands to the exit status of the last pipeline, as in sh.
  *
  * kubectl runs with the session's kubeconfig (KUBECONFIG), its own cache
  * folder (KUBECACHEDIR) and HOME, a PATH holding only kubectl's own folder,
@@ -15,8 +17,9 @@
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { constants as osConstants } from 'node:os';
 import type { TerminalTool } from '../providers/types.ts';
-import { parseCommandLine, type ParsedLine } from './words.ts';
+import { expandPipeline, parseCommandLine, runsAfter, type ExpandedPipeline } from './words.ts';
 import { checkKubectlArgs, builtinVerbs, pathProblem } from './kubectl-policy.ts';
 import { parseFilter, filterNames, type TextFilter } from './filters.ts';
 import { LineEditor, type Completer } from './line-editor.ts';
@@ -42,7 +45,7 @@ export interface LearnerShellOptions {
   /** write sends terminal output (CR LF line ends) to every connected terminal. */
   write: (text: string) => void;
   completions?: CompletionSource;
-  /** onCommandDone is called after each command (the session saves the cluster then). */
+  /** onCommandDone is called once after each typed line, however many commands it held (the session saves the cluster then). */
   onCommandDone?: (line: string) => void;
   spawn?: typeof nodeSpawn;
   /** maxFileBytes caps one redirected file; maxFiles caps the folder. */
@@ -56,8 +59,20 @@ const MAX_FILES = 200;
 /** KILL_GRACE_MS: after Ctrl-C, kubectl gets this long to exit on SIGINT before SIGKILL. */
 const KILL_GRACE_MS = 2000;
 
+/**
+ * Exit statuses the shell itself gives, as bash does
+ * (https://www.gnu.org/software/bash/manual/html_node/Exit-Status.html):
+ * 2 for a line it cannot parse, 127 for a command it cannot find, 128+N for a
+ * command killed by signal N (so 130 after Ctrl-C).
+ */
+const STATUS_SYNTAX = 2;
+const STATUS_NOT_FOUND = 127;
+const STATUS_INTERRUPTED = 128 + osConstants.signals.SIGINT;
+/** STATUS_REFUSED is what a pipeline stage or redirection the sandbox refuses returns (bash gives 1 for a failed redirection). */
+const STATUS_REFUSED = 1;
+
 /** builtins are the commands the shell itself implements. */
-const builtins = ['ls', 'cat', 'echo', 'rm', 'clear', 'history', 'help', 'pwd', 'exit'] as const;
+const builtins = ['ls', 'cat', 'echo', 'rm', 'clear', 'history', 'help', 'pwd', 'exit', 'true', 'false'] as const;
 /** toolNames are the modelled commands a cluster may offer (later issue for the sim). */
 const toolNames = ['ceph', 'rbd', 'showmount'] as const;
 
@@ -70,8 +85,10 @@ const helpText = [
   '  CMD | grep [-ivcnwxoqE -e PAT -A/-B/-C N -m N] PATTERN, | wc [-l -w -c],',
   '  CMD | base64 [-d], | head [-n N], | tail [-n N]',
   '  CMD > FILE, CMD >> FILE   save output in this folder',
-  '  history, clear, help',
-  "Quotes work as in a shell ('…', \"…\", \\); $VAR, $(…), ;, && and the like do not.",
+  '  A; B, A && B, A || B     several commands: B runs after A / if A succeeded / if A failed',
+  '  echo $?                  the exit status of the last command (0 = success)',
+  '  history, clear, help, true, false',
+  "Quotes work as in a shell ('…', \"…\", \\); $VAR, $(…), &, < and ( ) do not.",
   'Keys: Up/Down history, Tab completion, Ctrl-C stop, Ctrl-A/E/U/W/K line editing, Ctrl-L clear.',
 ].join('\n');
 
@@ -83,7 +100,13 @@ export function toTerminal(text: string): string {
 export class LearnerShell {
   private readonly editor: LineEditor;
   private readonly spawn: typeof nodeSpawn;
-  private running: { child?: ChildProcess; abort: AbortController; interactive: boolean } | undefined;
+  /**
+   * running is the typed line being run: `interrupted` stops the rest of its
+   * list, `abort` and `child` belong to the pipeline running now.
+   */
+  private running: { child?: ChildProcess; abort: AbortController; interactive: boolean; interrupted: boolean } | undefined;
+  /** lastStatus is what `$?` expands to: the exit status of the last pipeline that ran. */
+  private lastStatus = 0;
   private typeAhead = '';
   private disposed = false;
 
@@ -178,11 +201,15 @@ export class LearnerShell {
     this.running?.child?.stdout?.resume();
   }
 
-  /** interrupt stops the running command the way Ctrl-C would. */
+  /**
+   * interrupt stops the running command the way Ctrl-C would, and the rest of
+   * its line: bash, too, abandons an interactive foreground list on SIGINT.
+   */
   interrupt(): void {
     const run = this.running;
     if (!run) return;
     this.options.write('^C\r\n');
+    run.interrupted = true;
     run.abort.abort();
     const child = run.child;
     if (child && child.exitCode === null && child.signalCode === null) {
@@ -202,16 +229,30 @@ export class LearnerShell {
     if (child && child.exitCode === null) child.kill('SIGKILL');
   }
 
-  /** runLine runs one line and prints the next prompt. */
+  /** runLine runs one line — a list of pipelines — and prints the next prompt. */
   async runLine(text: string): Promise<void> {
     const parsed = parseCommandLine(text);
     if (!parsed.ok) {
       this.options.write(toTerminal(`${parsed.message}\n`));
-    } else if (parsed.line.stages.length > 0) {
-      try {
-        await this.runPipeline(parsed.line);
-      } catch (e) {
-        this.options.write(toTerminal(`error: ${(e as Error).message}\n`));
+      this.lastStatus = STATUS_SYNTAX;
+    } else if (parsed.list.length > 0) {
+      const run: NonNullable<LearnerShell['running']> = { abort: new AbortController(), interactive: false, interrupted: false };
+      this.running = run;
+      for (const entry of parsed.list) {
+        if (run.interrupted || this.disposed) break;
+        // A pipeline skipped by && or || leaves $? as it was (POSIX AND-OR lists).
+        if (!runsAfter(entry.after, this.lastStatus)) continue;
+        run.abort = new AbortController();
+        run.child = undefined;
+        run.interactive = false;
+        let status: number;
+        try {
+          status = await this.runPipeline(expandPipeline(entry.pipeline, this.lastStatus), run.abort);
+        } catch (e) {
+          this.options.write(toTerminal(`error: ${(e as Error).message}\n`));
+          status = 1;
+        }
+        this.lastStatus = run.interrupted ? STATUS_INTERRUPTED : status;
       }
       this.options.onCommandDone?.(text);
     }
@@ -223,7 +264,11 @@ export class LearnerShell {
     if (pending) this.input(pending);
   }
 
-  private async runPipeline(line: ParsedLine): Promise<void> {
+  /**
+   * runPipeline runs one pipeline and resolves with its exit status: the last
+   * stage's, as in sh without pipefail (a filter's own status when there is one).
+   */
+  private async runPipeline(line: ExpandedPipeline, abort: AbortController): Promise<number> {
     const [first, ...rest] = line.stages as [string[], ...string[][]];
     const filters: TextFilter[] = [];
     for (const stage of rest) {
@@ -231,11 +276,11 @@ export class LearnerShell {
         this.writeErr(
           `${stage[0]}: after \`|\` this terminal offers ${filterNames.join(', ')}; \`${stage[0]}\` cannot read a pipe here.`,
         );
-        return;
+        return STATUS_REFUSED;
       }
       const parsed = parseFilter(stage);
-      if (!parsed.ok) return this.writeErr(parsed.message);
-      if (parsed.file !== undefined) return this.writeErr(`${stage[0]}: a file operand cannot follow \`|\``);
+      if (!parsed.ok) return this.refuse(parsed.message, STATUS_SYNTAX);
+      if (parsed.file !== undefined) return this.refuse(`${stage[0]}: a file operand cannot follow \`|\``, STATUS_SYNTAX);
       filters.push(parsed.filter);
     }
     const folder = this.options.folder().path;
@@ -243,15 +288,14 @@ export class LearnerShell {
     let redirectBuffer = '';
     if (line.redirect) {
       const problem = pathProblem(line.redirect.file, '>');
-      if (problem) return this.writeErr(problem);
-      if (line.redirect.file.includes('/')) return this.writeErr('> only writes files directly in this folder (no sub-folders).');
+      if (problem) return this.refuse(problem);
+      if (line.redirect.file.includes('/')) return this.refuse('> only writes files directly in this folder (no sub-folders).');
       const target = join(folder, line.redirect.file);
-      if (existsSync(target) && statSync(target).isDirectory()) return this.writeErr(`${line.redirect.file}: is a directory`);
+      if (existsSync(target) && statSync(target).isDirectory()) return this.refuse(`${line.redirect.file}: is a directory`);
       if (!existsSync(target) && readdirSync(folder).length >= (this.options.maxFiles ?? MAX_FILES)) {
-        return this.writeErr(`${line.redirect.file}: this folder already holds its limit of files; remove some with rm`);
+        return this.refuse(`${line.redirect.file}: this folder already holds its limit of files; remove some with rm`);
       }
     }
-    const abort = new AbortController();
     const maxBytes = this.options.maxFileBytes ?? MAX_FILE_BYTES;
     const sink = (text: string): void => {
       if (line.redirect) {
@@ -304,23 +348,32 @@ export class LearnerShell {
         if (t) sink(t);
       }
     };
-    this.running = { abort, interactive: false };
-    await this.runProducer(first, { stdout, stderr: (t) => this.options.write(toTerminal(t)), signal: abort.signal });
+    const producerStatus = await this.runProducer(first, { stdout, stderr: (t) => this.options.write(toTerminal(t)), signal: abort.signal });
     flush();
     if (line.redirect) {
       const target = join(folder, line.redirect.file);
       if (redirectError) {
         this.writeErr(redirectError);
+        return STATUS_REFUSED;
       } else if (line.redirect.append) {
         appendFileSync(target, redirectBuffer);
       } else {
         writeFileSync(target, redirectBuffer);
       }
     }
+    // A filter that gave up (grep's time budget) ends the pipeline with its own status (grep's 2).
+    const last = filterError ? filters.find((f) => f.error) : filters[filters.length - 1];
+    return last ? last.status : producerStatus;
   }
 
   private writeErr(message: string): void {
     this.options.write(toTerminal(message + '\n'));
+  }
+
+  /** refuse prints why a pipeline cannot run and gives the status it ends with. */
+  private refuse(message: string, status: number = STATUS_REFUSED): number {
+    this.writeErr(message);
+    return status;
   }
 
   /** runProducer runs the first command of a pipeline; it resolves with the exit code. */
@@ -400,6 +453,10 @@ export class LearnerShell {
         io.stdout(words.join(' ') + (noNewline ? '' : '\n'));
         return 0;
       }
+      case 'true':
+        return 0;
+      case 'false':
+        return 1;
       case 'pwd':
         io.stdout(`~/${this.options.folder().label}\n`);
         return 0;
@@ -424,7 +481,7 @@ export class LearnerShell {
       const tool = this.options.tools?.()?.[name];
       if (!tool) {
         io.stderr(`${name}: not available in this sandbox yet\n`);
-        return 127;
+        return STATUS_NOT_FOUND;
       }
       return tool(args, io);
     }
@@ -450,7 +507,7 @@ export class LearnerShell {
       return parsed.filter.status;
     }
     io.stderr(`${name}: command not found (this terminal runs kubectl and a few helpers; type \`help\`)\n`);
-    return 127;
+    return STATUS_NOT_FOUND;
   }
 
   private runKubectl(args: string[], io: { stdout(t: string): void; stderr(t: string): void; signal: AbortSignal }): Promise<number> {
@@ -461,7 +518,7 @@ export class LearnerShell {
     }
     if (!this.options.kubectl.path) {
       io.stderr('kubectl: not installed on the machine running this sandbox (install kubectl there and restart kslab serve)\n');
-      return Promise.resolve(127);
+      return Promise.resolve(STATUS_NOT_FOUND);
     }
     for (const note of policy.notes) io.stderr(note + '\n');
     const interactive = wantsStdin(policy.argv);
@@ -476,7 +533,7 @@ export class LearnerShell {
         });
       } catch (e) {
         io.stderr(`kubectl: could not start: ${(e as Error).message}\n`);
-        resolve(127);
+        resolve(STATUS_NOT_FOUND);
         return;
       }
       if (this.running) {
@@ -493,15 +550,16 @@ export class LearnerShell {
       });
       child.on('error', (e) => {
         io.stderr(`kubectl: ${e.message}\n`);
-        resolve(127);
+        resolve(STATUS_NOT_FOUND);
       });
-      child.on('close', (code, signal) => resolve(code ?? (signal ? 130 : 1)));
+      child.on('close', (code, signal) => resolve(code ?? exitStatusOfSignal(signal)));
     });
   }
 
   /** completer completes command names, kubectl verbs, resource types, object names and files. */
   private readonly completer: Completer = (line, cursor) => {
-    const before = line.slice(0, cursor);
+    // Only the command after the last `;`, `&&` or `||` matters (quotes are not tracked: completion is a hint, not a parse).
+    const before = line.slice(0, cursor).replace(/^.*(?:;|&&|\|\|)\s*/s, '');
     const words = before.split(/\s+/);
     const current = words[words.length - 1] ?? '';
     const start = cursor - current.length;
@@ -528,6 +586,12 @@ export class LearnerShell {
     }
     return undefined;
   };
+}
+
+/** exitStatusOfSignal is the status a shell gives a command killed by a signal: 128 + the signal's number. */
+function exitStatusOfSignal(signal: NodeJS.Signals | null): number {
+  const number = signal ? osConstants.signals[signal] : undefined;
+  return number === undefined ? 1 : 128 + number;
 }
 
 /** resourceVerbs take a resource type then names. */

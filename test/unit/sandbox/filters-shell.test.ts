@@ -111,11 +111,21 @@ describe('pipe filters in the terminal (QA F8)', () => {
     const shown = await run("kubectl get events | grep -E '(a*)*b'");
     expect(shown).toMatch(/^grep: this pattern took over 1 s on one piece of input and was stopped .*try a simpler pattern\r\n$/);
     expect(Date.now() - started).toBeLessThan(20_000);
+    expect(await run('echo $?')).toBe('2\r\n');
     respond = (_args, child) => {
       child.stdout.write(events);
       setImmediate(() => child.finish(0));
     };
     expect(await run('kubectl get events | grep -c NodeNotReady')).toBe('2\r\n');
+  });
+  it("the filters' exit statuses reach $? and decide && and ||, as GNU grep's and wc's would", async () => {
+    expect(await run('kubectl get events | grep -c ProvisioningFailed; echo $?')).toBe('0\r\n1\r\n');
+    expect(await run('kubectl get events | grep -q TaintManagerEviction && echo evicted')).toBe('evicted\r\n');
+    expect(await run('kubectl describe pod -l app=mysql | grep FailedMount || echo "no mount problem"')).toBe('no mount problem\r\n');
+    expect(await run('kubectl get events | wc -l && echo counted')).toBe('5\r\ncounted\r\n');
+    expect(await run("kubectl get events | grep -E '(' ; echo $?")).toBe('grep: Unmatched ( or \\(\r\n2\r\n');
+    expect(await run('grep -c name missing.yaml || echo $?')).toBe('grep: missing.yaml: No such file (try `ls`)\r\n2\r\n');
+    expect(await run('grep -c producer pod.yaml; echo $?')).toBe('1\r\n0\r\n');
   });
   it('Tab after a pipe offers the filters', () => {
     shell.start();

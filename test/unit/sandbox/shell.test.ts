@@ -18,6 +18,8 @@ let calls: SpawnCall[];
 let output: string;
 let shell: LearnerShell;
 let history: string[];
+/** doneLines are the lines onCommandDone was called with (the session saves after each). */
+let doneLines: string[];
 /** respond decides what the recorded kubectl prints, by argv. */
 let respond: (args: string[], child: RecordedChild) => void;
 
@@ -29,15 +31,20 @@ beforeEach(() => {
   calls = [];
   output = '';
   history = [];
+  doneLines = [];
   respond = (_args, child) => {
     child.stdout.write('NAME           STATUS   ROLES\nlab-control-plane   Ready    control-plane\nlab-worker     Ready    <none>\nlab-worker2    Ready    <none>\n');
     child.finish(0);
   };
-  shell = new LearnerShell({
+  // A shell from an earlier test may still finish a command: only this test's shell writes to output.
+  const current = (shell = new LearnerShell({
     folder: () => ({ path: folder, label: 'emptydir' }),
     kubectl: { path: '/opt/kubectl-bin/kubectl', env },
     history,
-    write: (t) => (output += t),
+    write: (t) => {
+      if (shell === current) output += t;
+    },
+    onCommandDone: (line) => doneLines.push(line),
     spawn: ((file: string, args: string[], options: SpawnCall['options']) => {
       const child = new RecordedChild();
       if (options.stdio[0] === 'ignore') child.stdin = null;
@@ -45,11 +52,14 @@ beforeEach(() => {
       setImmediate(() => respond(args, child));
       return child;
     }) as never,
-  });
+  }));
   shell.start();
 });
 
-afterEach(() => rmSync(folder, { recursive: true, force: true }));
+afterEach(() => {
+  shell.dispose();
+  rmSync(folder, { recursive: true, force: true });
+});
 
 async function type(text: string): Promise<string> {
   const before = output.length;
@@ -75,7 +85,8 @@ describe('LearnerShell runs kubectl by argv, never through a shell', () => {
     expect(calls[0]!.args).toEqual(['apply', '-f', 'pod.yaml']);
   });
   it.each([
-    ['kubectl get pods; cat /etc/passwd', /one command per line/],
+    ['kubectl get pods & cat /etc/passwd', /background jobs/],
+    ['kubectl get pods; $(cat /etc/passwd)', /command substitution/],
     ['kubectl get $(whoami)', /command substitution/],
     ['kubectl get `id`', /command substitution/],
     ['kubectl --kubeconfig=/etc/kubernetes/admin.conf get pods', /--kubeconfig is not available/],
@@ -261,5 +272,235 @@ describe('LearnerShell tab completion', () => {
     const { s, out } = shellWith(() => []);
     s.input('kubectl ed\t');
     expect(out().endsWith('kubectl ed\x07')).toBe(true);
+  });
+});
+
+/** until waits for a condition the shell reaches asynchronously (the work is in-process, so 4 s is generous even on a busy CI; below the 5 s test timeout so a miss names what it waited for). */
+async function until(condition: () => boolean, what: string, timeoutMs = 4_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** enter types a line and waits until the whole list has run and the prompt is back; it returns what the terminal showed. */
+async function enter(line: string): Promise<string> {
+  const before = output.length;
+  shell.input(line + '\r');
+  await until(() => !shell.busy, `the prompt after ${line}`);
+  return output.slice(before).replace(/\x1b\[1;34m~\/emptydir\x1b\[0m \$ $/, '');
+}
+
+/** statusOf is what `echo $?` prints on the next line. */
+async function statusOf(): Promise<string> {
+  return (await enter('echo $?')).replace(/^echo \$\?\r\n/, '').replace(/\r\n$/, '');
+}
+
+/** kubectlAnswers makes the recorded kubectl answer each argv (joined by spaces) with its output and exit code; anything else prints nothing and exits 0. */
+function kubectlAnswers(answers: Record<string, { stdout?: string; stderr?: string; code: number }>): void {
+  respond = (args, child) => {
+    const a = answers[args.join(' ')] ?? { code: 0 };
+    if (a.stdout) child.stdout.write(a.stdout);
+    if (a.stderr) child.stderr.write(a.stderr);
+    child.finish(a.code);
+  };
+}
+
+const pvcNotFound = { stderr: 'Error from server (NotFound): persistentvolumeclaims "data" not found\n', code: 1 };
+
+describe('LearnerShell command lists: ;, && and || (POSIX AND-OR lists)', () => {
+  it('&& and || have equal precedence and group left to right', async () => {
+    expect(await enter('false && echo a || echo b')).toBe('false && echo a || echo b\r\nb\r\n');
+    expect(await enter('cat missing.yaml && echo a || echo b')).toBe(
+      'cat missing.yaml && echo a || echo b\r\ncat: missing.yaml: No such file (try `ls`)\r\nb\r\n',
+    );
+    expect(await enter('true || echo a && echo b')).toBe('true || echo a && echo b\r\nb\r\n');
+    expect(await enter('cat pod.yaml > /dev/null || echo a && echo b')).toMatch(/absolute paths.*\r\na\r\nb\r\n$/s);
+  });
+  it('; runs the next kubectl only after the one before has exited', async () => {
+    const events: string[] = [];
+    respond = (args, child) => {
+      events.push(`start ${args[0]}`);
+      child.on('close', () => events.push(`exit ${args[0]}`));
+      setTimeout(() => child.finish(0), 20);
+    };
+    await enter('kubectl delete pod x; kubectl get pods');
+    expect(calls.map((c) => c.args)).toEqual([['delete', 'pod', 'x'], ['get', 'pods']]);
+    expect(events).toEqual(['start delete', 'exit delete', 'start get', 'exit get']);
+  });
+  it('&& runs kubectl only after a success, || only after a failure', async () => {
+    kubectlAnswers({ 'apply -f pod.yaml': { stdout: 'pod/producer-consumer created\n', code: 0 }, 'get pvc data': pvcNotFound });
+    expect(await enter('kubectl apply -f pod.yaml && kubectl get pods')).toContain('pod/producer-consumer created\r\n');
+    expect(calls.map((c) => c.args[0])).toEqual(['apply', 'get']);
+    calls.length = 0;
+    const out = await enter('kubectl get pvc data && kubectl delete pvc data || echo missing');
+    expect(out).toContain('persistentvolumeclaims "data" not found\r\nmissing\r\n');
+    expect(calls.map((c) => c.args)).toEqual([['get', 'pvc', 'data']]);
+  });
+  it('a trailing ; is fine, and a syntax error runs nothing', async () => {
+    expect(await enter('echo a;')).toBe('echo a;\r\na\r\n');
+    expect(await enter('kubectl get pv && ; echo b')).toBe("kubectl get pv && ; echo b\r\nsyntax error near unexpected token '&&'\r\n".replace("'&&'", "';'"));
+    expect(await enter('&& kubectl get pv')).toBe("&& kubectl get pv\r\nsyntax error near unexpected token '&&'\r\n");
+    expect(await enter('kubectl get pv ||')).toBe('kubectl get pv ||\r\nsyntax error: unexpected end of line: `||` needs a command after it\r\n');
+    expect(calls).toHaveLength(0);
+    expect(await statusOf()).toBe('2');
+  });
+  it('each pipeline keeps its own > FILE', async () => {
+    await enter('echo one > a.txt; echo two > b.txt && echo three >> a.txt');
+    expect(readFileSync(join(folder, 'a.txt'), 'utf8')).toBe('one\nthree\n');
+    expect(readFileSync(join(folder, 'b.txt'), 'utf8')).toBe('two\n');
+    expect(await enter('kubectl get nodes | grep worker2 > w.txt; cat w.txt | wc -l')).toMatch(/\r\n1\r\n$/);
+  });
+  it('a refused redirection fails its pipeline only', async () => {
+    expect(await enter('echo x > ../x.txt || echo not written; echo next')).toMatch(/`\.\.`.*\r\nnot written\r\nnext\r\n$/s);
+    expect(existsSync(join(folder, '..', 'x.txt'))).toBe(false);
+  });
+  it('calls onCommandDone once per typed line and records the line in history once', async () => {
+    await enter('echo a; echo b && kubectl get pods');
+    expect(doneLines).toEqual(['echo a; echo b && kubectl get pods']);
+    expect(history).toEqual(['echo a; echo b && kubectl get pods']);
+  });
+  it('Tab completes the command after ; && ||', () => {
+    shell.input('kubectl get pods && kube\t');
+    expect(output.endsWith('kubectl get pods && kubectl ')).toBe(true);
+    shell.input('\x15echo a;ech\t');
+    expect(output.endsWith('echo a;echo ')).toBe(true);
+  });
+});
+
+describe('LearnerShell $? is the last exit status', () => {
+  it('is 0 at the start and after a success', async () => {
+    expect(await statusOf()).toBe('0');
+    await enter('kubectl get nodes');
+    expect(await statusOf()).toBe('0');
+  });
+  it("is kubectl's own exit code", async () => {
+    kubectlAnswers({ 'get pvc data': pvcNotFound, 'wait --for=condition=Ready pod/x --timeout=1s': { code: 7 } });
+    await enter('kubectl get pvc data');
+    expect(await statusOf()).toBe('1');
+    await enter('kubectl wait --for=condition=Ready pod/x --timeout=1s');
+    expect(await statusOf()).toBe('7');
+  });
+  it('expands inside a list, with the status of the pipeline just before', async () => {
+    kubectlAnswers({ 'get pvc data': pvcNotFound });
+    expect(await enter('kubectl get pvc data; echo "status=$?" ${?}; echo $?')).toMatch(/not found\r\nstatus=1 1\r\n0\r\n$/);
+  });
+  it('is left as it was by a pipeline that && or || skipped', async () => {
+    expect(await enter('false && echo never; echo $?')).toMatch(/\r\n1\r\n$/);
+    expect(await enter('true || echo never; echo $?')).toMatch(/\r\n0\r\n$/);
+  });
+  it("is the last stage's status in a pipeline: grep 1 on no match, 0 on a match, 2 on an error", async () => {
+    await enter('kubectl get nodes | grep no-such-node');
+    expect(await statusOf()).toBe('1');
+    await enter('kubectl get nodes | grep -q worker2');
+    expect(await statusOf()).toBe('0');
+    kubectlAnswers({ 'get pvc data': pvcNotFound });
+    await enter('kubectl get pvc data | wc -l');
+    expect(await statusOf()).toBe('0');
+    await enter('grep x missing.txt');
+    expect(await statusOf()).toBe('2');
+    expect(await enter('kubectl get nodes | grep -c no-such-node || echo none')).toMatch(/\r\n0\r\nnone\r\n$/);
+  });
+  it('is 127 for a command that is not found, 1 for a refused kubectl, 2 for a line that cannot be parsed', async () => {
+    expect(await enter('nosuch')).toContain('nosuch: command not found');
+    expect(await statusOf()).toBe('127');
+    expect(await enter('kubectl plugin list')).toContain('plugins are turned off');
+    expect(await statusOf()).toBe('1');
+    await enter('echo $HOME');
+    expect(await statusOf()).toBe('2');
+    expect(calls).toHaveLength(0);
+  });
+  it('is 128 + the signal when kubectl was killed by one', async () => {
+    respond = (_args, child) => child.finish(null, 'SIGTERM');
+    await enter('kubectl get pods');
+    expect(await statusOf()).toBe('143');
+  });
+});
+
+describe('LearnerShell Ctrl-C in a list', () => {
+  it('stops the running kubectl and the rest of the list, and $? is 130', async () => {
+    respond = () => {
+      /* runs until killed, like kubectl get -w */
+    };
+    const before = output.length;
+    shell.input('kubectl get pods -w; echo after; kubectl get pv\r');
+    await until(() => calls.length === 1, 'kubectl to start');
+    expect(shell.busy).toBe(true);
+    shell.input('\x03');
+    await until(() => !shell.busy, 'the prompt after Ctrl-C');
+    expect(calls[0]!.child.killed).toEqual(['SIGINT']);
+    const shown = output.slice(before);
+    expect(shown).toContain('^C');
+    expect(shown.slice(shown.indexOf('^C'))).not.toContain('after');
+    expect(calls).toHaveLength(1);
+    expect(await statusOf()).toBe('130');
+  });
+  it('stops the list even when kubectl exits 0 on SIGINT, so || does not run either', async () => {
+    let answering = false;
+    respond = (_args, child) => {
+      child.kill = (signal: string) => {
+        child.killed.push(signal);
+        child.finish(0);
+        return true;
+      };
+      answering = true;
+    };
+    const before = output.length;
+    shell.input('kubectl get pods -w || echo failed; echo after\r');
+    await until(() => answering, 'kubectl to start');
+    shell.input('\x03');
+    await until(() => !shell.busy, 'the prompt after Ctrl-C');
+    const shown = output.slice(before);
+    expect(calls[0]!.child.killed).toEqual(['SIGINT']);
+    expect(shown.slice(shown.indexOf('^C'))).not.toMatch(/failed|after/);
+    expect(await statusOf()).toBe('130');
+  });
+});
+
+describe('LearnerShell interactive kubectl inside a list', () => {
+  it('sends typed lines (even with ; in them) to kubectl, then runs the rest of the list', async () => {
+    respond = () => {
+      /* reads stdin until the test finishes it */
+    };
+    shell.input('kubectl exec -it mysql-0 -- mysql && echo done\r');
+    await until(() => calls.length === 1, 'kubectl exec to start');
+    const before = output.length;
+    shell.input('SHOW DATABASES; SELECT 1;\r');
+    shell.input('\x04');
+    const child = calls[0]!.child;
+    await until(() => child.stdin!.writableEnded, 'stdin to end');
+    expect(child.stdinText).toBe('SHOW DATABASES; SELECT 1;\n');
+    expect(output.slice(before)).not.toContain('done');
+    child.finish(0);
+    await until(() => !shell.busy, 'the prompt after the list');
+    expect(output.slice(before)).toMatch(/\r\ndone\r\n/);
+    expect(calls).toHaveLength(1);
+  });
+});
+
+describe('LearnerShell keeps hostile input literal or refused; nothing reaches a shell', () => {
+  it.each([
+    ['echo ok; $(rm -rf /)', /command substitution/],
+    ['echo ok && `rm -rf /`', /command substitution/],
+    ['echo ok || echo "$(id)"', /command substitution/],
+    ['echo $HOME; kubectl get pods', /shell variables/],
+    ['kubectl get pods -n ${NS} && echo ok', /shell variables/],
+    ['echo ok && (kubectl get pods)', /subshells/],
+    ['echo ok & kubectl get pods', /background jobs/],
+  ])('%s is refused as a whole line: nothing runs', async (line, message) => {
+    const out = await enter(line);
+    expect(out).toMatch(message);
+    expect(out).not.toMatch(/\r\nok\r\n/);
+    expect(calls).toHaveLength(0);
+  });
+  it('keeps quoted operators and $? literal in arguments, and passes kubectl argv without a shell', async () => {
+    expect(await enter(String.raw`echo '$(rm -rf /); $?' \&\& "a || b"`)).toContain('$(rm -rf /); $? && a || b\r\n');
+    await enter(`kubectl get pods -l 'app=a;rm -rf /' && kubectl get pods -o 'jsonpath={.items[*].metadata.name}' ; echo $?`);
+    expect(calls.map((c) => c.args)).toEqual([
+      ['get', 'pods', '-l', 'app=a;rm -rf /'],
+      ['get', 'pods', '-o', 'jsonpath={.items[*].metadata.name}'],
+    ]);
+    expect(calls.every((c) => c.file === '/opt/kubectl-bin/kubectl' && c.options.shell === false)).toBe(true);
   });
 });
