@@ -9,6 +9,7 @@ import {
   compareFields,
   cordon,
   databases,
+  deploymentReadyPod,
   execIn,
   fail,
   isReady,
@@ -28,6 +29,15 @@ const NS = 'default';
 const MYSQL = 'app=mysql';
 const DB = 'inventory';
 
+/** mysqlPod is the ready pod of Deployment mysql, found through the Deployment's own selector (whatever labels the learner chose). */
+const mysqlPod = (view: ClusterView) => deploymentReadyPod(view, NS, 'mysql');
+
+/** samePath compares two absolute paths as the kubelet mounts them: "/tmp/mysql/" and "/tmp/mysql" are one directory. */
+function samePath(a: string | undefined, b: string): boolean {
+  const strip = (p: string) => p.replace(/\/+$/, '') || '/';
+  return a !== undefined && strip(a) === strip(b);
+}
+
 /** nodeA is the worker whose /tmp/mysql/inventory exists (undefined when none has it). */
 async function nodeA(view: ClusterView): Promise<string | undefined> {
   for (const node of WORKERS) {
@@ -42,7 +52,7 @@ const noNodeA = () =>
   fail(`no worker has /tmp/mysql/${DB}`, `Do the first exercise first: run MySQL with hostPath /tmp/mysql and CREATE DATABASE ${DB}.`, { [`/tmp/mysql/${DB}`]: 'on node A' }, { [`/tmp/mysql/${DB}`]: 'on no node' });
 
 async function showDatabases(view: ClusterView) {
-  const pod = await readyPod(view, NS, MYSQL);
+  const pod = await mysqlPod(view);
   if (!pod) return { pod, error: 'Deployment mysql has no ready pod' };
   const dbs = await databases(view, NS, pod.metadata!.name!);
   if ('error' in dbs) return { pod, error: `MySQL in ${pod.metadata!.name} did not answer: ${dbs.error}` };
@@ -55,17 +65,17 @@ const deploymentHostPath = check('deployment-hostpath', 'Deployment mysql (apps/
   const d = await view.deployment(NS, 'mysql');
   if (!d) return fail('Deployment default/mysql does not exist', 'Apply it with `kubectl apply -f mysql-hostpath.yaml`.', { deployment: 'mysql' }, { deployment: '(none)' });
   const spec = d.spec!.template.spec!;
-  const mount = spec.containers.flatMap((c) => c.volumeMounts ?? []).find((m) => m.mountPath === '/var/lib/mysql');
+  const mount = spec.containers.flatMap((c) => c.volumeMounts ?? []).find((m) => samePath(m.mountPath, '/var/lib/mysql'));
   const vol = spec.volumes?.find((v) => v.name === mount?.name);
   return compareFields('Deployment mysql', [
     { field: 'replicas', expected: '1', actual: String(d.spec?.replicas ?? 1), hint: 'Run exactly one MySQL replica.' },
     { field: '/var/lib/mysql volume', expected: 'hostPath', actual: vol ? (vol.hostPath ? 'hostPath' : 'another volume type') : undefined, hint: 'Mount a hostPath volume at /var/lib/mysql.' },
-    { field: 'hostPath.path', expected: '/tmp/mysql', actual: vol?.hostPath?.path, hint: `The hostPath is ${show(vol?.hostPath?.path)}, but this lesson keeps MySQL's data in /tmp/mysql on the node.` },
+    { field: 'hostPath.path', expected: '/tmp/mysql', actual: vol?.hostPath?.path, matches: (a) => samePath(a, '/tmp/mysql'), hint: `The hostPath is ${show(vol?.hostPath?.path)}, but this lesson keeps MySQL's data in /tmp/mysql on the node.` },
   ]);
 });
 
 const mysqlReady = check('mysql-ready', 'Deployment mysql has one ready pod', async (view) => {
-  const pod = await readyPod(view, NS, MYSQL);
+  const pod = await mysqlPod(view);
   if (pod) return pass(`pod ${pod.metadata!.name} is ready on ${pod.spec!.nodeName}`);
   return fail('Deployment mysql has no ready pod', notReadyHint, { readyPods: '1' }, { readyPods: '0' });
 });
@@ -78,7 +88,7 @@ const databaseExists = check('database-exists', `SHOW DATABASES lists ${DB}`, as
 });
 
 const databaseOnNode = check('database-on-node', `/tmp/mysql/${DB} exists on the node MySQL runs on`, async (view) => {
-  const pod = await readyPod(view, NS, MYSQL);
+  const pod = await mysqlPod(view);
   if (!pod) return fail('Deployment mysql has no ready pod', notReadyHint);
   const node = pod.spec!.nodeName!;
   if (await view.nodePathExists(node, `/tmp/mysql/${DB}`)) return pass(`/tmp/mysql/${DB} exists on ${node}`);
@@ -96,7 +106,7 @@ const nodeACordoned = check('node-a-cordoned', 'node A (holding /tmp/mysql/inven
 const mysqlOnB = check('mysql-on-node-b', 'MySQL\'s ready pod runs on node B', async (view) => {
   const a = await nodeA(view);
   if (!a) return noNodeA();
-  const pod = await readyPod(view, NS, MYSQL);
+  const pod = await mysqlPod(view);
   if (!pod) return fail('Deployment mysql has no ready pod', notReadyHint);
   if (pod.spec!.nodeName === otherWorker(a)) return pass(`pod ${pod.metadata!.name} runs on ${pod.spec!.nodeName}`);
   return fail(`pod ${pod.metadata!.name} runs on ${pod.spec!.nodeName}`, `MySQL still runs on node A (${a}): with ${a} cordoned, delete the MySQL pod so the Deployment starts a new one on ${otherWorker(a)}.`, { node: otherWorker(a) }, { node: show(pod.spec!.nodeName) });
@@ -130,7 +140,7 @@ const workersUncordoned = check('workers-uncordoned', 'no worker node is cordone
 const mysqlOnA = check('mysql-on-node-a', 'MySQL\'s ready pod runs on node A again', async (view) => {
   const a = await nodeA(view);
   if (!a) return noNodeA();
-  const pod = await readyPod(view, NS, MYSQL);
+  const pod = await mysqlPod(view);
   if (!pod) return fail('Deployment mysql has no ready pod', notReadyHint);
   if (pod.spec!.nodeName === a) return pass(`pod ${pod.metadata!.name} runs on ${a}`);
   return fail(
@@ -201,6 +211,12 @@ const lesson: LessonExercises = {
           steps: [cordon(mustNodeA)],
           fails: { 'mysql-on-node-b': /MySQL still runs on node A/, 'database-missing-on-b': /still next to its data/ },
         },
+        {
+          // The learner cordons the worker MySQL does not run on, deletes the pod, and it comes back next to its data.
+          name: 'cordoned-node-b-instead',
+          steps: [cordon(async (v) => otherWorker(await mustNodeA(v))), moveMySQLTo(mustNodeA), select1],
+          fails: { 'node-a-cordoned': /Cordon node A so the new pod cannot return there/, 'mysql-on-node-b': /MySQL still runs on node A/, 'database-missing-on-b': /still next to its data/ },
+        },
       ],
     },
     {
@@ -222,6 +238,20 @@ const lesson: LessonExercises = {
           name: 'uncordoned-without-moving-the-pod',
           steps: [step('uncordon node A', async (ctx) => cordon(await mustNodeA(ctx.view), false).run(ctx))],
           fails: { 'mysql-on-node-a': /Uncordoning lab-worker2? does not move a running pod/, 'database-back': /whose \/tmp\/mysql does not hold inventory/ },
+        },
+        {
+          // MySQL is back on node A, but node B was cordoned for the move and never uncordoned.
+          name: 'node-b-left-cordoned',
+          steps: [
+            step('uncordon node A, cordon node B', async (ctx) => {
+              const a = await mustNodeA(ctx.view);
+              await cordon(a, false).run(ctx);
+              await cordon(otherWorker(a), true).run(ctx);
+            }),
+            moveMySQLTo(mustNodeA),
+            select1,
+          ],
+          fails: { 'workers-uncordoned': /Uncordon when done: kubectl uncordon lab-worker2?$/ },
         },
       ],
     },
