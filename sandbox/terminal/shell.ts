@@ -553,6 +553,12 @@ export class LearnerShell {
         resolve(STATUS_NOT_FOUND);
       });
       child.on('close', (code, signal) => resolve(code ?? exitStatusOfSignal(signal)));
+      if (interactive && this.typeAhead && this.running) {
+        // Typed while an earlier command of the list ran: the first reader of the terminal gets it, as with a tty.
+        const typed = this.typeAhead;
+        this.typeAhead = '';
+        this.inputWhileRunning(typed);
+      }
     });
   }
 

@@ -477,6 +477,20 @@ describe('LearnerShell interactive kubectl inside a list', () => {
     expect(output.slice(before)).toMatch(/\r\ndone\r\n/);
     expect(calls).toHaveLength(1);
   });
+
+  it('gives what was typed while an earlier command of the list ran to the interactive kubectl', async () => {
+    respond = (args, child) => {
+      if (args[0] === 'apply') setTimeout(() => child.finish(0), 20);
+    };
+    shell.input('kubectl apply -f pod.yaml && kubectl exec -i producer-consumer -- sh\r');
+    await until(() => calls.length === 1, 'kubectl apply to start');
+    shell.input('ls /data\r');
+    await until(() => calls.length === 2, 'kubectl exec to start');
+    const exec = calls[1]!.child;
+    await until(() => exec.stdinText === 'ls /data\n', 'the typed line to reach kubectl exec');
+    exec.finish(0);
+    await until(() => !shell.busy, 'the prompt after the list');
+  });
 });
 
 describe('LearnerShell keeps hostile input literal or refused; nothing reaches a shell', () => {
