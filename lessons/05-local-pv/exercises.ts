@@ -63,12 +63,30 @@ function hostnames(pv: { spec?: { nodeAffinity?: { required?: { nodeSelectorTerm
   return e ? show(e.values) : undefined;
 }
 
+/**
+ * schedulerPlaced says whether the scheduler placed the pod (its `Scheduled` event). A pod that names
+ * spec.nodeName itself has none; its PodScheduled condition does not tell, because the kubelet sets it
+ * True for every pod it runs (generateAPIPodStatus, pkg/kubelet/kubelet_pods.go).
+ */
+async function schedulerPlaced(view: ClusterView, pod: { metadata?: { name?: string; uid?: string } }): Promise<boolean> {
+  return (await view.events(NS, 'Pod', pod.metadata!.name!, pod.metadata?.uid)).some((e) => e.reason === 'Scheduled');
+}
+
+/** askedNodes lists the nodes a pod asks for by kubernetes.io/hostname (nodeSelector or required node affinity). */
+function askedNodes(pod: { spec?: { nodeSelector?: Record<string, string>; affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: { matchExpressions?: { key: string; operator: string; values?: string[] }[] }[] } } } } }): string[] {
+  const bySelector = pod.spec?.nodeSelector?.['kubernetes.io/hostname'];
+  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const byAffinity = terms.flatMap((t) => t.matchExpressions ?? []).filter((e) => e.key === 'kubernetes.io/hostname' && e.operator === 'In').flatMap((e) => e.values ?? []);
+  return [...(bySelector ? [bySelector] : []), ...byAffinity];
+}
+
 const pvSpec = check('local-pv-spec', 'local-pv: local /mnt/disks/vol1, 5Gi, RWO, Filesystem, local-storage, Retain, pinned to lab-worker2', async (view) => {
   const pv = await view.pv('local-pv');
   if (!pv) return missing('PersistentVolume local-pv', 'Create it with `kubectl apply -f local-pv.yaml`.');
   const s = pv.spec!;
   return compareFields('local-pv', [
-    { field: 'local.path', expected: DIR, actual: s.local?.path, hint: s.local ? `The volume points at ${show(s.local.path)}; the directory you made is ${DIR}.` : 'The volume must be a local volume (spec.local.path).' },
+    // A trailing slash names the same directory.
+    { field: 'local.path', expected: DIR, actual: s.local?.path, matches: (a) => a?.replace(/\/+$/, '') === DIR, hint: s.local ? `The volume points at ${show(s.local.path)}; the directory you made is ${DIR}.` : 'The volume must be a local volume (spec.local.path).' },
     { field: 'capacity', expected: '5Gi', actual: s.capacity?.storage as string, matches: (a) => sameQuantity(a, '5Gi'), hint: 'Offer 5Gi (capacity.storage: 5Gi).' },
     { field: 'accessModes', expected: 'ReadWriteOnce', actual: show(s.accessModes), hint: 'A local disk is ReadWriteOnce.' },
     { field: 'volumeMode', expected: 'Filesystem', actual: s.volumeMode ?? 'Filesystem', hint: 'volumeMode Block would hand the pod a raw device and only match Block claims; this volume is a directory, so Filesystem.' },
@@ -89,12 +107,15 @@ const claimSpec = check('local-pvc-spec', 'local-pvc asks for local-storage, 5Gi
   const pvc = await view.pvc(NS, 'local-pvc');
   if (!pvc) return missing('PersistentVolumeClaim default/local-pvc', 'Create it with `kubectl apply -f local-pvc.yaml`.');
   const s = pvc.spec!;
+  // The deprecated beta annotation still names the class when present (GetPersistentVolumeClaimClass,
+  // k8s.io/component-helpers/storage/volume/helpers.go).
+  const cls = pvc.metadata?.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? s.storageClassName;
   return compareFields('local-pvc', [
     {
       field: 'storageClassName',
       expected: 'local-storage',
-      actual: s.storageClassName,
-      hint: s.storageClassName === 'standard' ? 'The claim is in class standard (the local-path provisioner, maybe filled in as the default), so it would get a new directory, not local-pv: write storageClassName: local-storage.' : `The claim asks for class ${show(s.storageClassName)}; local-pv is in class local-storage.`,
+      actual: cls,
+      hint: cls === 'standard' ? 'The claim is in class standard (the local-path provisioner, maybe filled in as the default), so it would get a new directory, not local-pv: write storageClassName: local-storage.' : `The claim asks for class ${show(cls)}; local-pv is in class local-storage.`,
     },
     { field: 'request', expected: '5Gi', actual: s.resources?.requests?.storage as string, matches: (a) => sameQuantity(a, '5Gi'), hint: 'Request 5Gi.' },
     { field: 'accessModes', expected: 'ReadWriteOnce', actual: show(s.accessModes), hint: 'Ask for ReadWriteOnce; a local volume offers nothing else.' },
@@ -106,7 +127,18 @@ const claimWaiting = check('local-pvc-waiting', 'local-pvc is Pending with a Wai
   const pvc = await view.pvc(NS, 'local-pvc');
   if (!pvc) return missing('PersistentVolumeClaim default/local-pvc', 'Create it with `kubectl apply -f local-pvc.yaml`.');
   if (pvc.status?.phase !== 'Pending') {
-    return fail(`local-pvc is ${show(pvc.status?.phase)}${pvc.spec?.volumeName ? ` to ${pvc.spec.volumeName}` : ''}`, 'The claim is already bound: a pod uses it, or the class binds Immediately. Leave it waiting: no pod yet, and a WaitForFirstConsumer class.', { phase: 'Pending' }, { phase: show(pvc.status?.phase) });
+    // A claim whose volumeName the learner wrote is bound at once, whatever the class's binding mode; the
+    // PV controller marks the claims it bound itself with pv.kubernetes.io/bound-by-controller
+    // (pkg/controller/volume/persistentvolume/pv_controller.go, bindClaimToVolume).
+    const preBound = !!pvc.spec?.volumeName && !pvc.metadata?.annotations?.['pv.kubernetes.io/bound-by-controller'];
+    return fail(
+      `local-pvc is ${show(pvc.status?.phase)}${pvc.spec?.volumeName ? ` to ${pvc.spec.volumeName}` : ''}`,
+      preBound
+        ? `The claim names volumeName: ${pvc.spec!.volumeName} itself, and a claim that names its volume is bound at once, WaitForFirstConsumer or not: leave volumeName out (delete and re-create the claim, and the volume, which is now Released).`
+        : 'The claim is already bound: a pod uses it, or the class binds Immediately. Leave it waiting: no pod yet, and a WaitForFirstConsumer class.',
+      { phase: 'Pending' },
+      { phase: show(pvc.status?.phase) },
+    );
   }
   const events = await view.events(NS, 'PersistentVolumeClaim', 'local-pvc', pvc.metadata?.uid);
   if (events.some((e) => e.reason === 'WaitForFirstConsumer')) return pass('local-pvc is Pending: waiting for first consumer to be created before binding');
@@ -124,12 +156,18 @@ const podOnWorker2 = check('local-pod-on-lab-worker2', 'local-pod is Running on 
   const pod = await view.pod(NS, 'local-pod');
   if (!pod) return missing('pod local-pod', 'Create it with `kubectl apply -f local-pod.yaml`.');
   if (isReady(pod) && pod.spec?.nodeName === 'lab-worker2') return pass('local-pod is Running on lab-worker2');
-  const named = pod.spec?.nodeName && !pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'True');
+  const named = pod.spec?.nodeName && !(await schedulerPlaced(view, pod));
+  const unschedulable = !pod.spec?.nodeName ? pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable') : undefined;
+  const asks = askedNodes(pod).filter((n) => n !== 'lab-worker2');
   return fail(
-    `local-pod is ${show(pod.status?.phase)} on ${show(pod.spec?.nodeName)}`,
+    `local-pod is ${show(pod.status?.phase)} on ${show(pod.spec?.nodeName)}${unschedulable?.message ? `: ${unschedulable.message}` : ''}`,
     named || (pod.spec?.nodeName && pod.spec.nodeName !== 'lab-worker2')
       ? `The pod names node ${pod.spec!.nodeName} itself, so the scheduler never chose the volume's node: remove nodeName and let the scheduler follow local-pv to lab-worker2.`
-      : 'Wait until the pod is Running; `kubectl describe pod local-pod` says what it waits for.',
+      : unschedulable && asks.length
+        ? `The pod asks for node ${asks.join(', ')} (nodeSelector or node affinity), but local-pv lives on lab-worker2, so no node fits both and it stays Pending: name no node, and let the volume decide.`
+        : unschedulable
+          ? `The scheduler finds no node for the pod (${show(unschedulable.message)}); \`kubectl describe pod local-pod\` has the details.`
+          : 'Wait until the pod is Running; `kubectl describe pod local-pod` says what it waits for.',
     { node: 'lab-worker2 (Running)' },
     { node: `${show(pod.spec?.nodeName)} (${show(pod.status?.phase)})` },
   );
@@ -139,7 +177,15 @@ const claimBound = check('local-pvc-bound', 'local-pvc is Bound to local-pv', as
   const pvc = await view.pvc(NS, 'local-pvc');
   if (!pvc) return missing('PersistentVolumeClaim default/local-pvc', 'Create the claim first.');
   if (pvc.status?.phase === 'Bound' && pvc.spec?.volumeName === 'local-pv') return pass('local-pvc is Bound to local-pv');
-  return fail(`local-pvc is ${show(pvc.status?.phase)}${pvc.spec?.volumeName ? ` to ${pvc.spec.volumeName}` : ''}`, 'The claim binds when the scheduler picks a node for its first pod; a pod that names its node itself skips that, so the claim stays Pending.', { claim: 'Bound to local-pv' }, { claim: show(pvc.status?.phase) });
+  const pod = await view.pod(NS, 'local-pod');
+  const bypassed = !!pod?.spec?.nodeName && !(await schedulerPlaced(view, pod));
+  return fail(
+    `local-pvc is ${show(pvc.status?.phase)}${pvc.spec?.volumeName ? ` to ${pvc.spec.volumeName}` : ''}`,
+    bypassed || !pod
+      ? 'The claim binds when the scheduler picks a node for its first pod; a pod that names its node itself skips that, so the claim stays Pending.'
+      : !pod.spec?.nodeName
+        ? 'The claim binds when the scheduler picks a node for its first pod, and local-pod has not been placed on any node (see the local-pod check).'
+        : `local-pod runs on ${pod.spec.nodeName} and the claim is not bound to local-pv: \`kubectl describe pvc local-pvc\` shows why.`, { claim: 'Bound to local-pv' }, { claim: show(pvc.status?.phase) });
 });
 
 const fileOnNode = check('file-on-lab-worker2', `${DIR}/hello on lab-worker2 contains "${TEXT}"`, async (view) => {
@@ -190,6 +236,11 @@ const lesson: LessonExercises = {
           steps: [applyFile('variants/claim-default-class.yaml'), waitFor('local-pvc has an event', async (v) => (await v.events(NS, 'PersistentVolumeClaim', 'local-pvc')).length > 0, 60_000)],
           fails: { 'local-pvc-spec': /The claim is in class standard/ },
         },
+        {
+          name: 'claim-prebound-to-volume',
+          steps: [applyFile('variants/claim-prebound-to-volume.yaml'), waitFor('local-pvc is Bound', async (v) => (await v.pvc(NS, 'local-pvc'))?.status?.phase === 'Bound', 60_000)],
+          fails: { 'local-pvc-waiting': /names volumeName: local-pv itself/, 'local-pv-still-available': /already taken/ },
+        },
       ],
     },
     {
@@ -202,6 +253,14 @@ const lesson: LessonExercises = {
           name: 'pod-pinned-to-lab-worker',
           steps: [applyFile('variants/pod-pinned-to-lab-worker.yaml'), waitFor('local-pod has been seen by the kubelet', async (v) => !!(await v.pod(NS, 'local-pod'))?.status?.phase, 30_000)],
           fails: { 'local-pod-on-lab-worker2': /names node lab-worker itself/, 'local-pvc-bound': /a pod that names its node itself skips that/, 'file-on-lab-worker2': /get it running there first/ },
+        },
+        {
+          name: 'pod-selecting-lab-worker',
+          steps: [
+            applyFile('variants/pod-selecting-lab-worker.yaml'),
+            waitFor('local-pod is found unschedulable', async (v) => !!(await v.pod(NS, 'local-pod'))?.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable'), 60_000),
+          ],
+          fails: { 'local-pod-on-lab-worker2': /asks for node lab-worker \(nodeSelector or node affinity\), but local-pv lives on lab-worker2/, 'local-pvc-bound': /has not been placed on any node/, 'file-on-lab-worker2': /get it running there first/ },
         },
       ],
     },
