@@ -75,7 +75,7 @@ const MiB = 1024 * KiB;
 const TiB = 1024 * 1024 * MiB;
 /** descriptorSize: 64-byte group descriptors with the 64bit feature (EXT2_MIN_DESC_SIZE_64BIT). */
 const descriptorSize = 64;
-/** inodeSize: mke2fs.conf's `inode_size = 256` (every size type since small no longer says 128). */
+/** inodeSize: mke2fs.conf's `inode_size = 256`, for every size type in current configs (older ones gave small filesystems 128-byte inodes). */
 const inodeSize = 256;
 /** lostFoundBytes: mke2fs create_lost_and_found grows lost+found to 16 KiB, within its 12 direct blocks. */
 const lostFoundBytes = 16 * KiB;
