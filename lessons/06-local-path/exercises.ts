@@ -13,6 +13,7 @@ import {
   isReady,
   missing,
   pass,
+  sameQuantity,
   show,
   waitFor,
   type ClusterView,
@@ -77,9 +78,22 @@ const claimBound = check('lp-claim-bound', 'lp-claim (standard, 1Gi, RWO) is Bou
   if (!pvc) return missing('PersistentVolumeClaim default/lp-claim', 'Create it with `kubectl apply -f lp-claim.yaml`.');
   const pv = pvc.spec?.volumeName ? await view.pv(pvc.spec.volumeName) : undefined;
   const pod = await view.pod(NS, 'lp-pod');
+  // A pod that names spec.nodeName itself is never seen by the scheduler, so a WaitForFirstConsumer claim never
+  // gets its selected-node annotation and local-path never provisions it (the pod waits: "PVC is not bound").
+  const bypassed = !!pod?.spec?.nodeName && !(await view.events(NS, 'Pod', 'lp-pod', pod.metadata?.uid)).some((e) => e.reason === 'Scheduled');
+  const cls = pvc.metadata?.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? pvc.spec?.storageClassName;
   return compareFields('lp-claim', [
-    { field: 'storageClassName', expected: 'standard', actual: pvc.spec?.storageClassName, hint: 'Use the class standard (local-path-provisioner).' },
-    { field: 'phase', expected: 'Bound', actual: pvc.status?.phase, hint: 'The claim waits for its first consumer: create lp-pod, which uses it.' },
+    { field: 'storageClassName', expected: 'standard', actual: cls, hint: 'Use the class standard (local-path-provisioner).' },
+    { field: 'request', expected: '1Gi', actual: pvc.spec?.resources?.requests?.storage as string, matches: (a) => sameQuantity(a, '1Gi'), hint: 'Request 1Gi.' },
+    { field: 'accessModes', expected: 'ReadWriteOnce', actual: show(pvc.spec?.accessModes), hint: 'Ask for ReadWriteOnce.' },
+    {
+      field: 'phase',
+      expected: 'Bound',
+      actual: pvc.status?.phase,
+      hint: bypassed
+        ? `lp-pod names its node itself (nodeName: ${pod!.spec!.nodeName}), so the scheduler never picks a node for the claim and the provisioner never makes its volume: put the pod on lab-worker2 with a nodeSelector (or node affinity) instead.`
+        : 'The claim waits for its first consumer: create lp-pod, which uses it.',
+    },
     { field: 'provisioned-by', expected: 'rancher.io/local-path', actual: pv?.metadata?.annotations?.['pv.kubernetes.io/provisioned-by'], hint: 'The claim\'s volume must come from the local-path provisioner.' },
     { field: 'lp-pod', expected: 'Running on lab-worker2', actual: pod ? `${show(pod.status?.phase)} on ${show(pod.spec?.nodeName)}` : undefined, matches: () => !!pod && isReady(pod) && pod.spec?.nodeName === 'lab-worker2', hint: 'Run lp-pod on lab-worker2 (its nodeSelector) and wait until it is Running.' },
   ]);
@@ -169,6 +183,14 @@ const retainDirKept = check('retain-directory-kept', 'its directory under /data2
   if (!(await claimExisted(view, 'lp-retain-claim'))) return notDone('lp-retain-claim');
   const pv = await pvFor(view, 'lp-retain-claim');
   const dirs = (await view.nodeList('lab-worker2', '/data2')).filter((n) => n.endsWith('_default_lp-retain-claim'));
+  if (pv && (pvNode(pv) !== 'lab-worker2' || !pvPath(pv)?.startsWith('/data2/'))) {
+    return fail(
+      `the retained volume ${pv.metadata!.name} is ${show(pvPath(pv))} on ${show(pvNode(pv))}`,
+      'The volume was provisioned on another node or path than /data2 on lab-worker2: lp-retain-pod must run on lab-worker2 (nodeSelector kubernetes.io/hostname: lab-worker2) when it first uses the claim.',
+      { directory: '/data2/<pv>_default_lp-retain-claim on lab-worker2' },
+      { directory: `${show(pvPath(pv))} on ${show(pvNode(pv))}` },
+    );
+  }
   if (!pv || dirs.length === 0) return fail('no *_default_lp-retain-claim directory under /data2 on lab-worker2', 'The directory was removed with the volume: with reclaimPolicy Delete the provisioner runs teardown. Use the Retain class.', { directory: 'kept' }, { directory: 'gone' });
   const path = `/data2/${pv.metadata!.name}_default_lp-retain-claim/hello`;
   const text = await view.nodeFile('lab-worker2', path);
@@ -209,6 +231,15 @@ const lesson: LessonExercises = {
           steps: [applyFile('variants/config-misspelled-node.yaml'), applyFile('manifests/lp-claim.yaml'), applyFile('manifests/lp-pod.yaml'), waitFor('lp-pod is Running', async (v) => isReady(await v.pod(NS, 'lp-pod')))],
           fails: { 'lp-pv-under-data2': /did not map lab-worker2 to \/data2/, 'lp-file-on-node': /not under \/data2 on lab-worker2/ },
         },
+        {
+          name: 'pod-with-node-name',
+          steps: [
+            applyFile('manifests/lp-claim.yaml'),
+            applyFile('variants/pod-with-node-name.yaml'),
+            waitFor('lp-pod cannot mount its unbound claim', async (v) => (await v.events(NS, 'Pod', 'lp-pod')).some((e) => e.reason === 'FailedMount'), 60_000),
+          ],
+          fails: { 'lp-claim-bound': /lp-pod names its node itself \(nodeName: lab-worker2\)/, 'lp-pv-under-data2': /the provisioner makes the PV when the pod is scheduled/, 'lp-file-on-node': /Create lp-claim and lp-pod first/ },
+        },
       ],
     },
     {
@@ -238,6 +269,19 @@ const lesson: LessonExercises = {
           name: 'retain-class-with-delete-policy',
           steps: [applyFile('variants/retain-class-with-delete-policy.yaml'), ...runRetain, waitFor('the PV is gone', async (v) => !(await pvFor(v, 'lp-retain-claim')))],
           fails: { 'retain-storageclass': /reclaimPolicy is Delete, so its volumes are deleted with their claims/, 'retain-pv-released': /did not say reclaimPolicy: Retain/, 'retain-directory-kept': /removed with the volume/ },
+        },
+        {
+          name: 'retain-pod-on-lab-worker',
+          steps: [
+            applyFile('manifests/local-path-retain-sc.yaml'),
+            applyFile('manifests/lp-retain-claim.yaml'),
+            applyFile('variants/retain-pod-on-lab-worker.yaml'),
+            waitFor('lp-retain-pod is Running', async (v) => isReady(await v.pod(NS, 'lp-retain-pod'))),
+            deleteObject('v1', 'Pod', 'lp-retain-pod', NS),
+            deleteObject('v1', 'PersistentVolumeClaim', 'lp-retain-claim', NS),
+            waitFor('the retained PV is Released', async (v) => (await pvFor(v, 'lp-retain-claim'))?.status?.phase === 'Released'),
+          ],
+          fails: { 'retain-directory-kept': /provisioned on another node or path than \/data2 on lab-worker2/ },
         },
       ],
     },
