@@ -40,7 +40,8 @@ import { resolveImage, imagePullError, preloadedImages } from '../containers/ima
 import '../images/mysql/index.ts';
 import { parseQuantity } from '../admission/validation/quantity.ts';
 import { nfsServerFor } from '../nfs/server.ts';
-import { setUpVolume, removePodDir, podDir, NodeStages, type MountedVolume, type VolumeEnvironment } from './volumes.ts';
+import { setUpVolume, removePodDir, podDir, nodeExpandRbd, NodeStages, type MountedVolume, type VolumeEnvironment } from './volumes.ts';
+import { pendingNodeExpansion, nodeExpansionInProgressStatus, nodeExpansionFinishedStatus, nodeExpandSucceededMessage, nodeExpandReadOnlyMessage, onlineExpansionDelayMs } from './expansion.ts';
 import { volumeLatencyOf } from '../controllers/attach-detach/volume-latency.ts';
 import { podPhase, podConditions, mergeConditions, backoffMs, formatGoDuration, type ContainerState, type ContainerStatusView } from './status.ts';
 
@@ -128,6 +129,8 @@ export class Kubelets implements Controller {
   /** lastIP: per node, the host part handed out last (host-local IPAM's last_reserved_ip). */
   private readonly lastIP = new Map<string, number>();
   private readonly off = new Set<string>();
+  /** expansionDue: per node and PV, when the pod sync that notices a mounted volume grew comes (online expansion, ./expansion.ts). */
+  private readonly expansionDue = new Map<string, number>();
   private unsubscribe: (() => void)[] = [];
 
   constructor(private readonly options: KubeletOptions = {}) {}
@@ -161,6 +164,8 @@ export class Kubelets implements Controller {
       update: (_o, va) => this.enqueueNode((va as any).spec?.nodeName),
       add: (va) => this.enqueueNode((va as any).spec?.nodeName),
     });
+    // A claim the resizer left NodeResizePending makes the pods that mount its volume look again (online expansion).
+    this.claims.addHandler({ update: (_o, c) => this.enqueueClaimUsers(c) });
     const nfs = nfsServerFor(this.storage.dataRoot);
     this.unsubscribe.push(nfs.onStateChange(() => {
       for (const r of this.records.values()) this.queue.add(`${r.namespace}/${r.name}`);
@@ -272,6 +277,17 @@ export class Kubelets implements Controller {
   private enqueueNode(node: string | undefined): void {
     if (!node) return;
     for (const r of this.records.values()) if (r.node === node) this.queue.add(`${r.namespace}/${r.name}`);
+  }
+
+  /** enqueueClaimUsers queues the pods that have the claim's volume mounted, once the claim waits for its node to grow the filesystem. */
+  private enqueueClaimUsers(claim: KObject): void {
+    if ((claim as any).status?.allocatedResourceStatuses?.storage !== 'NodeResizePending') return;
+    const pvName = (claim as any).spec?.volumeName;
+    if (!pvName) return;
+    for (const r of this.records.values()) {
+      if (r.removed || r.namespace !== claim.metadata.namespace) continue;
+      if ([...r.volumes.values()].some((v) => v.name === pvName && v.uniqueName)) this.queue.add(`${r.namespace}/${r.name}`);
+    }
   }
 
   private recorder(node: string): EventRecorder {
@@ -435,6 +451,7 @@ export class Kubelets implements Controller {
       if (mounted) {
         if (!rec.podIP) rec.podIP = spec.hostNetwork ? this.nodeIP(rec.node) : this.allocateIP(rec.node);
         this.runContainers(pod, rec, restartPolicy);
+        this.expandInUse(pod, rec);
         if (this.checkEmptyDirLimits(pod, rec)) return;
       }
     }
@@ -498,6 +515,7 @@ export class Kubelets implements Controller {
         rec.volumes.set(vol.name, out.volume);
         rec.mountTrouble.delete(vol.name);
         if (out.volume.uniqueName) this.syncNodeStatus(rec.node);
+        if (vol.persistentVolumeClaim && out.volume.uniqueName) this.expandAtMount(pod, rec, vol, out.volume);
         continue;
       }
       all = false;
@@ -523,6 +541,118 @@ export class Kubelets implements Controller {
       t.retryMs = Math.min(122_000, t.retryMs * 2);
     }
     return all;
+  }
+
+  // ---- volume expansion (node side, ./expansion.ts) ----
+
+  /**
+   * expandAtMount is expandVolumeDuringMount: a claim whose volume grew while
+   * no pod had it mounted waits (FileSystemResizePending) for the next mount,
+   * and the kubelet finishes the expansion right after MountDevice, before
+   * the containers start. A pod that mounts the claim read-only cannot grow
+   * it: FileSystemResizeFailed on the pod and the claim, which stays pending.
+   */
+  private expandAtMount(pod: KObject, rec: PodRecord, vol: any, mounted: MountedVolume): void {
+    const claim = this.claims.get(rec.namespace, vol.persistentVolumeClaim.claimName);
+    const pv = this.volumes.get('', mounted.name);
+    const want = pendingNodeExpansion(claim, pv);
+    if (!want) return;
+    if (vol.persistentVolumeClaim.readOnly) {
+      const rc = this.recorder(rec.node);
+      const message = nodeExpandReadOnlyMessage(mounted.name);
+      rc.event(pod, 'Warning', 'FileSystemResizeFailed', message);
+      rc.event(claim!, 'Warning', 'FileSystemResizeFailed', message);
+      return;
+    }
+    this.expansionDue.delete(`${rec.node}\u0000${mounted.name}`);
+    this.nodeExpand(pod, rec, claim!, pv!, mounted, want.newSize);
+  }
+
+  /**
+   * expandInUse is online expansion (GenerateExpandInUseVolumeFunc): a
+   * mounted claim volume that the resizer grew is grown on the node
+   * onlineExpansionDelayMs after the kubelet first sees the claim waiting —
+   * the pod sync at which a real kubelet's populator re-reads the PV. A
+   * volume the pod mounts read-only is skipped (checkVolumeFSResize).
+   */
+  private expandInUse(pod: KObject, rec: PodRecord): void {
+    const nowMs = this.ctx.clock.now().getTime();
+    const podKey = `${rec.namespace}/${rec.name}`;
+    for (const vol of (pod as any).spec?.volumes ?? []) {
+      if (!vol.persistentVolumeClaim || vol.persistentVolumeClaim.readOnly) continue;
+      const mounted = rec.volumes.get(vol.name);
+      if (!mounted?.uniqueName) continue;
+      const claim = this.claims.get(rec.namespace, vol.persistentVolumeClaim.claimName);
+      const pv = this.volumes.get('', mounted.name);
+      const key = `${rec.node}\u0000${mounted.name}`;
+      const want = pendingNodeExpansion(claim, pv);
+      if (!want) {
+        this.expansionDue.delete(key);
+        continue;
+      }
+      let due = this.expansionDue.get(key);
+      if (due === undefined) this.expansionDue.set(key, (due = nowMs + onlineExpansionDelayMs));
+      if (nowMs < due) {
+        this.queue.addAfter(podKey, due - nowMs);
+        continue;
+      }
+      this.expansionDue.delete(key);
+      this.nodeExpand(pod, rec, claim!, pv!, mounted, want.newSize);
+    }
+  }
+
+  /**
+   * nodeExpand is NodeExpander.expandOnPlugin: the claim is marked
+   * NodeResizeInProgress, ceph-csi's NodeExpandVolume grows the filesystem
+   * (every pod on this node that mounts the image sees it: it is the node's
+   * mount, and the containers read their volume's size live), then
+   * `FileSystemResizeSuccessful` goes to the pod and the claim and the claim
+   * gets its new capacity. A write that conflicts is retried at the next sync.
+   */
+  private nodeExpand(pod: KObject, rec: PodRecord, claim: KObject, pv: KObject, mounted: MountedVolume, newSize: string): void {
+    const rc = this.recorder(rec.node);
+    const podKey = `${rec.namespace}/${rec.name}`;
+    let current: KObject;
+    try {
+      current = this.updateClaimStatus(claim, nodeExpansionInProgressStatus);
+    } catch (e) {
+      if (!(e instanceof StatusError)) throw e;
+      this.queue.addAfter(podKey, 500);
+      return;
+    }
+    let grown: ReturnType<typeof nodeExpandRbd>;
+    try {
+      grown = nodeExpandRbd(this.storage, pv);
+    } catch (e) {
+      // GenerateExpandInUseVolumeFunc's event on failure; the volume manager retries with back-off.
+      rc.event(pod, 'Warning', 'VolumeResizeFailed', `NodeExpandVolume.NodeExpandVolume failed for volume "${mounted.name}" : ${(e as Error).message}`);
+      this.queue.addAfter(podKey, 10_000);
+      return;
+    }
+    for (const other of this.records.values()) {
+      if (other.node !== rec.node || other.removed) continue;
+      for (const v of other.volumes.values()) {
+        if (v.shareKey !== mounted.shareKey) continue;
+        v.capacityBytes = grown.capacityBytes;
+        v.filesystemSpace = grown.filesystemSpace;
+      }
+    }
+    const message = nodeExpandSucceededMessage(mounted.name, rec.node);
+    rc.event(pod, 'Normal', 'FileSystemResizeSuccessful', message);
+    rc.event(current, 'Normal', 'FileSystemResizeSuccessful', message);
+    try {
+      this.updateClaimStatus(current, (st) => nodeExpansionFinishedStatus(st, newSize));
+    } catch (e) {
+      if (!(e instanceof StatusError)) throw e;
+      // NodeResizeInProgress stays: the next sync grows (a no-op resize2fs) and records it again.
+      this.queue.addAfter(podKey, 500);
+    }
+  }
+
+  /** updateClaimStatus writes a claim's status through the status subresource (PatchPVCStatus; the resourceVersion guards it as the patch's does). */
+  private updateClaimStatus(claim: KObject, change: (status: any) => any): KObject {
+    const next = { ...claim, status: change((claim as any).status ?? {}) } as KObject;
+    return this.ctx.api.update(resources.persistentvolumeclaims, claim.metadata.namespace!, claim.metadata.name!, next, { subresource: 'status' }).object;
   }
 
   private runContainers(pod: KObject, rec: PodRecord, restartPolicy: string): void {
@@ -831,7 +961,7 @@ export class Kubelets implements Controller {
         host = join(host, ...parts);
         mkdirSync(host, { recursive: true, mode: 0o755 });
       }
-      mounts.push({ containerPath: vm.mountPath, hostPath: host, readOnly: !!vm.readOnly || v.readOnly, source: v.source, capacityBytes: v.capacityBytes, filesystemSpace: v.filesystemSpace, health: v.health });
+      mounts.push(liveVolumeMount(vm.mountPath, host, !!vm.readOnly || v.readOnly, v));
       if (v.nodeTreePath !== undefined && !vm.subPath) {
         const base = v.nodeTreePath === '/' ? '' : v.nodeTreePath;
         for (const other of this.records.values()) {
@@ -839,7 +969,7 @@ export class Kubelets implements Controller {
           for (const ov of other.volumes.values()) {
             if (!ov.nodePath || !(ov.nodePath === base || ov.nodePath.startsWith(`${base}/`))) continue;
             const mp = `${vm.mountPath.replace(/\/$/, '')}${ov.nodePath.slice(base.length)}`;
-            mounts.push({ containerPath: mp, hostPath: ov.hostPath, readOnly: ov.readOnly, source: ov.source, capacityBytes: ov.capacityBytes, filesystemSpace: ov.filesystemSpace, health: ov.health });
+            mounts.push(liveVolumeMount(mp, ov.hostPath, ov.readOnly, ov));
           }
         }
       }
@@ -1207,6 +1337,28 @@ export class Kubelets implements Controller {
       tokenKeyPem: (this.ctx.options as { tokenKeyPem?: string }).tokenKeyPem,
     };
   }
+}
+
+/**
+ * liveVolumeMount is a container's mount of a pod volume. Its size is read
+ * from the volume on every df and write, not copied: when the node grows
+ * the filesystem under a running container (NodeExpandVolume), the
+ * container sees the new size at once, as it would on a real node.
+ */
+function liveVolumeMount(containerPath: string, hostPath: string, readOnly: boolean, volume: MountedVolume): VolumeMount {
+  return {
+    containerPath,
+    hostPath,
+    readOnly,
+    source: volume.source,
+    get capacityBytes() {
+      return volume.capacityBytes;
+    },
+    get filesystemSpace() {
+      return volume.filesystemSpace;
+    },
+    health: volume.health,
+  };
 }
 
 function writeIfMissing(file: string, content: string): void {

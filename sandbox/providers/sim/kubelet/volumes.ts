@@ -333,7 +333,8 @@ function rbd(env: VolumeEnvironment, uid: string, pv: KObject, readOnly: boolean
   const block = (pv as any).spec.volumeMode === 'Block';
   if (!block && !existsSync(dir)) recordMkfsSize(env.dataRoot, pool, imageName, image.sizeBytes);
   mkdirSync(dir, { recursive: true });
-  const space = block ? undefined : ext4Space(growExt4(mkfsExt4(mkfsSize(env.dataRoot, pool, imageName) ?? image.sizeBytes), image.sizeBytes));
+  // ceph-csi's NodeStageVolume grows a filesystem smaller than its image before it returns (resizeNodeStagePath).
+  const space = block ? undefined : rbdFilesystemSpace(env.dataRoot, pool, imageName, image.sizeBytes);
   const target = `${pluginDir(uid, 'csi', name)}/mount`;
   env.dataRoot.ensureNodeDir(env.node, target, 0o750);
   mapImageOnNode(env.ceph, pool, imageName, env.nodeIP);
@@ -356,6 +357,29 @@ function rbd(env: VolumeEnvironment, uid: string, pv: KObject, readOnly: boolean
       },
     },
   };
+}
+
+/**
+ * nodeExpandRbd is ceph-csi's NodeExpandVolume for a mounted filesystem
+ * volume (internal/rbd/nodeserver.go NodeExpandVolume → mount-utils
+ * ResizeFs.Resize: resize2fs on the mapped device): the image's ext4 grows
+ * to the image's current size, keeping mkfs's layout. Returns what df
+ * shows for it then (capacityBytes and filesystemSpace of a MountedVolume).
+ * Only the kubelet's model of the node calls it, for a volume it mounted.
+ */
+export function nodeExpandRbd(env: Pick<VolumeEnvironment, 'dataRoot' | 'ceph'>, pv: KObject): { capacityBytes: number; filesystemSpace: FilesystemSpace } {
+  const attrs = (pv as any).spec?.csi?.volumeAttributes ?? {};
+  const pool: string = attrs.pool ?? clusterShape.ceph.pool;
+  const imageName: string = attrs.imageName;
+  const image = imageName ? env.ceph.image(pool, imageName) : undefined;
+  if (!image) throw new Error('rpc error: code = NotFound desc = image not found: RBD image not found');
+  const space = rbdFilesystemSpace(env.dataRoot, pool, imageName, image.sizeBytes);
+  return { capacityBytes: space.sizeBytes, filesystemSpace: { baseUsedBytes: space.baseUsedBytes, reservedBytes: space.reservedBytes } };
+}
+
+/** rbdFilesystemSpace is statfs of an image's ext4 once grown to the image's size: mkfs's layout (as recorded) grown by resize2fs. */
+function rbdFilesystemSpace(dataRoot: DataRoot, pool: string, imageName: string, imageBytes: number) {
+  return ext4Space(growExt4(mkfsExt4(mkfsSize(dataRoot, pool, imageName) ?? imageBytes), imageBytes));
 }
 
 /**
