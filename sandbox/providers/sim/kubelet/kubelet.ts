@@ -9,6 +9,9 @@
  * pod status through the status subresource and finally deletes a
  * terminated pod with grace period 0 (status_manager.go canBeDeleted).
  *
+ * Volume expansion's node step (NodeExpandVolume, online and at mount) is
+ * ./expansion.ts, applied in expandInUse / expandAtMount below.
+ *
  * Containers are the modelled images of ../containers (busybox, nginx,
  * mysql, …), their volumes real directories (./volumes.ts). A node whose
  * power is off (../controllers/node-lifecycle) runs nothing: its containers

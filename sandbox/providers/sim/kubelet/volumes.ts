@@ -18,7 +18,8 @@
  *   mounted at `…/volumes/kubernetes.io~csi/<pv>/mount` once the volume is
  *   attached to this node and staged there (NodeStages: a few seconds, more
  *   when the image gets its filesystem first); the image gets a watcher with
- *   the node's address;
+ *   the node's address; its ext4 is grown to the image's size when mounted
+ *   (ceph-csi's resizeNodeStagePath) and by nodeExpandRbd (NodeExpandVolume);
  * - configMap, secret, downwardAPI, projected (service-account token,
  *   ca.crt, namespace): files written under `…/volumes/kubernetes.io~<plugin>/<name>`.
  *   The real atomic writer's `..data` symlink and timestamped directory are
