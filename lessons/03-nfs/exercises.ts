@@ -7,6 +7,10 @@ import {
   applyFile,
   check,
   compareFields,
+  cordon,
+  deleteObject,
+  deploymentPods,
+  deploymentReadyPod,
   execIn,
   fail,
   isReady,
@@ -14,9 +18,9 @@ import {
   mysqlError,
   mysqlQuery,
   needPower,
+  otherWorker,
   pass,
   power,
-  readyPod,
   sameQuantity,
   show,
   step,
@@ -25,6 +29,7 @@ import {
   waitForMySQL,
   type ClusterView,
   type LessonExercises,
+  type V1Pod,
 } from '../../sandbox/checks/index.ts';
 
 const NS = 'default';
@@ -40,8 +45,14 @@ const mysqlStatements = [
 /** storeBook runs the lesson's three statements in the MySQL pod (retrying until the server accepts connections). */
 const storeBook = [waitForMySQL(NS, MYSQL), ...mysqlStatements.map((sql) => execIn(NS, MYSQL, ['mysql', '-uroot', '-ppassword', '-e', sql]))];
 
-/** mysqlReadyPod is the ready MySQL pod of Deployment mysql. */
-const mysqlReadyPod = (view: ClusterView) => readyPod(view, NS, MYSQL);
+/** mysqlReadyPod is the ready MySQL pod of Deployment mysql, found through the Deployment's own selector (whatever labels the learner chose). */
+const mysqlReadyPod = (view: ClusterView) => deploymentReadyPod(view, NS, 'mysql');
+
+/** samePath compares two absolute paths as a mount sees them: "/exports/mysql/" and "/exports/mysql" are one directory. */
+function samePath(a: string | undefined, b: string): boolean {
+  const strip = (p: string) => p.replace(/\/+$/, '') || '/';
+  return a !== undefined && strip(a) === strip(b);
+}
 
 /** bookCheck reads library.books in the ready MySQL pod. */
 async function bookCheck(view: ClusterView) {
@@ -64,6 +75,31 @@ async function bookCheck(view: ClusterView) {
   return pass(`SELECT title FROM library.books in pod ${pod.metadata!.name} on ${pod.spec!.nodeName} returns '${BOOK}'`);
 }
 
+/** reclaimHint names what a reclaim policy other than Retain would do to MySQL's data when its claim is deleted. */
+function reclaimHint(policy: string | undefined): string {
+  if (policy === 'Recycle') {
+    return 'The reclaim policy is Recycle: when the claim is deleted, a recycler pod empties /exports/mysql (rm -rf) and the volume becomes Available for anyone, and Recycle is deprecated. This data must outlive its claim: use Retain.';
+  }
+  return `The reclaim policy is ${show(policy)}, but this data must outlive its claim: use Retain (the in-tree NFS plugin cannot delete, so Delete would end Failed).`;
+}
+
+/** claimElsewhere names the namespaces other than default that hold a claim mysql-pvc (for the hint of a claim made in the wrong namespace). */
+async function claimElsewhere(view: ClusterView): Promise<string[]> {
+  const all = await view.core.listPersistentVolumeClaimForAllNamespaces({ fieldSelector: 'metadata.name=mysql-pvc' });
+  return all.items.map((c) => c.metadata!.namespace!).filter((ns) => ns !== NS);
+}
+
+/** noClaim is the failure for a missing default/mysql-pvc; it says so when the claim was made in another namespace. */
+async function noClaim(view: ClusterView) {
+  const other = await claimElsewhere(view);
+  return missing(
+    'PersistentVolumeClaim default/mysql-pvc',
+    other.length
+      ? `mysql-pvc exists in namespace ${other.join(', ')}, not in default, where MySQL (and this check) looks for it. A claim is namespaced: create it in default (kubectl apply -n default -f mysql-pvc.yaml) and delete the other one, which holds on to mysql-pv.`
+      : 'Create it with `kubectl apply -f mysql-pvc.yaml`.',
+  );
+}
+
 /** pvSpec compares mysql-pv with the article's volume. */
 const pvSpec = check('pv-spec', 'mysql-pv is the article\'s 1Gi RWO Retain volume on nfs:/exports/mysql', async (view) => {
   const pv = await view.pv('mysql-pv');
@@ -72,10 +108,10 @@ const pvSpec = check('pv-spec', 'mysql-pv is the article\'s 1Gi RWO Retain volum
   return compareFields('mysql-pv', [
     { field: 'capacity', expected: '1Gi', actual: s.capacity?.storage as string, matches: (a) => sameQuantity(a, '1Gi'), hint: 'The volume should offer exactly 1Gi (capacity.storage: 1Gi).' },
     { field: 'accessModes', expected: 'ReadWriteOnce', actual: show(s.accessModes), hint: 'The volume should promise only ReadWriteOnce, as in the article.' },
-    { field: 'persistentVolumeReclaimPolicy', expected: 'Retain', actual: s.persistentVolumeReclaimPolicy, hint: `The reclaim policy is ${show(s.persistentVolumeReclaimPolicy)}, but this data must outlive its claim: use Retain (the in-tree NFS plugin cannot delete, so Delete would end Failed).` },
+    { field: 'persistentVolumeReclaimPolicy', expected: 'Retain', actual: s.persistentVolumeReclaimPolicy, hint: reclaimHint(s.persistentVolumeReclaimPolicy) },
     { field: 'storageClassName', expected: 'nfs', actual: s.storageClassName, hint: 'The volume must be in class nfs, the class the claim will ask for.' },
     { field: 'nfs.server', expected: 'nfs', actual: s.nfs?.server, hint: s.nfs ? 'The NFS server of the lab is called nfs.' : 'The volume has no nfs source; it must point at server nfs.' },
-    { field: 'nfs.path', expected: '/exports/mysql', actual: s.nfs?.path, hint: `The volume points at ${show(s.nfs?.path)} on the NFS server, but MySQL's export is /exports/mysql.` },
+    { field: 'nfs.path', expected: '/exports/mysql', actual: s.nfs?.path, matches: (a) => samePath(a, '/exports/mysql'), hint: `The volume points at ${show(s.nfs?.path)} on the NFS server, but MySQL's export is /exports/mysql.` },
   ]);
 });
 
@@ -96,7 +132,7 @@ const pvPhase = check('pv-phase', 'mysql-pv is Available, or Bound to default/my
 
 const claimMatches = check('claim-matches-volume', 'mysql-pvc asks for what mysql-pv offers (class nfs, 1Gi, ReadWriteOnce)', async (view) => {
   const pvc = await view.pvc(NS, 'mysql-pvc');
-  if (!pvc) return missing('PersistentVolumeClaim default/mysql-pvc', 'Create it with `kubectl apply -f mysql-pvc.yaml`.');
+  if (!pvc) return noClaim(view);
   const s = pvc.spec!;
   const request = s.resources?.requests?.storage as string | undefined;
   const modes = s.accessModes ?? [];
@@ -129,7 +165,7 @@ const claimMatches = check('claim-matches-volume', 'mysql-pvc asks for what mysq
 
 const claimBound = check('claim-bound', 'mysql-pvc is Bound to mysql-pv', async (view) => {
   const pvc = await view.pvc(NS, 'mysql-pvc');
-  if (!pvc) return missing('PersistentVolumeClaim default/mysql-pvc', 'Create it with `kubectl apply -f mysql-pvc.yaml`.');
+  if (!pvc) return noClaim(view);
   const phase = pvc.status?.phase;
   const vol = pvc.spec?.volumeName;
   if (phase === 'Bound' && vol === 'mysql-pv') return pass('mysql-pvc is Bound to mysql-pv');
@@ -160,7 +196,7 @@ async function mysqlDeployment(view: ClusterView) {
   const d = await view.deployment(NS, 'mysql');
   if (!d) return { error: missing('Deployment default/mysql', 'Create it with `kubectl apply -f mysql-nfs.yaml`.') };
   const spec = d.spec!.template.spec!;
-  const mount = spec.containers.flatMap((c) => c.volumeMounts ?? []).find((m) => m.mountPath === '/var/lib/mysql');
+  const mount = spec.containers.flatMap((c) => c.volumeMounts ?? []).find((m) => samePath(m.mountPath, '/var/lib/mysql'));
   const volume = spec.volumes?.find((v) => v.name === mount?.name);
   return { d, spec, mount, volume };
 }
@@ -183,9 +219,18 @@ const deploymentUsesClaim = check('deployment-uses-claim', 'Deployment mysql (1 
 const shortTolerations = check('tolerations-short', 'the pod template tolerates unreachable/not-ready for at most 60 s', async (view) => {
   const m = await mysqlDeployment(view);
   if ('error' in m) return m.error!;
+  // How long the pod stays on a node with this NoExecute taint, as the taint-eviction controller computes it
+  // (GetMatchingTolerations, then getMinTolerationTime): a key-less `operator: Exists` toleration counts too, and the
+  // shortest tolerationSeconds among the matching tolerations wins. Undefined: no toleration of the template's own
+  // matches (the DefaultTolerationSeconds admission plugin then adds 300 s).
+  // https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/tainteviction/taint_eviction.go
   const seconds = (key: string) => {
-    const t = (m.spec.tolerations ?? []).find((x) => x.key === key && (x.effect === 'NoExecute' || !x.effect));
-    return t ? (t.tolerationSeconds === undefined ? 'forever' : String(t.tolerationSeconds)) : undefined;
+    const matching = (m.spec.tolerations ?? []).filter(
+      (t) => (t.effect === 'NoExecute' || !t.effect) && (t.key === key || (!t.key && t.operator === 'Exists')) && (t.operator === 'Exists' || !t.value),
+    );
+    if (matching.length === 0) return undefined;
+    const limited = matching.filter((t) => t.tolerationSeconds !== undefined && t.tolerationSeconds !== null).map((t) => Math.max(0, t.tolerationSeconds!));
+    return limited.length ? String(Math.min(...limited)) : 'forever';
   };
   const ok = (a: string | undefined) => a !== undefined && a !== 'forever' && Number(a) <= 60;
   const hint = 'Without its own tolerations the pod gets tolerationSeconds: 300 from the DefaultTolerationSeconds admission plugin, so it would wait five minutes before leaving a dead node. Add NoExecute tolerations for node.kubernetes.io/unreachable and node.kubernetes.io/not-ready with tolerationSeconds of at most 60, as mysql-nfs.yaml does.';
@@ -196,7 +241,7 @@ const shortTolerations = check('tolerations-short', 'the pod template tolerates 
 });
 
 const mysqlPodReady = check('mysql-ready', 'MySQL has one ready pod on the claim', async (view) => {
-  const pods = (await view.pods(NS, MYSQL)).filter((p) => !p.metadata?.deletionTimestamp);
+  const pods = (await deploymentPods(view, NS, 'mysql')).filter((p) => !p.metadata?.deletionTimestamp);
   const ready = pods.filter(isReady);
   if (ready.length === 1) return pass(`pod ${ready[0]!.metadata!.name} is ready on ${ready[0]!.spec!.nodeName}`);
   if (pods.length === 0) return fail('Deployment mysql has no pods', 'Apply mysql-nfs.yaml; if it is applied, `kubectl describe deploy mysql` says why no pod exists.', { readyPods: '1' }, { readyPods: '0' });
@@ -214,15 +259,38 @@ const mysqlPodReady = check('mysql-ready', 'MySQL has one ready pod on the claim
 
 const bookStored = check('book-stored', `library.books holds '${BOOK}'`, bookCheck);
 
-/** dataNodes: the nodes earlier MySQL pods ran on (the scheduler's Scheduled events), oldest first. */
-async function earlierNodes(view: ClusterView, currentUid: string): Promise<string[]> {
+/** dataVolumeOf names what a pod spec mounts at /var/lib/mysql ("claim mysql-pvc", "hostPath /tmp/mysql", ...). */
+function dataVolumeOf(spec: V1Pod['spec']): string | undefined {
+  const mount = spec?.containers.flatMap((c) => c.volumeMounts ?? []).find((m) => samePath(m.mountPath, '/var/lib/mysql'));
+  const v = spec?.volumes?.find((x) => x.name === mount?.name);
+  if (!v) return undefined;
+  if (v.persistentVolumeClaim) return `claim ${v.persistentVolumeClaim.claimName}`;
+  if (v.hostPath) return `hostPath ${v.hostPath.path.replace(/\/+$/, '')}`;
+  return JSON.stringify({ ...v, name: undefined });
+}
+
+/**
+ * earlierNodes: the nodes earlier pods of Deployment mysql ran on with the same data volume as the current pod,
+ * oldest first. Pods are told by their ReplicaSet (a pod is named <replicaset>-<suffix>): only ReplicaSets the
+ * current Deployment owns whose template mounts the same volume at /var/lib/mysql count, so lesson 2's hostPath
+ * MySQL pods (another Deployment, or an older template of this one) are not "the node that held the data".
+ * Node and time come from the scheduler's Scheduled events.
+ */
+async function earlierNodes(view: ClusterView, current: V1Pod): Promise<string[]> {
+  const d = await view.deployment(NS, 'mysql');
+  if (!d) return [];
+  const data = dataVolumeOf(current.spec);
+  const sets = (await view.apps.listNamespacedReplicaSet({ namespace: NS })).items.filter(
+    (rs) => rs.metadata?.ownerReferences?.some((o) => o.uid === d.metadata?.uid) && dataVolumeOf(rs.spec?.template?.spec) === data,
+  );
+  const prefixes = sets.map((rs) => `${rs.metadata!.name}-`);
   const placed = await view.scheduledPods(NS);
-  return placed.filter((p) => p.name.startsWith('mysql-') && p.uid !== currentUid).map((p) => p.node);
+  return placed.filter((p) => p.uid !== current.metadata!.uid && prefixes.some((x) => p.name.startsWith(x))).map((p) => p.node);
 }
 
 const movedNode = check('moved-to-other-node', 'a ready MySQL pod runs on a different node than the one that held the data', async (view) => {
   const pod = await mysqlReadyPod(view);
-  const all = (await view.pods(NS, MYSQL)).filter((p) => !!p.spec?.nodeName);
+  const all = (await deploymentPods(view, NS, 'mysql')).filter((p) => !!p.spec?.nodeName);
   if (!pod) {
     const stuck = all[0];
     return fail(
@@ -235,7 +303,7 @@ const movedNode = check('moved-to-other-node', 'a ready MySQL pod runs on a diff
     );
   }
   const node = pod.spec!.nodeName!;
-  const before = await earlierNodes(view, pod.metadata!.uid!);
+  const before = await earlierNodes(view, pod);
   const elsewhere = before.filter((n) => n !== node);
   if (elsewhere.length > 0) return pass(`pod ${pod.metadata!.name} is ready on ${node}; MySQL ran on ${elsewhere[elsewhere.length - 1]} before`);
   return fail(
@@ -280,6 +348,41 @@ const failover = [
   waitForMySQL(NS, MYSQL),
 ];
 
+/** mysqlPodsGone waits until Deployment mysql's pods (label app=mysql, lessons 2 and 3) are gone. */
+const mysqlPodsGone = waitFor('no MySQL pod is left', async (v) => (await v.pods(NS, MYSQL)).length === 0, 300_000);
+
+/**
+ * lesson2ThenNoFailover replays lesson 2 in this namespace (its hostPath MySQL on one worker, then on the other,
+ * then deleted), runs lesson 3's MySQL again on the first worker, and powers nothing off.
+ */
+function lesson2ThenNoFailover() {
+  let first = '';
+  return [
+    deleteObject('apps/v1', 'Deployment', 'mysql', NS),
+    mysqlPodsGone,
+    applyFile('../02-hostpath/manifests/mysql-hostpath.yaml'),
+    waitForMySQL(NS, MYSQL),
+    step('lesson 2: cordon MySQL\'s node, move MySQL to the other worker, uncordon', async (ctx) => {
+      const a = await mysqlNode(ctx.view);
+      first = a;
+      await cordon(a).run(ctx);
+      const pod = await mysqlReadyPod(ctx.view);
+      await ctx.view.core.deleteNamespacedPod({ namespace: NS, name: pod!.metadata!.name! });
+      await until(ctx, `MySQL is ready on ${otherWorker(a)}`, async () => (await mysqlReadyPod(ctx.view))?.spec?.nodeName === otherWorker(a), 300_000);
+      await cordon(a, false).run(ctx);
+    }),
+    deleteObject('apps/v1', 'Deployment', 'mysql', NS),
+    mysqlPodsGone,
+    step('lesson 3: run mysql-nfs.yaml again on the first worker', async (ctx) => {
+      const b = otherWorker(first);
+      await cordon(b).run(ctx);
+      await applyFile('manifests/mysql-nfs.yaml').run(ctx);
+      await waitForMySQL(NS, MYSQL).run(ctx);
+      await cordon(b, false).run(ctx);
+    }),
+  ];
+}
+
 const lesson: LessonExercises = {
   lesson: 'nfs',
   folder: new URL('./', import.meta.url),
@@ -292,6 +395,8 @@ const lesson: LessonExercises = {
       variants: [
         { name: 'pv-wrong-export-path', steps: [applyFile('variants/pv-wrong-export-path.yaml')], fails: { 'pv-spec': /points at \/exports\/data on the NFS server, but MySQL's export is \/exports\/mysql/ } },
         { name: 'pv-reclaim-delete', steps: [applyFile('variants/pv-reclaim-delete.yaml')], fails: { 'pv-spec': /reclaim policy is Delete, but this data must outlive its claim/ } },
+        { name: 'pv-reclaim-recycle', steps: [applyFile('variants/pv-reclaim-recycle.yaml')], fails: { 'pv-spec': /reclaim policy is Recycle: when the claim is deleted, a recycler pod empties/ } },
+        { name: 'pv-also-rwx', steps: [applyFile('variants/pv-also-rwx.yaml')], fails: { 'pv-spec': /should promise only ReadWriteOnce/ } },
       ],
     },
     {
@@ -314,6 +419,11 @@ const lesson: LessonExercises = {
           name: 'claim-rwx-against-rwo-volume',
           steps: [applyFile('variants/claim-rwx-against-rwo-volume.yaml')],
           fails: { 'claim-matches-volume': /asks for ReadWriteMany but the volume only offers ReadWriteOnce/, 'claim-bound': /Pending: no volume satisfies it/, 'volume-bound-to-claim': /still Available/ },
+        },
+        {
+          name: 'claim-in-other-namespace',
+          steps: [applyFile('variants/claim-in-other-namespace.yaml'), waitFor('mysql-pvc in lab is Bound', async (v) => (await v.pvc('lab', 'mysql-pvc'))?.status?.phase === 'Bound', 60_000)],
+          fails: { 'claim-matches-volume': /mysql-pvc exists in namespace lab, not in default/, 'claim-bound': /mysql-pvc exists in namespace lab, not in default/, 'volume-bound-to-claim': /not Bound to default\/mysql-pvc/ },
         },
         {
           name: 'claim-without-class',
@@ -345,6 +455,23 @@ const lesson: LessonExercises = {
         {
           name: 'checked-before-the-node-failed',
           steps: [],
+          fails: { 'moved-to-other-node': /MySQL still runs on lab-worker2?, the node that held it/ },
+        },
+        {
+          name: 'powered-off-the-other-worker',
+          steps: [
+            step('power off the worker MySQL does not run on, and wait until it is NotReady', async (ctx) => {
+              const other = otherWorker(await mysqlNode(ctx.view));
+              await power(other, false).run(ctx);
+              await until(ctx, `${other} is NotReady`, async () => (await ctx.view.node(other))?.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True', 300_000);
+            }),
+          ],
+          fails: { 'moved-to-other-node': /MySQL still runs on lab-worker2?, the node that held it/ },
+        },
+        {
+          // Lesson 2's hostPath MySQL ran on both workers in this namespace; lesson 3's MySQL never left its node.
+          name: 'no-failover-after-lesson-2-mysql',
+          steps: lesson2ThenNoFailover(),
           fails: { 'moved-to-other-node': /MySQL still runs on lab-worker2?, the node that held it/ },
         },
         {
