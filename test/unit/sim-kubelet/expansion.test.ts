@@ -4,6 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { kubeletCluster, type KubeletTestCluster } from './harness.ts';
 import { resources } from '../../../sandbox/providers/sim/controllers/manager/resources.ts';
 import type { KObject } from '../../../sandbox/providers/sim/store/types.ts';
+import { ext4Space, growExt4, mkfsExt4 } from '../../../sandbox/providers/sim/containers/fs/ext4.ts';
 import { nodeExpansionFinishedStatus, onlineExpansionDelayMs, pendingNodeExpansion } from '../../../sandbox/providers/sim/kubelet/expansion.ts';
 
 function manifest(path: string): KObject[] {
@@ -60,6 +61,15 @@ describe('kubelet: node-side expansion of an RBD claim (NodeExpandVolume)', () =
     // Done once: later syncs find nothing to do.
     await c.advance(30_000);
     expect(c.events('rbd-pvc').filter((e: any) => e.reason === 'FileSystemResizeSuccessful').map((e: any) => e.count)).toEqual([1]);
+
+    // A second request waits its own 10 s, then the filesystem grows again (mkfs's 1 GiB layout, resize2fs to 3 GiB).
+    grow(c, '3Gi');
+    await c.advance(onlineExpansionDelayMs - 2000);
+    expect(claim(c).status.capacity.storage).toBe('2Gi');
+    await c.advance(4000);
+    expect(claim(c).status.capacity.storage).toBe('3Gi');
+    const sizeK = ext4Space(growExt4(mkfsExt4(2 ** 30), 3 * 2 ** 30)).sizeBytes / 1024;
+    expect(await dfData(c)).toMatch(new RegExp(`^/dev/rbd0\\s+${sizeK}\\s`));
     expect(c.errors).toEqual([]);
   });
 

@@ -133,7 +133,7 @@ export class Kubelets implements Controller {
   private readonly lastIP = new Map<string, number>();
   private readonly off = new Set<string>();
   /** expansionDue: per node and PV, when the pod sync that notices a mounted volume grew comes (online expansion, ./expansion.ts). */
-  private readonly expansionDue = new Map<string, number>();
+  private readonly expansionDue = new Map<string, { at: number; newSize: string }>();
   private unsubscribe: (() => void)[] = [];
 
   constructor(private readonly options: KubeletOptions = {}) {}
@@ -594,9 +594,10 @@ export class Kubelets implements Controller {
         continue;
       }
       let due = this.expansionDue.get(key);
-      if (due === undefined) this.expansionDue.set(key, (due = nowMs + onlineExpansionDelayMs));
-      if (nowMs < due) {
-        this.queue.addAfter(podKey, due - nowMs);
+      // A wait noted for another size belongs to an earlier request: this one is seen now.
+      if (due?.newSize !== want.newSize) this.expansionDue.set(key, (due = { at: nowMs + onlineExpansionDelayMs, newSize: want.newSize }));
+      if (nowMs < due.at) {
+        this.queue.addAfter(podKey, due.at - nowMs);
         continue;
       }
       this.expansionDue.delete(key);
@@ -1114,6 +1115,8 @@ export class Kubelets implements Controller {
     for (const v of rec.volumes.values()) {
       // The node keeps an export mounted or an image mapped while another of its pods uses it.
       if (v.shareKey && heldElsewhere.has(v.shareKey)) continue;
+      // Unmounted, the volume has no online expansion to wait for on this node.
+      this.expansionDue.delete(`${rec.node}\u0000${v.name}`);
       try {
         v.teardown?.();
       } catch {
