@@ -194,6 +194,17 @@ const fileOnNode = check('file-on-lab-worker2', `${DIR}/hello on lab-worker2 con
   return fail(`${DIR}/hello on lab-worker2 is ${text === undefined ? 'missing' : `"${text.trim()}"`}`, 'The pod writes the file when it runs on lab-worker2 with local-pvc mounted at /data; get it running there first.', { content: TEXT }, { content: text === undefined ? 'missing' : text.trim() });
 });
 
+/**
+ * debugPodsRemoved holds the exercise's last sentence: `kubectl debug node/…` leaves its pod
+ * (node-debugger-<node>-<suffix>, in the current namespace) behind, Completed, after you exit.
+ */
+const debugPodsRemoved = check('debug-pods-removed', 'no node debugging pods (node-debugger-…) are left in default', async (view) => {
+  if (!(await view.pod(NS, 'local-pod'))) return fail('local-pod does not exist yet', 'Run local-pod first; then remove your debugging pods.', { 'local-pod': 'exists' }, { 'local-pod': 'missing' });
+  const left = (await view.pods(NS)).map((p) => p.metadata?.name ?? '').filter((n) => n.startsWith('node-debugger-'));
+  if (left.length === 0) return pass('no node-debugger pods in default');
+  return fail(`${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} still in default`, `Remove your debugging pods: kubectl delete pod ${left.join(' ')} (kubectl debug node/… leaves its pod behind when you exit).`, { 'debug pods': 'none' }, { 'debug pods': left.join(', ') });
+});
+
 const lesson: LessonExercises = {
   lesson: 'local-pv',
   folder: new URL('./', import.meta.url),
@@ -247,12 +258,21 @@ const lesson: LessonExercises = {
       id: 'local-pv-pod-follows',
       title: 'Run a pod that follows the volume to lab-worker2',
       solve: [applyFile('manifests/local-pod.yaml'), waitFor('local-pod is Running', async (v) => isReady(await v.pod(NS, 'local-pod')))],
-      checks: [podOnWorker2, claimBound, fileOnNode],
+      checks: [podOnWorker2, claimBound, fileOnNode, debugPodsRemoved],
       variants: [
         {
           name: 'pod-pinned-to-lab-worker',
           steps: [applyFile('variants/pod-pinned-to-lab-worker.yaml'), waitFor('local-pod has been seen by the kubelet', async (v) => !!(await v.pod(NS, 'local-pod'))?.status?.phase, 30_000)],
           fails: { 'local-pod-on-lab-worker2': /names node lab-worker itself/, 'local-pvc-bound': /a pod that names its node itself skips that/, 'file-on-lab-worker2': /get it running there first/ },
+        },
+        {
+          name: 'debug-pod-left-behind',
+          steps: [
+            applyFile('variants/debug-pod-left-behind.yaml'),
+            applyFile('manifests/local-pod.yaml'),
+            waitFor('local-pod is Running', async (v) => isReady(await v.pod(NS, 'local-pod'))),
+          ],
+          fails: { 'debug-pods-removed': /Remove your debugging pods: kubectl delete pod node-debugger-lab-worker2-x7k2p/ },
         },
         {
           name: 'pod-selecting-lab-worker',
