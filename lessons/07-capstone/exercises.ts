@@ -43,6 +43,15 @@ const ALLOWED: Record<Test, string[]> = {
   'node-failure': ['runs-elsewhere', 'waits-for-node', 'waits-for-detach', 'lost'],
 };
 
+/**
+ * answerOf reads one answer of survival-matrix; "Survives" or " lost " mean the same as the listed
+ * values, so case and surrounding blanks do not count against the learner.
+ */
+function answerOf(data: Record<string, string> | undefined, key: string): string | undefined {
+  const v = data?.[key];
+  return v === undefined ? undefined : v.trim().toLowerCase();
+}
+
 /** startsLog reads an app's /data/starts.log in its ready pod: one "DATE POD started on NODE" line per start. */
 async function startsLog(view: ClusterView, a: App): Promise<{ pod: string; node: string }[] | undefined> {
   const pod = await readyPod(view, NS, `app=${a.app}`);
@@ -132,7 +141,7 @@ function matrixCheck(test: Test) {
     const seen: string[] = [];
     for (const a of APPS) {
       const key = `${a.kind}.${test}`;
-      const answer = cm.data?.[key];
+      const answer = answerOf(cm.data, key);
       const ev = await evidence(view, a);
       const obs = test === 'pod-deletion' ? observedPodDeletion(ev) : test === 'two-replicas' ? observedTwoReplicas(ev) : observedNodeFailure(ev, failedAt);
       if ('unknown' in obs) {
@@ -195,10 +204,46 @@ async function appPods(view: ClusterView, a: App) {
   return (await view.pods(NS, `app=${a.app}`)).filter((p) => !p.metadata?.deletionTimestamp);
 }
 
-const appsOnLabWorker = check('apps-on-lab-worker', 'each Deployment has one Running pod on lab-worker', async (view) => {
+/**
+ * podsOnLabWorkerWhenItFailed lists the pods (running or still terminating) the node lifecycle controller
+ * marked not ready when lab-worker first went NotReady (its per-pod NodeNotReady "Node is not ready" events, MarkPodsNotReady in
+ * pkg/controller/util/node/controller_utils.go): the pods that ran there when the node-failure test began.
+ */
+async function podsOnLabWorkerWhenItFailed(view: ClusterView, failedAt: number): Promise<string[]> {
+  const events = await view.namespaceEvents(NS, 'NodeNotReady');
+  return events
+    .filter((e) => e.involvedObject.kind === 'Pod')
+    .filter((e) => {
+      const t = time(e.firstTimestamp ?? e.eventTime ?? e.lastTimestamp);
+      return t >= failedAt - 5_000 && t <= failedAt + 60_000;
+    })
+    .map((e) => e.involvedObject.name ?? '');
+}
+
+const appsOnLabWorker = check('apps-on-lab-worker', 'each Deployment has one Running pod on lab-worker (or had, when lab-worker failed)', async (view) => {
   const rules = [];
+  // Once the node-failure test has run, NFS and RBD rightly end on lab-worker2; this check then looks at
+  // where the apps were when lab-worker failed, so grading the whole lesson at the end stays correct.
+  const failedAt = await nodeFailedAt(view);
+  const atFailure = failedAt === undefined ? undefined : await podsOnLabWorkerWhenItFailed(view, failedAt);
   for (const a of APPS) {
     const d = await view.deployment(NS, a.app);
+    if (d && atFailure) {
+      const there = atFailure.filter((n) => n.startsWith(`${a.app}-`));
+      const replicas = d.spec?.replicas ?? 1;
+      rules.push({
+        field: a.app,
+        // "At least one": a pod still Terminating from a scale-down is marked not ready with the running one.
+        expected: 'a pod on lab-worker when it failed, 1 replica',
+        actual: `${there.length} pods on lab-worker when it failed, ${replicas} replicas`,
+        matches: () => there.length >= 1 && replicas === 1,
+        hint:
+          replicas !== 1
+            ? `${a.app} has ${replicas} replicas: scale it back to one (kubectl scale deployment ${a.app} --replicas=1).`
+            : `${a.app} had no pod on lab-worker when lab-worker failed; the node-failure test needs each app's pod there.`,
+      });
+      continue;
+    }
     const pods = await appPods(view, a);
     const desc = pods.map((p) => `${isReady(p) ? 'Running' : show(p.status?.phase)} on ${show(p.spec?.nodeName)}`).join(', ');
     rules.push({
@@ -206,7 +251,11 @@ const appsOnLabWorker = check('apps-on-lab-worker', 'each Deployment has one Run
       expected: 'one Running pod on lab-worker',
       actual: d ? desc || '(no pods)' : undefined,
       matches: () => !!d && pods.length === 1 && isReady(pods[0]) && pods[0]!.spec?.nodeName === 'lab-worker',
-      hint: d ? `${a.app} must end with exactly one Running pod on lab-worker (scale to 1; if it runs on lab-worker2, cordon lab-worker2, delete the pod, and uncordon).` : `Create ${a.app} with \`kubectl apply -f ${a.app}.yaml\`.`,
+      hint: !d
+        ? `Create ${a.app} with \`kubectl apply -f ${a.app}.yaml\`.`
+        : pods.length > 1 || (d.spec?.replicas ?? 1) > 1
+          ? `${a.app} still has ${d.spec?.replicas ?? 1} replicas (${pods.length} pods): scale it back to one (kubectl scale deployment ${a.app} --replicas=1).`
+          : `${a.app} must end with exactly one Running pod on lab-worker (if it runs on lab-worker2, cordon lab-worker2, delete the pod, and uncordon).`,
     });
   }
   return compareFields('apps', rules);
@@ -262,9 +311,19 @@ const labWorkerBack = check('lab-worker-back', 'lab-worker was powered off, is R
 
 const appsRunning = check('apps-running', 'all three Deployments end with one Running pod', async (view) => {
   const rules = [];
+  // A pod that must go back to lab-worker (local-path's) cannot while the out-of-service taint is there.
+  const oos = ((await view.node('lab-worker'))?.spec?.taints ?? []).some((t) => t.key === 'node.kubernetes.io/out-of-service');
   for (const a of APPS) {
     const pods = await appPods(view, a);
-    rules.push({ field: a.app, expected: '1 Running', actual: `${pods.filter(isReady).length} Running of ${pods.length}`, matches: () => pods.length === 1 && isReady(pods[0]), hint: `${a.app} must end with one Running pod; once lab-worker is back, its waiting pod starts.` });
+    rules.push({
+      field: a.app,
+      expected: '1 Running',
+      actual: `${pods.filter(isReady).length} Running of ${pods.length}`,
+      matches: () => pods.length === 1 && isReady(pods[0]),
+      hint: oos
+        ? `${a.app} must end with one Running pod; lab-worker still has the out-of-service taint, which no pod tolerates, so nothing starts there: remove it.`
+        : `${a.app} must end with one Running pod; once lab-worker is back, its waiting pod starts.`,
+    });
   }
   return compareFields('apps', rules);
 });
@@ -275,7 +334,7 @@ const matrixComplete = check('matrix-complete', 'all nine answers are filled in 
   const rules = APPS.flatMap((a) =>
     TESTS.map((t) => {
       const key = `${a.kind}.${t}`;
-      const v = cm.data?.[key];
+      const v = answerOf(cm.data, key);
       return { field: key, expected: ALLOWED[t].join(' | '), actual: v, matches: (x: string | undefined) => !!x && ALLOWED[t].includes(x), hint: v === '?' || v === undefined ? `${key} is still "?".` : `${key}=${v} is not one of ${ALLOWED[t].join(', ')}.` };
     }),
   );
@@ -387,7 +446,7 @@ const twoReplicasAndBack = [
   allRunningOn('lab-worker'),
 ];
 
-const nodeFailure = [
+const observeNodeFailure = [
   power('lab-worker', false),
   waitFor('local-path waits, NFS runs elsewhere, RBD waits for detach', async (v) => {
     const failedAt = await nodeFailedAt(v);
@@ -397,6 +456,16 @@ const nodeFailure = [
     const nfs = observedNodeFailure(await evidence(v, APPS[1]), failedAt);
     return 'value' in local && 'value' in rbd && 'value' in nfs;
   }, 600_000),
+];
+
+/** outOfService sets the out-of-service taint on lab-worker, as `kubectl taint nodes lab-worker node.kubernetes.io/out-of-service=nodeshutdown:NoExecute` does. */
+const outOfService = step('kubectl taint nodes lab-worker node.kubernetes.io/out-of-service=nodeshutdown:NoExecute', async (ctx) => {
+  const node = await ctx.view.node('lab-worker');
+  const taints = [...(node?.spec?.taints ?? []), { key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' }];
+  await ctx.view.mergePatch({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'lab-worker' }, spec: { taints } } as never);
+});
+
+const restoreNode = [
   power('lab-worker', true),
   waitFor('lab-worker is Ready', async (v) => (await v.node('lab-worker'))?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', 120_000),
   waitFor('every app runs one pod', async (v) => {
@@ -407,6 +476,8 @@ const nodeFailure = [
     return true;
   }, 900_000),
 ];
+
+const nodeFailure = [...observeNodeFailure, ...restoreNode];
 
 const lesson: LessonExercises = {
   lesson: 'capstone',
@@ -443,6 +514,12 @@ const lesson: LessonExercises = {
           steps: [...twoReplicasAndBack, setAnswers({ ...answersFor('two-replicas'), 'rbd.two-replicas': 'both-run-two-nodes' })],
           fails: { 'matrix-two-replicas': /You recorded rbd.two-replicas=both-run-two-nodes, but the cluster shows second-stuck: a second pod got a Multi-Attach error/ },
         },
+        {
+          // The answers are recorded, but the apps were never scaled back to one replica.
+          name: 'apps-left-at-two-replicas',
+          steps: [...twoReplicasAndBack.slice(0, 2), setAnswers(answersFor('two-replicas'))],
+          fails: { 'apps-on-lab-worker': /app-local still has 2 replicas \(2 pods\): scale it back to one/ },
+        },
       ],
     },
     {
@@ -455,6 +532,25 @@ const lesson: LessonExercises = {
           name: 'matrix-records-local-path-lost',
           steps: [...nodeFailure, setAnswers({ ...answersFor('node-failure'), 'local-path.node-failure': 'lost' })],
           fails: { 'matrix-node-failure': /You recorded local-path.node-failure=lost, but the cluster shows waits-for-node: .*volume node affinity conflict/ },
+        },
+        {
+          // The out-of-service taint ended RBD's wait, but it stayed on after lab-worker came back.
+          name: 'out-of-service-taint-left-on',
+          steps: [
+            ...observeNodeFailure,
+            outOfService,
+            power('lab-worker', true),
+            waitFor('lab-worker is Ready', async (v) => (await v.node('lab-worker'))?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', 120_000),
+            waitFor('app-nfs and app-rbd run again', async (v) => {
+              for (const a of [APPS[1], APPS[2]]) {
+                const pods = await appPods(v, a);
+                if (!(pods.length === 1 && isReady(pods[0]))) return false;
+              }
+              return true;
+            }, 300_000),
+            setAnswers(answersFor('node-failure')),
+          ],
+          fails: { 'lab-worker-back': /Remove the out-of-service taint/, 'apps-running': /app-local must end with one Running pod; lab-worker still has the out-of-service taint/ },
         },
       ],
     },
