@@ -3,7 +3,7 @@
 // and correct submissions done another way than the lesson's manifests, which must pass too.
 import { describe, expect, it } from 'vitest';
 import lesson from '../../../lessons/04-ceph-rbd/exercises.ts';
-import { applyYaml, isReady, waitFor, type SolveStep } from '../../../sandbox/checks/index.ts';
+import { applyYaml, deleteObject, isReady, waitFor, type SolveStep } from '../../../sandbox/checks/index.ts';
 import { stepsUpTo } from '../../../sandbox/checks/engine.ts';
 import { freshCluster, proveLesson, summary } from './proof.ts';
 
@@ -73,4 +73,19 @@ spec:
     ),
     waitFor('legacy-rbd-pvc has an ExternalProvisioning event', async (v) => (await v.events('default', 'PersistentVolumeClaim', 'legacy-rbd-pvc')).some((e) => e.reason === 'ExternalProvisioning'), 60_000),
   ]);
+
+  if (!only || only.includes('ceph-rbd-legacy-pending')) {
+    it('every exercise passes when the whole lesson is graded at the end, after the reader was deleted as the lesson says', async () => {
+      const bench = await freshCluster(lesson);
+      try {
+        await bench.run([...stepsUpTo(lesson, 'ceph-rbd-legacy-pending', true), deleteObject('v1', 'Pod', 'rbd-reader', 'default')]);
+        for (const exercise of lesson.exercises) {
+          const results = await bench.check(exercise);
+          expect(results.filter((r) => r.status !== 'pass').map((r) => `${exercise.id}/${r.id}`), summary(results)).toEqual([]);
+        }
+      } finally {
+        await bench.close();
+      }
+    });
+  }
 });
