@@ -257,11 +257,13 @@ const legacyPending = check('legacy-claim-pending', 'legacy-rbd-pvc stays Pendin
   const ext = events.find((e) => e.reason === 'ExternalProvisioning' && /kubernetes\.io\/rbd/.test(e.message ?? ''));
   const cls = claimClass(pvc);
   const waiting = events.some((e) => e.reason === 'WaitForFirstConsumer');
+  // ExternalProvisioning names the provisioner it waits for: 'ceph.com/rbd' (external-storage) is not the in-tree one.
+  const other = events.map((e) => (e.reason === 'ExternalProvisioning' ? /external provisioner '([^']+)'/.exec(e.message ?? '')?.[1] : undefined)).find((p) => p && p !== 'kubernetes.io/rbd');
   return compareFields('legacy-rbd-pvc', [
     { field: 'storageClassName', expected: 'legacy-rbd', actual: cls, hint: cls === 'standard' ? 'The claim got the default class standard (no storageClassName): name legacy-rbd.' : 'The claim must ask for class legacy-rbd.' },
     { field: 'phase', expected: 'Pending', actual: pvc.status?.phase, hint: 'The claim must stay Pending: nothing serves kubernetes.io/rbd any more.' },
     { field: 'volumeName', expected: '(none)', actual: show(pvc.spec?.volumeName), hint: 'No PV may be bound to the claim.' },
-    { field: 'event', expected: 'ExternalProvisioning (kubernetes.io/rbd)', actual: ext ? 'ExternalProvisioning (kubernetes.io/rbd)' : show(events.map((e) => e.reason)), hint: waiting ? 'The claim waits for a first consumer (legacy-rbd has volumeBindingMode WaitForFirstConsumer), so provisioning is never asked for: leave volumeBindingMode out, re-create the class and the claim.' : 'No ExternalProvisioning event names kubernetes.io/rbd yet; the claim must be in class legacy-rbd.' },
+    { field: 'event', expected: 'ExternalProvisioning (kubernetes.io/rbd)', actual: ext ? 'ExternalProvisioning (kubernetes.io/rbd)' : show(events.map((e) => e.reason)), hint: other ? `The claim waits for provisioner ${other}, not kubernetes.io/rbd: legacy-rbd must name the removed in-tree provisioner kubernetes.io/rbd (a class's provisioner cannot be changed; delete and re-create it, then the claim).` : waiting ? 'The claim waits for a first consumer (legacy-rbd has volumeBindingMode WaitForFirstConsumer), so provisioning is never asked for: leave volumeBindingMode out, re-create the class and the claim.' : 'No ExternalProvisioning event names kubernetes.io/rbd yet; the claim must be in class legacy-rbd.' },
   ]);
 });
 
@@ -372,6 +374,15 @@ const lesson: LessonExercises = {
           name: 'legacy-claim-without-class',
           steps: [applyFile('manifests/legacy-rbd-storageclass.yaml'), applyFile('variants/legacy-claim-without-class.yaml'), waitFor('legacy-rbd-pvc has an event', async (v) => (await v.events(NS, 'PersistentVolumeClaim', 'legacy-rbd-pvc')).length > 0, 60_000)],
           fails: { 'legacy-claim-pending': /got the default class standard/ },
+        },
+        {
+          name: 'legacy-class-external-storage-provisioner',
+          steps: [
+            applyFile('variants/legacy-class-external-storage-provisioner.yaml'),
+            applyFile('manifests/legacy-rbd-pvc.yaml'),
+            waitFor('legacy-rbd-pvc has an ExternalProvisioning event', async (v) => (await v.events(NS, 'PersistentVolumeClaim', 'legacy-rbd-pvc')).some((e) => e.reason === 'ExternalProvisioning'), 60_000),
+          ],
+          fails: { 'legacy-rbd-class': /must name the removed in-tree provisioner kubernetes.io\/rbd/, 'legacy-claim-pending': /waits for provisioner ceph.com\/rbd, not kubernetes.io\/rbd/ },
         },
       ],
     },

@@ -87,7 +87,15 @@ const pvSpec = check('local-pv-spec', 'local-pv: local /mnt/disks/vol1, 5Gi, RWO
   return compareFields('local-pv', [
     // A trailing slash names the same directory.
     { field: 'local.path', expected: DIR, actual: s.local?.path, matches: (a) => a?.replace(/\/+$/, '') === DIR, hint: s.local ? `The volume points at ${show(s.local.path)}; the directory you made is ${DIR}.` : 'The volume must be a local volume (spec.local.path).' },
-    { field: 'capacity', expected: '5Gi', actual: s.capacity?.storage as string, matches: (a) => sameQuantity(a, '5Gi'), hint: 'Offer 5Gi (capacity.storage: 5Gi).' },
+    {
+      field: 'capacity',
+      expected: '5Gi',
+      actual: s.capacity?.storage as string,
+      matches: (a) => sameQuantity(a, '5Gi'),
+      hint: sameQuantity(s.capacity?.storage as string, '5G')
+        ? 'Offer 5Gi: 5G is 5,000,000,000 bytes, less than the 5Gi (5,368,709,120 bytes) local-pvc asks for, so the claim would never bind to it.'
+        : 'Offer 5Gi (capacity.storage: 5Gi).',
+    },
     { field: 'accessModes', expected: 'ReadWriteOnce', actual: show(s.accessModes), hint: 'A local disk is ReadWriteOnce.' },
     { field: 'volumeMode', expected: 'Filesystem', actual: s.volumeMode ?? 'Filesystem', hint: 'volumeMode Block would hand the pod a raw device and only match Block claims; this volume is a directory, so Filesystem.' },
     { field: 'storageClassName', expected: 'local-storage', actual: s.storageClassName, hint: 'Put the volume in class local-storage.' },
@@ -234,6 +242,8 @@ const lesson: LessonExercises = {
       variants: [
         { name: 'pv-pinned-to-lab-worker', steps: [applyFile('variants/pv-pinned-to-lab-worker.yaml')], fails: { 'local-pv-spec': /pinned to lab-worker, but its directory is on lab-worker2/ } },
         { name: 'pv-block-mode', steps: [applyFile('variants/pv-block-mode.yaml')], fails: { 'local-pv-spec': /volumeMode Block would hand the pod a raw device/ } },
+        { name: 'pv-hostpath-instead-of-local', steps: [applyFile('variants/pv-hostpath-instead-of-local.yaml')], fails: { 'local-pv-spec': /The volume must be a local volume \(spec.local.path\)/ } },
+        { name: 'pv-capacity-5G-decimal', steps: [applyFile('variants/pv-capacity-5G-decimal.yaml')], fails: { 'local-pv-spec': /5G is 5,000,000,000 bytes, less than the 5Gi/ } },
       ],
     },
     {

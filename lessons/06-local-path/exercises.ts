@@ -38,9 +38,10 @@ const config = check('node-path-map', 'local-path-config maps lab-worker2 to /da
   } catch {
     return fail('config.json is not valid JSON', 'config.json must be valid JSON (check commas and quotes); the provisioner keeps its last good config until it is.', { 'config.json': 'valid JSON' }, { 'config.json': 'invalid' });
   }
+  // "/data2/" is the same directory: the provisioner joins paths with filepath.Join, which cleans them.
   const pathsOf = (node: string) => {
     const e = parsed?.nodePathMap?.find((x) => x.node === node);
-    return e ? show(e.paths) : undefined;
+    return e ? show(e.paths?.map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p))) : undefined;
   };
   const nodes = (parsed?.nodePathMap ?? []).map((x) => x.node).filter((n) => n !== DEFAULT_NODE);
   const w2 = pathsOf('lab-worker2');

@@ -28,9 +28,9 @@ function alternative(exerciseId: string, name: string, steps: SolveStep[]) {
 const pvOfLpClaim = async (v: Parameters<Parameters<typeof waitFor>[1]>[0]) => (await v.pvs()).find((pv) => pv.spec?.claimRef?.name === 'lp-claim');
 
 describe('lesson local-path: other valid ways', { timeout: 180_000 }, () => {
-  alternative('local-path-node-paths', 'kubectl patch of config.json only, lab-worker2 listed first, compact JSON', [
+  alternative('local-path-node-paths', 'kubectl patch of config.json only, lab-worker2 listed first with /data2/, compact JSON', [
     step('merge-patch config.json', async (ctx) => {
-      const json = '{"nodePathMap":[{"node":"lab-worker2","paths":["/data2"]},{"node":"DEFAULT_PATH_FOR_NON_LISTED_NODES","paths":["/var/local-path-provisioner"]}]}';
+      const json = '{"nodePathMap":[{"node":"lab-worker2","paths":["/data2/"]},{"node":"DEFAULT_PATH_FOR_NON_LISTED_NODES","paths":["/var/local-path-provisioner"]}]}';
       await ctx.view.mergePatch({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'local-path-config', namespace: 'local-path-storage' }, data: { 'config.json': json } } as never);
     }),
   ]);
