@@ -15,6 +15,7 @@ import {
   pass,
   sameQuantity,
   show,
+  step,
   waitFor,
   type ClusterView,
   type LessonExercises,
@@ -168,7 +169,14 @@ const retainDeleted = check('retain-claim-deleted', 'lp-retain-pod and lp-retain
   const pod = await view.pod(NS, 'lp-retain-pod');
   return compareFields('lp-retain-claim', [
     { field: 'lp-retain-pod', expected: 'deleted', actual: pod ? 'exists' : 'deleted', hint: 'Delete the pod: kubectl delete pod lp-retain-pod.' },
-    { field: 'lp-retain-claim', expected: 'deleted', actual: pvc ? 'exists' : 'deleted', hint: 'Delete the claim: kubectl delete pvc lp-retain-claim.' },
+    {
+      field: 'lp-retain-claim',
+      expected: 'deleted',
+      actual: pvc ? (pvc.metadata?.deletionTimestamp ? 'Terminating' : 'exists') : 'deleted',
+      hint: pvc?.metadata?.deletionTimestamp
+        ? 'lp-retain-claim is Terminating: a claim in use stays until its pod is gone (kubernetes.io/pvc-protection), so delete lp-retain-pod too.'
+        : 'Delete the claim: kubectl delete pvc lp-retain-claim.',
+    },
   ]);
 });
 
@@ -270,6 +278,21 @@ const lesson: LessonExercises = {
           name: 'retain-class-with-delete-policy',
           steps: [applyFile('variants/retain-class-with-delete-policy.yaml'), ...runRetain, waitFor('the PV is gone', async (v) => !(await pvFor(v, 'lp-retain-claim')))],
           fails: { 'retain-storageclass': /reclaimPolicy is Delete, so its volumes are deleted with their claims/, 'retain-pv-released': /did not say reclaimPolicy: Retain/, 'retain-directory-kept': /removed with the volume/ },
+        },
+        {
+          // kubectl delete pvc while the pod still runs: the claim stays Terminating, the volume Bound.
+          name: 'retain-claim-deleted-pod-kept',
+          steps: [
+            applyFile('manifests/local-path-retain-sc.yaml'),
+            applyFile('manifests/lp-retain-claim.yaml'),
+            applyFile('manifests/lp-retain-pod.yaml'),
+            waitFor('lp-retain-pod is Running', async (v) => isReady(await v.pod(NS, 'lp-retain-pod'))),
+            step('kubectl delete pvc lp-retain-claim --wait=false', async (ctx) => {
+              await ctx.view.delete({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'lp-retain-claim', namespace: NS } });
+            }),
+            waitFor('lp-retain-claim is Terminating', async (v) => !!(await v.pvc(NS, 'lp-retain-claim'))?.metadata?.deletionTimestamp),
+          ],
+          fails: { 'retain-claim-deleted': /lp-retain-claim is Terminating: a claim in use stays until its pod is gone/, 'retain-pv-released': /Delete the pod and the claim; the volume then becomes Released/ },
         },
         {
           name: 'retain-pod-on-lab-worker',
