@@ -86,7 +86,12 @@ const noteGone = check('note-gone', 'in the new pod /tmp/note.txt does not exist
     return fail(`pod ${name} is the first pod of Deployment scratch`, recreated ? recreatedHint : 'Write the note, then delete the pod; this check looks inside the replacement.');
   }
   const note = await view.exec(NS, name, undefined, ['sh', '-c', 'if [ -e /tmp/note.txt ]; then echo present; cat /tmp/note.txt; else echo absent; fi']);
-  const started = await view.exec(NS, name, undefined, ['cat', '/tmp/started.txt']);
+  let started = await view.exec(NS, name, undefined, ['cat', '/tmp/started.txt']);
+  // A container that is only just Running may not have run its first command yet: give it a few seconds.
+  for (let waited = 0; started.code !== 0 && waited < 5000; waited += 1000) {
+    await view.sleep(1000);
+    started = await view.exec(NS, name, undefined, ['cat', '/tmp/started.txt']);
+  }
   if (note.stdout.startsWith('present')) {
     return fail(
       `/tmp/note.txt exists in the new pod ${name}: ${note.stdout.slice(8).trim()}`,

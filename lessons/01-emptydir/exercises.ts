@@ -66,11 +66,13 @@ const consumerReads = check('consumer-reads-hello', 'the consumer sees "hello wo
   const pod = await view.pod(NS, POD);
   if (!pod || !isReady(pod)) return fail(`pod ${POD} is not running`, 'Run the pod first (previous check).');
   const file = await view.exec(NS, POD, 'consumer', ['cat', '/consumer_dir/hello']);
-  let logs = '';
-  try {
-    logs = await view.core.readNamespacedPodLog({ namespace: NS, name: POD, container: 'consumer' });
-  } catch {
-    logs = '';
+  const consumerLog = () => view.core.readNamespacedPodLog({ namespace: NS, name: POD, container: 'consumer' }).catch(() => '');
+  let logs = await consumerLog();
+  // A consumer that started before the producer's echo polls once a second: when it can already read the file,
+  // give it a few seconds to print it instead of failing a pod that is only just Running.
+  for (let waited = 0; file.code === 0 && !logs.split('\n').includes('hello world') && waited < 10_000; waited += 1000) {
+    await view.sleep(1000);
+    logs = await consumerLog();
   }
   return compareFields('consumer', [
     {
@@ -149,6 +151,11 @@ const cacheTmpfs = check('cache-is-tmpfs', 'df in the pod shows a tmpfs at /cach
   return fail(`df /cache shows ${show(fs)}`, 'The volume at /cache is not a tmpfs, so it is on the node\'s disk: set emptyDir.medium: Memory.', { filesystem: 'tmpfs' }, { filesystem: show(fs) });
 });
 
+/** consumerPrinted waits until the consumer has printed the file, as `kubectl logs producer-consumer -c consumer` shows it. */
+const consumerPrinted = waitFor('the consumer has printed hello world', async (v) =>
+  (await v.core.readNamespacedPodLog({ namespace: NS, name: POD, container: 'consumer' }).catch(() => '')).split('\n').includes('hello world'),
+);
+
 const lesson: LessonExercises = {
   lesson: 'emptydir',
   folder: new URL('./', import.meta.url),
@@ -156,7 +163,7 @@ const lesson: LessonExercises = {
     {
       id: 'emptydir-shared-volume',
       title: 'Share an emptyDir between a producer and a consumer',
-      solve: [applyFile('manifests/producer-consumer.yaml'), waitFor('producer-consumer is Running', async (v) => isReady(await v.pod(NS, POD)))],
+      solve: [applyFile('manifests/producer-consumer.yaml'), waitFor('producer-consumer is Running', async (v) => isReady(await v.pod(NS, POD))), consumerPrinted],
       checks: [sharedVolume, podRunning, consumerReads],
       variants: [
         {

@@ -126,7 +126,9 @@ const pvPhase = check('pv-phase', 'mysql-pv is Available, or Bound to default/my
       ? `mysql-pv is Released: it still remembers its old claim ${ref}. Remove spec.claimRef (kubectl patch, see "Retain in action") or delete and re-create the volume.`
       : phase === 'Bound'
         ? `mysql-pv is bound to ${ref}, not to default/mysql-pvc.`
-        : `mysql-pv is ${show(phase)}; look at \`kubectl describe pv mysql-pv\` for why.`;
+        : phase === 'Pending' || !phase
+          ? 'mysql-pv was only just created: the PersistentVolume controller makes a new volume Available within seconds. Check again.'
+          : `mysql-pv is ${show(phase)}; look at \`kubectl describe pv mysql-pv\` for why.`;
   return fail(`mysql-pv is ${show(phase)}${ref ? ` (claim ${ref})` : ''}`, hint, { phase: 'Available or Bound to default/mysql-pvc' }, { phase: `${show(phase)}${ref ? ` to ${ref}` : ''}` });
 });
 
@@ -383,6 +385,9 @@ function lesson2ThenNoFailover() {
   ];
 }
 
+/** pvSettled waits until the PersistentVolume controller has given mysql-pv a phase (a new volume is Pending until then). */
+const pvSettled = waitFor('mysql-pv is Available or Bound', async (v) => ['Available', 'Bound'].includes((await v.pv('mysql-pv'))?.status?.phase ?? ''), 60_000);
+
 const lesson: LessonExercises = {
   lesson: 'nfs',
   folder: new URL('./', import.meta.url),
@@ -390,13 +395,13 @@ const lesson: LessonExercises = {
     {
       id: 'nfs-pv-available',
       title: 'Create the NFS PersistentVolume',
-      solve: [applyFile('manifests/mysql-pv.yaml')],
+      solve: [applyFile('manifests/mysql-pv.yaml'), pvSettled],
       checks: [pvSpec, pvPhase],
       variants: [
-        { name: 'pv-wrong-export-path', steps: [applyFile('variants/pv-wrong-export-path.yaml')], fails: { 'pv-spec': /points at \/exports\/data on the NFS server, but MySQL's export is \/exports\/mysql/ } },
-        { name: 'pv-reclaim-delete', steps: [applyFile('variants/pv-reclaim-delete.yaml')], fails: { 'pv-spec': /reclaim policy is Delete, but this data must outlive its claim/ } },
-        { name: 'pv-reclaim-recycle', steps: [applyFile('variants/pv-reclaim-recycle.yaml')], fails: { 'pv-spec': /reclaim policy is Recycle: when the claim is deleted, a recycler pod empties/ } },
-        { name: 'pv-also-rwx', steps: [applyFile('variants/pv-also-rwx.yaml')], fails: { 'pv-spec': /should promise only ReadWriteOnce/ } },
+        { name: 'pv-wrong-export-path', steps: [applyFile('variants/pv-wrong-export-path.yaml'), pvSettled], fails: { 'pv-spec': /points at \/exports\/data on the NFS server, but MySQL's export is \/exports\/mysql/ } },
+        { name: 'pv-reclaim-delete', steps: [applyFile('variants/pv-reclaim-delete.yaml'), pvSettled], fails: { 'pv-spec': /reclaim policy is Delete, but this data must outlive its claim/ } },
+        { name: 'pv-reclaim-recycle', steps: [applyFile('variants/pv-reclaim-recycle.yaml'), pvSettled], fails: { 'pv-spec': /reclaim policy is Recycle: when the claim is deleted, a recycler pod empties/ } },
+        { name: 'pv-also-rwx', steps: [applyFile('variants/pv-also-rwx.yaml'), pvSettled], fails: { 'pv-spec': /should promise only ReadWriteOnce/ } },
       ],
     },
     {

@@ -64,7 +64,14 @@ const alternatives: { exercise: string; name: string; steps: SolveStep[] }[] = [
   {
     exercise: 'emptydir-shared-volume',
     name: 'consumer listed first, mount paths with a trailing slash',
-    steps: [applyYaml('apply the reordered producer-consumer', producerConsumerReordered), waitFor('producer-consumer is Running', async (v) => isReady(await v.pod('default', 'producer-consumer')))],
+    steps: [
+      applyYaml('apply the reordered producer-consumer', producerConsumerReordered),
+      waitFor('producer-consumer is Running', async (v) => isReady(await v.pod('default', 'producer-consumer'))),
+      // The consumer starts first here and polls once a second: wait for what the lesson says to look for, its log.
+      waitFor('the consumer has printed hello world', async (v) =>
+        (await v.core.readNamespacedPodLog({ namespace: 'default', name: 'producer-consumer', container: 'consumer' }).catch(() => '')).split('\n').includes('hello world'),
+      ),
+    ],
   },
   {
     exercise: 'emptydir-memory',

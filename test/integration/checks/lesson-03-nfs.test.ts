@@ -92,7 +92,11 @@ describe.skipIf(!!process.env.KSLAB_PROOF_ONLY)('lesson nfs: correct work done a
   it('claim before volume, 1024Mi, volumeName, a hand-written Deployment with a key-less toleration, then the failover', async () => {
     const bench = await freshCluster(lesson);
     try {
-      await bench.run([applyYaml('apply the claim first', claimFirst), applyYaml('apply the volume', volumeAlt)]);
+      await bench.run([
+        applyYaml('apply the claim first', claimFirst),
+        applyYaml('apply the volume', volumeAlt),
+        waitFor('mysql-pv has a phase', async (v) => ['Available', 'Bound'].includes((await v.pv('mysql-pv'))?.status?.phase ?? ''), 60_000),
+      ]);
       await expectPass(bench, 'nfs-pv-available');
       await bench.run([waitFor('mysql-pvc is Bound', async (v) => (await v.pvc('default', 'mysql-pvc'))?.status?.phase === 'Bound', 120_000)]);
       await expectPass(bench, 'nfs-bind-claim');
