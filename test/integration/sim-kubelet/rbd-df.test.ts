@@ -53,6 +53,10 @@ describe.skipIf(skip)('df of an RBD volume (kubectl 1.33)', () => {
     expect(dfh).toEqual({ code: 0, stdout: `${header}\n/dev/rbd0               973.4M     28.0K    957.4M   0% /data\n`, stderr: '' });
     const dfk = await c.kubectl(['exec', 'rbd-writer', '--', 'df', '-k', '/data']);
     expect(dfk.stdout.split('\n')[1]).toBe('/dev/rbd0               996780        28    980368   0% /data');
+    // mke2fs left lost+found (root, 0700) beside the pod's file.
+    const ls = await c.kubectl(['exec', 'rbd-writer', '--', 'ls', '-l', '/data']);
+    expect(ls.stdout).toMatch(/^drwx------\s+2 root\s+root\s+\d+ .* lost\+found$/m);
+    expect(ls.stdout).toMatch(/ hello$/m);
 
     // Grow the claim with rbd-writer running: the external resizer grows the image and the PV, the claim waits
     // for the node (FileSystemResizePending), and the kubelet of lab-worker grows the mounted ext4 online (resize2fs).

@@ -36,6 +36,7 @@ import type { CephCluster } from '../ceph/ceph-cluster.ts';
 import { formatNfsMountFailure, type NfsServer } from '../nfs/server.ts';
 import { mountSource, type FilesystemSpace, type MountSource } from '../containers/fs/mounts.ts';
 import { ext4Space, growExt4, mkfsExt4 } from '../containers/fs/ext4.ts';
+import { directoryBlockBytes } from '../containers/fs/container-fs.ts';
 import type { Errno } from '../containers/fs/errors.ts';
 import { parseQuantity } from '../admission/validation/quantity.ts';
 import { issueServiceAccountToken } from '../server/tokens.ts';
@@ -332,8 +333,11 @@ function rbd(env: VolumeEnvironment, uid: string, pv: KObject, readOnly: boolean
   }
   // mkfs is done: the image has its filesystem (the data folder) from now on.
   const block = (pv as any).spec.volumeMode === 'Block';
-  if (!block && !existsSync(dir)) recordMkfsSize(env.dataRoot, pool, imageName, image.sizeBytes);
+  const formatted = !block && !existsSync(dir);
+  if (formatted) recordMkfsSize(env.dataRoot, pool, imageName, image.sizeBytes);
   mkdirSync(dir, { recursive: true });
+  // mke2fs makes lost+found (root, 0700) on every new ext4, so a fresh RBD volume is not empty (MySQL's --initialize refuses it).
+  if (formatted) mkdirSync(join(dir, lostFound), { mode: 0o700 });
   // ceph-csi's NodeStageVolume grows a filesystem smaller than its image before it returns (resizeNodeStagePath).
   const space = block ? undefined : rbdFilesystemSpace(env.dataRoot, pool, imageName, image.sizeBytes);
   const target = `${pluginDir(uid, 'csi', name)}/mount`;
@@ -378,9 +382,20 @@ export function nodeExpandRbd(env: Pick<VolumeEnvironment, 'dataRoot' | 'ceph'>,
   return { capacityBytes: space.sizeBytes, filesystemSpace: { baseUsedBytes: space.baseUsedBytes, reservedBytes: space.reservedBytes } };
 }
 
-/** rbdFilesystemSpace is statfs of an image's ext4 once grown to the image's size: mkfs's layout (as recorded) grown by resize2fs. */
+/** lostFound is the directory mke2fs creates at the root of every ext4 filesystem. */
+const lostFound = 'lost+found';
+
+/**
+ * rbdFilesystemSpace is statfs of an image's ext4 once grown to the image's
+ * size: mkfs's layout (as recorded) grown by resize2fs. ext4Space counts
+ * lost+found's blocks in what the empty filesystem uses; while the
+ * directory is there, the container's df already charges it one block as a
+ * directory of the volume, so that block is not counted twice.
+ */
 function rbdFilesystemSpace(dataRoot: DataRoot, pool: string, imageName: string, imageBytes: number) {
-  return ext4Space(growExt4(mkfsExt4(mkfsSize(dataRoot, pool, imageName) ?? imageBytes), imageBytes));
+  const space = ext4Space(growExt4(mkfsExt4(mkfsSize(dataRoot, pool, imageName) ?? imageBytes), imageBytes));
+  const lostFoundCharged = existsSync(join(dataRoot.cephImageDir(pool, imageName), lostFound)) ? directoryBlockBytes : 0;
+  return { ...space, baseUsedBytes: space.baseUsedBytes - lostFoundCharged };
 }
 
 /**

@@ -99,6 +99,8 @@ export const DEFAULT_MAX_WRITTEN_BYTES = 2 * 1024 * 1024 * 1024;
 export const OWNERS_FILE = '.kslab-owners.json';
 
 const BLOCK = 4096;
+/** directoryBlockBytes is what df charges for each directory inside a sized volume (see diskUsage). */
+export const directoryBlockBytes = BLOCK;
 
 /** MountEntry is a VolumeMount (or a pseudo filesystem) resolved for lookups. */
 interface MountEntry {
