@@ -139,11 +139,16 @@ const claimWaiting = check('local-pvc-waiting', 'local-pvc is Pending with a Wai
     // PV controller marks the claims it bound itself with pv.kubernetes.io/bound-by-controller
     // (pkg/controller/volume/persistentvolume/pv_controller.go, bindClaimToVolume).
     const preBound = !!pvc.spec?.volumeName && !pvc.metadata?.annotations?.['pv.kubernetes.io/bound-by-controller'];
+    // After the next exercise the claim is rightly Bound; say so rather than call it a mistake.
+    const waited = (await view.events(NS, 'PersistentVolumeClaim', 'local-pvc', pvc.metadata?.uid)).some((e) => e.reason === 'WaitForFirstConsumer');
+    const consumer = waited && !!(await view.pod(NS, 'local-pod'));
     return fail(
       `local-pvc is ${show(pvc.status?.phase)}${pvc.spec?.volumeName ? ` to ${pvc.spec.volumeName}` : ''}`,
       preBound
         ? `The claim names volumeName: ${pvc.spec!.volumeName} itself, and a claim that names its volume is bound at once, WaitForFirstConsumer or not: leave volumeName out (delete and re-create the claim, and the volume, which is now Released).`
-        : 'The claim is already bound: a pod uses it, or the class binds Immediately. Leave it waiting: no pod yet, and a WaitForFirstConsumer class.',
+        : consumer
+          ? 'local-pvc did wait for its first consumer (it has a WaitForFirstConsumer event) and was bound once local-pod was scheduled: this exercise is checked before the pod exists (delete local-pod and re-create the claim and volume to check it again).'
+          : 'The claim is already bound: a pod uses it, or the class binds Immediately. Leave it waiting: no pod yet, and a WaitForFirstConsumer class.',
       { phase: 'Pending' },
       { phase: show(pvc.status?.phase) },
     );
@@ -157,7 +162,15 @@ const pvStillAvailable = check('local-pv-still-available', 'local-pv is still Av
   const pv = await view.pv('local-pv');
   if (!pv) return missing('PersistentVolume local-pv', 'Create the volume first (previous exercise).');
   if (pv.status?.phase === 'Available') return pass('local-pv is Available');
-  return fail(`local-pv is ${show(pv.status?.phase)}`, 'local-pv is already taken; it must wait for the first pod using local-pvc.', { phase: 'Available' }, { phase: show(pv.status?.phase) });
+  const byLocalPod = pv.spec?.claimRef?.namespace === NS && pv.spec.claimRef.name === 'local-pvc' && !!(await view.pod(NS, 'local-pod'));
+  return fail(
+    `local-pv is ${show(pv.status?.phase)}${pv.spec?.claimRef ? ` (claim ${pv.spec.claimRef.namespace}/${pv.spec.claimRef.name})` : ''}`,
+    byLocalPod
+      ? 'local-pv was taken by local-pvc once local-pod used it (the next exercise): this exercise is checked before the pod exists.'
+      : 'local-pv is already taken; it must wait for the first pod using local-pvc.',
+    { phase: 'Available' },
+    { phase: show(pv.status?.phase) },
+  );
 });
 
 const podOnWorker2 = check('local-pod-on-lab-worker2', 'local-pod is Running on lab-worker2', async (view) => {

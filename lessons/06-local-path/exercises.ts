@@ -77,7 +77,11 @@ function pvNode(pv: V1PersistentVolume): string | undefined {
 
 const claimBound = check('lp-claim-bound', 'lp-claim (standard, 1Gi, RWO) is Bound to a PV made by rancher.io/local-path, and lp-pod runs on lab-worker2', async (view) => {
   const pvc = await view.pvc(NS, 'lp-claim');
-  if (!pvc) return missing('PersistentVolumeClaim default/lp-claim', 'Create it with `kubectl apply -f lp-claim.yaml`.');
+  if (!pvc) {
+    // The next exercise deletes lp-claim; after it, this one can no longer be seen on the cluster.
+    if (await claimExisted(view, 'lp-claim')) return missing('PersistentVolumeClaim default/lp-claim', 'lp-claim was provisioned and has since been deleted (the next exercise does that), so this exercise can only be checked before then: re-create lp-claim and lp-pod to check it again.');
+    return missing('PersistentVolumeClaim default/lp-claim', 'Create it with `kubectl apply -f lp-claim.yaml`.');
+  }
   const pv = pvc.spec?.volumeName ? await view.pv(pvc.spec.volumeName) : undefined;
   const pod = await view.pod(NS, 'lp-pod');
   // A pod that names spec.nodeName itself is never seen by the scheduler, so a WaitForFirstConsumer claim never
