@@ -90,10 +90,24 @@ async function evidence(view: ClusterView, a: App): Promise<Evidence> {
   };
 }
 
-/** nodeFailedAt is when lab-worker went NotReady (its NodeNotReady event), if it did. */
+/**
+ * nodeFailedAt is when lab-worker went NotReady (its NodeNotReady event) after the capstone's apps first
+ * ran, if it did. A failure from an earlier lesson in the same sandbox (lesson 3 powers a worker off) does
+ * not count; its event is the same object when the node fails again (the recorder aggregates identical
+ * events: count and lastTimestamp grow, firstTimestamp stays), so then the last time is the capstone's.
+ */
 async function nodeFailedAt(view: ClusterView): Promise<number | undefined> {
+  const started = (await view.scheduledPods(NS)).filter((p) => APPS.some((a) => p.name.startsWith(`${a.app}-`))).map((p) => p.at);
+  if (started.length === 0) return undefined;
+  const since = Math.min(...started) - 1_000;
   const events = (await view.namespaceEvents(NS, 'NodeNotReady')).filter((e) => e.involvedObject.kind === 'Node' && e.involvedObject.name === 'lab-worker');
-  return events.length ? time(events[0]!.firstTimestamp ?? events[0]!.eventTime ?? events[0]!.lastTimestamp) : undefined;
+  for (const e of events) {
+    const first = time(e.firstTimestamp ?? e.eventTime ?? e.lastTimestamp);
+    if (first >= since) return first;
+    const last = time(e.lastTimestamp ?? e.eventTime);
+    if ((e.count ?? 1) > 1 && last >= since) return last;
+  }
+  return undefined;
 }
 
 /** Observed is what the cluster shows for one test of one app, or why it cannot tell yet. */

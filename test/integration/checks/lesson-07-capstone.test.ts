@@ -3,7 +3,7 @@
 // (as `kslab check capstone` does after the last test), when NFS and RBD rightly run on lab-worker2.
 import { describe, expect, it } from 'vitest';
 import lesson from '../../../lessons/07-capstone/exercises.ts';
-import { isReady, readyPod, step, until, type SolveStep } from '../../../sandbox/checks/index.ts';
+import { isReady, power, readyPod, step, until, waitFor, type SolveStep } from '../../../sandbox/checks/index.ts';
 import { stepsUpTo } from '../../../sandbox/checks/engine.ts';
 import { freshCluster, proveLesson, summary } from './proof.ts';
 
@@ -60,6 +60,16 @@ describe('lesson capstone: other valid ways, and the whole lesson graded at the 
     rolloutRestart,
     uncordonWorker2,
     record({ 'local-path.pod-deletion': 'Survives', 'nfs.pod-deletion': ' survives', 'rbd.pod-deletion': 'SURVIVES' }),
+  ]);
+
+  // Lesson 3 in the same sandbox may have powered lab-worker off and on: its NodeNotReady event is no capstone failure.
+  const nodeReady = (on: boolean) => waitFor(`lab-worker is ${on ? 'Ready' : 'NotReady'}`, async (v) => ((await v.node('lab-worker'))?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True') === on, 180_000);
+  alternative('capstone-deploy-apps', 'after lab-worker failed and came back in an earlier lesson', [
+    power('lab-worker', false),
+    nodeReady(false),
+    power('lab-worker', true),
+    nodeReady(true),
+    ...lesson.exercises[0]!.solve,
   ]);
 
   if (!only || only.includes('capstone-survival-matrix')) {
