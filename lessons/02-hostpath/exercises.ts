@@ -15,6 +15,7 @@ import {
   isReady,
   otherWorker,
   pass,
+  power,
   readyPod,
   show,
   step,
@@ -48,8 +49,22 @@ async function nodeA(view: ClusterView): Promise<string | undefined> {
   return undefined;
 }
 
-const noNodeA = () =>
-  fail(`no worker has /tmp/mysql/${DB}`, `Do the first exercise first: run MySQL with hostPath /tmp/mysql and CREATE DATABASE ${DB}.`, { [`/tmp/mysql/${DB}`]: 'on node A' }, { [`/tmp/mysql/${DB}`]: 'on no node' });
+/** noNodeA is the failure when no Ready worker holds the database; a worker that is not Ready (powered off) may hold it unseen. */
+async function noNodeA(view: ClusterView) {
+  const down: string[] = [];
+  for (const node of WORKERS) {
+    if ((await view.node(node))?.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') down.push(node);
+  }
+  if (down.length) {
+    return fail(
+      `no Ready worker has /tmp/mysql/${DB}; not Ready: ${down.join(', ')}`,
+      `${down.join(' and ')} is not Ready (powered off?), so its /tmp/mysql cannot be read, and neither can a pod there. This lesson moves MySQL by cordoning a node and deleting the pod, not by turning a node off: power ${down.join(' and ')} back on.`,
+      { [`/tmp/mysql/${DB}`]: 'on a Ready worker' },
+      { [`/tmp/mysql/${DB}`]: `on no Ready worker (${down.join(', ')} not Ready)` },
+    );
+  }
+  return fail(`no worker has /tmp/mysql/${DB}`, `Do the first exercise first: run MySQL with hostPath /tmp/mysql and CREATE DATABASE ${DB}.`, { [`/tmp/mysql/${DB}`]: 'on node A' }, { [`/tmp/mysql/${DB}`]: 'on no node' });
+}
 
 async function showDatabases(view: ClusterView) {
   const pod = await mysqlPod(view);
@@ -97,7 +112,7 @@ const databaseOnNode = check('database-on-node', `/tmp/mysql/${DB} exists on the
 
 const nodeACordoned = check('node-a-cordoned', 'node A (holding /tmp/mysql/inventory) is cordoned', async (view) => {
   const a = await nodeA(view);
-  if (!a) return noNodeA();
+  if (!a) return noNodeA(view);
   const n = await view.node(a);
   if (n?.spec?.unschedulable) return pass(`${a} is cordoned`);
   return fail(`${a} is schedulable`, `Cordon node A so the new pod cannot return there: kubectl cordon ${a}`, { [`${a} unschedulable`]: 'true' }, { [`${a} unschedulable`]: 'false' });
@@ -105,7 +120,7 @@ const nodeACordoned = check('node-a-cordoned', 'node A (holding /tmp/mysql/inven
 
 const mysqlOnB = check('mysql-on-node-b', 'MySQL\'s ready pod runs on node B', async (view) => {
   const a = await nodeA(view);
-  if (!a) return noNodeA();
+  if (!a) return noNodeA(view);
   const pod = await mysqlPod(view);
   if (!pod) return fail('Deployment mysql has no ready pod', notReadyHint);
   if (pod.spec!.nodeName === otherWorker(a)) return pass(`pod ${pod.metadata!.name} runs on ${pod.spec!.nodeName}`);
@@ -114,7 +129,7 @@ const mysqlOnB = check('mysql-on-node-b', 'MySQL\'s ready pod runs on node B', a
 
 const databaseMissingOnB = check('database-missing-on-b', `SHOW DATABASES on node B does not list ${DB}`, async (view) => {
   const a = await nodeA(view);
-  if (!a) return noNodeA();
+  if (!a) return noNodeA(view);
   const r = await showDatabases(view);
   if (!r.dbs) return fail(r.error, notReadyHint);
   const node = r.pod!.spec!.nodeName;
@@ -125,12 +140,12 @@ const databaseMissingOnB = check('database-missing-on-b', `SHOW DATABASES on nod
 
 const dataStillOnA = check('data-still-on-a', `node A still has /tmp/mysql/${DB}`, async (view) => {
   const a = await nodeA(view);
-  if (!a) return noNodeA();
+  if (!a) return noNodeA(view);
   return pass(`/tmp/mysql/${DB} is still on ${a}`);
 });
 
 const workersUncordoned = check('workers-uncordoned', 'no worker node is cordoned', async (view) => {
-  if (!(await nodeA(view))) return noNodeA();
+  if (!(await nodeA(view))) return noNodeA(view);
   const cordoned = [];
   for (const w of WORKERS) if ((await view.node(w))?.spec?.unschedulable) cordoned.push(w);
   if (cordoned.length === 0) return pass('lab-worker and lab-worker2 are schedulable');
@@ -139,7 +154,7 @@ const workersUncordoned = check('workers-uncordoned', 'no worker node is cordone
 
 const mysqlOnA = check('mysql-on-node-a', 'MySQL\'s ready pod runs on node A again', async (view) => {
   const a = await nodeA(view);
-  if (!a) return noNodeA();
+  if (!a) return noNodeA(view);
   const pod = await mysqlPod(view);
   if (!pod) return fail('Deployment mysql has no ready pod', notReadyHint);
   if (pod.spec!.nodeName === a) return pass(`pod ${pod.metadata!.name} runs on ${a}`);
@@ -210,6 +225,23 @@ const lesson: LessonExercises = {
           name: 'cordoned-without-deleting-the-pod',
           steps: [cordon(mustNodeA)],
           fails: { 'mysql-on-node-b': /MySQL still runs on node A/, 'database-missing-on-b': /still next to its data/ },
+        },
+        {
+          // The learner pulls node A's plug (lesson 3's failover) instead of cordoning it and deleting the pod.
+          name: 'node-a-powered-off-instead-of-cordoned',
+          steps: [
+            step('power off node A and wait until it is NotReady', async (ctx) => {
+              const a = await mustNodeA(ctx.view);
+              await power(a, false).run(ctx);
+              await until(ctx, `${a} is NotReady`, async () => (await ctx.view.node(a))?.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True', 300_000);
+            }),
+          ],
+          fails: {
+            'node-a-cordoned': /not Ready \(powered off\?\).*power lab-worker2? back on/,
+            'mysql-on-node-b': /not Ready \(powered off\?\)/,
+            'database-missing-on-b': /not Ready \(powered off\?\)/,
+            'data-still-on-a': /not Ready \(powered off\?\)/,
+          },
         },
         {
           // The learner cordons the worker MySQL does not run on, deletes the pod, and it comes back next to its data.

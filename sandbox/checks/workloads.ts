@@ -38,11 +38,17 @@ export function selects(selector: V1LabelSelector | undefined, labels: Record<st
   });
 }
 
-/** deploymentPods lists the pods Deployment `name` selects (none when it does not exist). */
+/**
+ * deploymentPods lists the pods Deployment `name` owns (none when it does not exist): pods its selector selects
+ * whose owner is one of the Deployment's ReplicaSets, so a bare pod or another workload that happens to carry the
+ * same labels is not taken for the Deployment's pod.
+ */
 export async function deploymentPods(view: ClusterView, namespace: string, name: string): Promise<V1Pod[]> {
   const d = await view.deployment(namespace, name);
   if (!d) return [];
-  return (await view.pods(namespace)).filter((p) => selects(d.spec?.selector, p.metadata?.labels));
+  const sets = (await view.apps.listNamespacedReplicaSet({ namespace })).items.filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.uid === d.metadata?.uid));
+  const owners = new Set(sets.map((rs) => rs.metadata?.uid));
+  return (await view.pods(namespace)).filter((p) => selects(d.spec?.selector, p.metadata?.labels) && p.metadata?.ownerReferences?.some((o) => owners.has(o.uid)));
 }
 
 /** deploymentReadyPod is the ready pod of Deployment `name` (the newest when several), as `kubectl exec deploy/NAME` would pick a running one. */

@@ -2,7 +2,7 @@
 // plus the three exercises done with a hand-written Deployment (other labels, other names), which must pass too.
 import { describe, expect, it } from 'vitest';
 import lesson from '../../../lessons/02-hostpath/exercises.ts';
-import { applyYaml, cordon, deploymentReadyPod, execIn, isReady, otherWorker, step, until, waitForMySQL, type ClusterView, type SolveStep } from '../../../sandbox/checks/index.ts';
+import { applyYaml, cordon, deploymentPods, deploymentReadyPod, execInPod, isReady, mysqlServes, otherWorker, step, until, waitFor, type ClusterView, type SolveStep } from '../../../sandbox/checks/index.ts';
 import { freshCluster, proveLesson, summary, type SimBench } from './proof.ts';
 
 proveLesson(lesson, process.env.KSLAB_PROOF_ONLY?.split(','));
@@ -41,7 +41,27 @@ spec:
             type: DirectoryOrCreate
 `;
 
-const SELECTOR = 'app.kubernetes.io/name=mysql';
+/** mysqlClient: an unrelated bare pod that carries the same label as the Deployment's pods (a learner's client pod). */
+const mysqlClient = `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: mysql-client
+  labels:
+    app.kubernetes.io/name: mysql
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+    - name: client
+      image: busybox:1.36
+      command: ["sleep", "3600000"]
+`;
+
+/** mysqlServing waits until Deployment mysql's own ready pod serves on port 3306 (not the look-alike client pod). */
+const mysqlServing = waitFor('Deployment mysql serves on port 3306', async (v) => {
+  const pod = await deploymentReadyPod(v, 'default', 'mysql');
+  return !!pod && (await mysqlServes(v, 'default', pod.metadata!.name!));
+}, 300_000);
 const nodeOf = async (view: ClusterView) => (await deploymentReadyPod(view, 'default', 'mysql'))!.spec!.nodeName!;
 
 /** moveTo deletes MySQL's pod and waits until a ready one runs on the node `target` names. */
@@ -50,7 +70,7 @@ function moveTo(target: (view: ClusterView) => Promise<string>): SolveStep {
     const node = await target(ctx.view);
     const pod = await deploymentReadyPod(ctx.view, 'default', 'mysql');
     if (pod) await ctx.view.core.deleteNamespacedPod({ namespace: 'default', name: pod.metadata!.name! });
-    await until(ctx, `MySQL is ready on ${node}`, async () => (await ctx.view.pods('default', SELECTOR)).some((p) => isReady(p) && p.spec!.nodeName === node), 300_000);
+    await until(ctx, `MySQL is ready on ${node}`, async () => (await deploymentPods(ctx.view, 'default', 'mysql')).some((p) => isReady(p) && p.spec!.nodeName === node), 300_000);
   });
 }
 
@@ -60,20 +80,24 @@ async function expectPass(bench: SimBench, id: string) {
 }
 
 describe.skipIf(!!process.env.KSLAB_PROOF_ONLY)('lesson hostpath: correct work done another way passes', { timeout: 300_000 }, () => {
-  it('all three exercises with a hand-written Deployment mysql (other labels, container name, trailing slashes)', async () => {
+  it('all three exercises with a hand-written Deployment mysql (other labels, container name, trailing slashes) next to a bare pod with the same label', async () => {
     const bench = await freshCluster(lesson);
     try {
       let nodeA = '';
       await bench.run([
+        applyYaml('apply a client pod with the same label', mysqlClient),
         applyYaml('apply the hand-written Deployment mysql', mysqlOtherLabels),
-        waitForMySQL('default', SELECTOR),
-        execIn('default', SELECTOR, ['mysql', '-uroot', '-ppassword', '-e', 'CREATE DATABASE inventory']),
+        mysqlServing,
+        step('CREATE DATABASE inventory', async (ctx) => {
+          const pod = (await deploymentReadyPod(ctx.view, 'default', 'mysql'))!.metadata!.name!;
+          await execInPod('default', pod, ['mysql', '-uroot', '-ppassword', '-e', 'CREATE DATABASE inventory']).run(ctx);
+        }),
         step('note node A', async (ctx) => void (nodeA = await nodeOf(ctx.view))),
       ]);
       await expectPass(bench, 'hostpath-mysql-database');
-      await bench.run([cordon(async () => nodeA), moveTo(async () => otherWorker(nodeA)), waitForMySQL('default', SELECTOR)]);
+      await bench.run([cordon(async () => nodeA), moveTo(async () => otherWorker(nodeA)), mysqlServing]);
       await expectPass(bench, 'hostpath-move-node');
-      await bench.run([cordon(async () => nodeA, false), cordon(async () => otherWorker(nodeA)), moveTo(async () => nodeA), cordon(async () => otherWorker(nodeA), false), waitForMySQL('default', SELECTOR)]);
+      await bench.run([cordon(async () => nodeA, false), cordon(async () => otherWorker(nodeA)), moveTo(async () => nodeA), cordon(async () => otherWorker(nodeA), false), mysqlServing]);
       await expectPass(bench, 'hostpath-bring-back');
     } finally {
       await bench.close();
