@@ -18,6 +18,7 @@ import {
   waitFor,
   type ClusterView,
   type LessonExercises,
+  wrongNamespaceHint,
 } from '../../sandbox/checks/index.ts';
 
 const NS = 'default';
@@ -28,7 +29,7 @@ const scratchPod = (view: ClusterView) => deploymentReadyPod(view, NS, 'scratch'
 
 const scratchRunning = check('scratch-running', 'Deployment scratch has one Running, ready pod', async (view) => {
   const d = await view.deployment(NS, 'scratch');
-  if (!d) return fail('Deployment default/scratch does not exist', 'Apply it with `kubectl apply -f scratch-deployment.yaml`.', { deployment: 'scratch' }, { deployment: '(none)' });
+  if (!d) return fail('Deployment default/scratch does not exist', await wrongNamespaceHint(view, 'Deployment', 'scratch', NS, 'Apply it with `kubectl apply -f scratch-deployment.yaml`.'), { deployment: 'scratch' }, { deployment: '(none)' });
   const pod = await scratchPod(view);
   if (pod) return pass(`pod ${pod.metadata!.name} is Running and ready on ${pod.spec!.nodeName}`);
   return fail('Deployment scratch has no ready pod', 'Wait until `kubectl get pods -l app=scratch` shows 1/1 Running (a replacement takes a few seconds after you delete a pod).', { readyPods: '1' }, { readyPods: '0' });
@@ -149,6 +150,15 @@ const lesson: LessonExercises = {
           name: 'scratch-tmp-on-hostpath',
           steps: [applyFile('variants/scratch-tmp-on-hostpath.yaml'), ...writeNote.slice(1), replacePod],
           fails: { 'note-gone': /the pod mounts a volume at \/tmp/ },
+        },
+        {
+          name: 'scratch-in-other-namespace',
+          steps: [applyFile('variants/scratch-in-other-namespace.yaml'), waitFor('scratch in lab has a ready pod', async (v) => !!(await readyPod(v, 'lab', SCRATCH)))],
+          fails: {
+            'scratch-running': /Deployment scratch exists in namespace lab, not in default/,
+            'pod-replaced': /Apply scratch-deployment.yaml and wait until its pod is ready/,
+            'note-gone': /Apply scratch-deployment.yaml and wait until its pod is ready/,
+          },
         },
         {
           name: 'deployment-recreated-instead-of-pod-deleted',

@@ -18,6 +18,7 @@ import {
   waitFor,
   type ClusterView,
   type LessonExercises,
+  wrongNamespaceHint,
 } from '../../sandbox/checks/index.ts';
 
 const NS = 'default';
@@ -36,7 +37,7 @@ function mountAt(pod: { spec?: { containers: { name: string; volumeMounts?: { na
 
 const sharedVolume = check('shared-emptydir', 'producer and consumer mount the same emptyDir shared-volume', async (view) => {
   const pod = await view.pod(NS, POD);
-  if (!pod) return missing(`pod ${POD}`, 'Create it with `kubectl apply -f producer-consumer.yaml`.');
+  if (!pod) return missing(`pod ${POD}`, await wrongNamespaceHint(view, 'Pod', POD, NS, 'Create it with `kubectl apply -f producer-consumer.yaml`.'));
   const producer = mountAt(pod, 'producer', '/producer_dir');
   const consumer = mountAt(pod, 'consumer', '/consumer_dir');
   const shared = pod.spec?.volumes?.find((v) => v.name === 'shared-volume');
@@ -56,7 +57,7 @@ const sharedVolume = check('shared-emptydir', 'producer and consumer mount the s
 
 const podRunning = check('pod-running', 'producer-consumer is Running with both containers ready', async (view) => {
   const pod = await view.pod(NS, POD);
-  if (!pod) return missing(`pod ${POD}`, 'Create it with `kubectl apply -f producer-consumer.yaml`.');
+  if (!pod) return missing(`pod ${POD}`, await wrongNamespaceHint(view, 'Pod', POD, NS, 'Create it with `kubectl apply -f producer-consumer.yaml`.'));
   if (isReady(pod) && pod.status!.containerStatuses!.length === 2) return pass(`${POD} is Running, 2/2 ready on ${pod.spec!.nodeName}`);
   const ready = (pod.status?.containerStatuses ?? []).filter((c) => c.ready).length;
   return fail(`${POD} is ${show(pod.status?.phase)}, ${ready}/2 ready`, 'Wait until `kubectl get pod producer-consumer` shows 2/2 Running; `kubectl describe pod producer-consumer` says what it waits for.', { ready: '2/2 Running' }, { ready: `${ready}/2 ${show(pod.status?.phase)}` });
@@ -120,7 +121,7 @@ const nodeDirGone = check('node-directory-gone', 'its /var/lib/kubelet/pods/<uid
 
 const cacheSpec = check('memory-emptydir', 'ram-cache mounts an emptyDir cache (medium Memory, sizeLimit 64Mi) at /cache with a memory limit', async (view) => {
   const pod = await view.pod(NS, 'ram-cache');
-  if (!pod) return missing('pod ram-cache', 'Create it with `kubectl apply -f ram-cache.yaml`.');
+  if (!pod) return missing('pod ram-cache', await wrongNamespaceHint(view, 'Pod', 'ram-cache', NS, 'Create it with `kubectl apply -f ram-cache.yaml`.'));
   const app = pod.spec?.containers.find((c) => c.name === 'app');
   const mount = app?.volumeMounts?.find((m) => samePath(m.mountPath, '/cache'));
   const vol = pod.spec?.volumes?.find((v) => v.name === 'cache');
@@ -136,7 +137,7 @@ const cacheSpec = check('memory-emptydir', 'ram-cache mounts an emptyDir cache (
 
 const cacheRunning = check('ram-cache-running', 'ram-cache is Running', async (view) => {
   const pod = await view.pod(NS, 'ram-cache');
-  if (!pod) return missing('pod ram-cache', 'Create it with `kubectl apply -f ram-cache.yaml`.');
+  if (!pod) return missing('pod ram-cache', await wrongNamespaceHint(view, 'Pod', 'ram-cache', NS, 'Create it with `kubectl apply -f ram-cache.yaml`.'));
   if (isReady(pod)) return pass(`ram-cache is Running on ${pod.spec!.nodeName}`);
   return fail(`ram-cache is ${show(pod.status?.phase)}`, 'Wait until it is Running; `kubectl describe pod ram-cache` says what it waits for.', { phase: 'Running' }, { phase: show(pod.status?.phase) });
 });
@@ -170,6 +171,15 @@ const lesson: LessonExercises = {
           name: 'two-separate-emptydirs',
           steps: [applyFile('variants/two-separate-emptydirs.yaml'), waitFor('producer-consumer is Running', async (v) => isReady(await v.pod(NS, POD)))],
           fails: { 'shared-emptydir': /consumer mounts its own volume consumer-volume, not shared-volume/, 'consumer-reads-hello': /cannot see the producer's file/ },
+        },
+        {
+          name: 'producer-consumer-in-other-namespace',
+          steps: [applyFile('variants/producer-consumer-in-other-namespace.yaml'), waitFor('producer-consumer in lab is Running', async (v) => isReady(await v.pod('lab', POD)))],
+          fails: {
+            'shared-emptydir': /Pod producer-consumer exists in namespace lab, not in default/,
+            'pod-running': /Pod producer-consumer exists in namespace lab, not in default/,
+            'consumer-reads-hello': /Run the pod first/,
+          },
         },
       ],
     },

@@ -24,6 +24,7 @@ import {
   waitForMySQL,
   type ClusterView,
   type LessonExercises,
+  wrongNamespaceHint,
 } from '../../sandbox/checks/index.ts';
 
 const NS = 'default';
@@ -78,7 +79,7 @@ const notReadyHint = 'Wait until the MySQL pod is 1/1 Running and `kubectl logs 
 
 const deploymentHostPath = check('deployment-hostpath', 'Deployment mysql (apps/v1, 1 replica) mounts hostPath /tmp/mysql at /var/lib/mysql', async (view) => {
   const d = await view.deployment(NS, 'mysql');
-  if (!d) return fail('Deployment default/mysql does not exist', 'Apply it with `kubectl apply -f mysql-hostpath.yaml`.', { deployment: 'mysql' }, { deployment: '(none)' });
+  if (!d) return fail('Deployment default/mysql does not exist', await wrongNamespaceHint(view, 'Deployment', 'mysql', NS, 'Apply it with `kubectl apply -f mysql-hostpath.yaml`.'), { deployment: 'mysql' }, { deployment: '(none)' });
   const spec = d.spec!.template.spec!;
   const mount = spec.containers.flatMap((c) => c.volumeMounts ?? []).find((m) => samePath(m.mountPath, '/var/lib/mysql'));
   const vol = spec.volumes?.find((v) => v.name === mount?.name);

@@ -30,6 +30,7 @@ import {
   type ClusterView,
   type LessonExercises,
   type V1Pod,
+  wrongNamespaceHint,
 } from '../../sandbox/checks/index.ts';
 
 const NS = 'default';
@@ -196,7 +197,7 @@ const volumeBound = check('volume-bound-to-claim', 'mysql-pv is Bound with claim
 /** claimVolumeOf finds the claim mounted at /var/lib/mysql in Deployment mysql's pod template. */
 async function mysqlDeployment(view: ClusterView) {
   const d = await view.deployment(NS, 'mysql');
-  if (!d) return { error: missing('Deployment default/mysql', 'Create it with `kubectl apply -f mysql-nfs.yaml`.') };
+  if (!d) return { error: missing('Deployment default/mysql', await wrongNamespaceHint(view, 'Deployment', 'mysql', NS, 'Create it with `kubectl apply -f mysql-nfs.yaml`.')) };
   const spec = d.spec!.template.spec!;
   const mount = spec.containers.flatMap((c) => c.volumeMounts ?? []).find((m) => samePath(m.mountPath, '/var/lib/mysql'));
   const volume = spec.volumes?.find((v) => v.name === mount?.name);

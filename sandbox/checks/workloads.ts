@@ -60,3 +60,20 @@ export async function deploymentReadyPod(view: ClusterView, namespace: string, n
 function time(t: unknown): number {
   return t ? new Date(t as string).getTime() : 0;
 }
+
+/**
+ * namespacesHolding lists the namespaces other than `except` that hold a Deployment or Pod named `name`, so a
+ * check that finds nothing where the lesson says can tell a learner who made it in another namespace.
+ */
+export async function namespacesHolding(view: ClusterView, kind: 'Deployment' | 'Pod', name: string, except: string): Promise<string[]> {
+  const fieldSelector = `metadata.name=${name}`;
+  const items = kind === 'Deployment' ? (await view.apps.listDeploymentForAllNamespaces({ fieldSelector })).items : (await view.core.listPodForAllNamespaces({ fieldSelector })).items;
+  return items.map((o) => o.metadata!.namespace!).filter((ns) => ns !== except);
+}
+
+/** wrongNamespaceHint says where an object was made instead of `expected`, or gives `otherwise` when it exists nowhere. */
+export async function wrongNamespaceHint(view: ClusterView, kind: 'Deployment' | 'Pod', name: string, expected: string, otherwise: string): Promise<string> {
+  const other = await namespacesHolding(view, kind, name, expected).catch(() => []);
+  if (!other.length) return otherwise;
+  return `${kind} ${name} exists in namespace ${other.join(', ')}, not in ${expected}, where this exercise (and its check) looks. Create it in ${expected} (kubectl apply -n ${expected} -f …, or leave out -n and namespace:) and delete the other one.`;
+}
