@@ -94,9 +94,13 @@ const noteGone = check('note-gone', 'in the new pod /tmp/note.txt does not exist
     started = await view.exec(NS, name, undefined, ['cat', '/tmp/started.txt']);
   }
   if (note.stdout.startsWith('present')) {
+    // A volume mounted at /tmp (or at /tmp/note.txt) keeps the note; without one, the note was written in this very pod.
+    const onVolume = (pod.spec?.containers ?? []).some((c) => (c.volumeMounts ?? []).some((m) => ['/tmp', '/tmp/note.txt'].includes(m.mountPath.replace(/\/+$/, ''))));
     return fail(
       `/tmp/note.txt exists in the new pod ${name}: ${note.stdout.slice(8).trim()}`,
-      'The note survived the pod, so /tmp is not the container\'s own filesystem here: the pod mounts a volume at /tmp. Remove the volume from scratch-deployment.yaml; the exercise shows what a container loses without one.',
+      onVolume
+        ? 'The note survived the pod, so /tmp is not the container\'s own filesystem here: the pod mounts a volume at /tmp. Remove the volume from scratch-deployment.yaml; the exercise shows what a container loses without one.'
+        : `The pod mounts no volume at /tmp, so the note in ${name} was written in this pod, after the old one was deleted. Do it in the lesson's order: write the note, then delete the pod, and let the Deployment create a new one; then delete this pod once more to see the note go.`,
       { '/tmp/note.txt': 'absent' },
       { '/tmp/note.txt': 'present' },
     );
@@ -150,6 +154,11 @@ const lesson: LessonExercises = {
           name: 'scratch-tmp-on-hostpath',
           steps: [applyFile('variants/scratch-tmp-on-hostpath.yaml'), ...writeNote.slice(1), replacePod],
           fails: { 'note-gone': /the pod mounts a volume at \/tmp/ },
+        },
+        {
+          name: 'note-written-after-pod-deleted',
+          steps: [...writeNote.slice(0, 2), replacePod, writeNote[2]!],
+          fails: { 'note-gone': /was written in this pod, after the old one was deleted/ },
         },
         {
           name: 'scratch-in-other-namespace',
