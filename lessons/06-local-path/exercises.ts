@@ -46,6 +46,9 @@ const config = check('node-path-map', 'local-path-config maps lab-worker2 to /da
   };
   const nodes = (parsed?.nodePathMap ?? []).map((x) => x.node).filter((n) => n !== DEFAULT_NODE);
   const w2 = pathsOf('lab-worker2');
+  // kubectl apply or edit without -n local-path-storage makes a ConfigMap the provisioner never reads.
+  const strays = (await view.core.listConfigMapForAllNamespaces({ fieldSelector: 'metadata.name=local-path-config' })).items.map((c) => c.metadata?.namespace).filter((ns) => ns && ns !== CONFIG_NS);
+  const stray = strays.length ? ` (a local-path-config in namespace ${strays.join(', ')} has no effect: the provisioner reads the one in ${CONFIG_NS})` : '';
   const missingKeys = ['setup', 'teardown', 'helperPod.yaml'].filter((k) => !cm.data?.[k]);
   return compareFields('local-path-config', [
     {
@@ -54,7 +57,7 @@ const config = check('node-path-map', 'local-path-config maps lab-worker2 to /da
       actual: w2,
       hint:
         w2 === undefined
-          ? `config.json has no entry for node lab-worker2${nodes.length ? ` (it lists ${nodes.join(', ')}: node names must match exactly)` : ''}, so lab-worker2 gets the default path.`
+          ? `config.json has no entry for node lab-worker2${nodes.length ? ` (it lists ${nodes.join(', ')}: node names must match exactly)` : ''}, so lab-worker2 gets the default path${stray}.`
           : `lab-worker2 maps to ${w2}; give it the single path /data2 (with several paths the provisioner picks any of them).`,
     },
     { field: DEFAULT_NODE, expected: '/var/local-path-provisioner', actual: pathsOf(DEFAULT_NODE), hint: `Keep ${DEFAULT_NODE} at /var/local-path-provisioner for the other nodes.` },
@@ -230,6 +233,7 @@ const lesson: LessonExercises = {
       checks: [config],
       variants: [
         { name: 'config-misspelled-node', steps: [applyFile('variants/config-misspelled-node.yaml')], fails: { 'node-path-map': /no entry for node lab-worker2 \(it lists lab-worker-2/ } },
+        { name: 'config-in-default-namespace', steps: [applyFile('variants/config-in-default-namespace.yaml')], fails: { 'node-path-map': /a local-path-config in namespace default has no effect/ } },
         { name: 'config-two-paths-for-worker2', steps: [applyFile('variants/config-two-paths-for-worker2.yaml')], fails: { 'node-path-map': /lab-worker2 maps to \/data2, \/data3; give it the single path/ } },
       ],
     },
