@@ -46,13 +46,15 @@ async function adminKey(view: ClusterView): Promise<string> {
  */
 async function missingFromDefault(view: ClusterView, kind: 'Secret' | 'PersistentVolumeClaim' | 'Pod', name: string, hint: string) {
   const fieldSelector = `metadata.name=${name}`;
-  const list =
+  const list = async () =>
     kind === 'Secret'
-      ? await view.core.listSecretForAllNamespaces({ fieldSelector })
+      ? (await view.core.listSecretForAllNamespaces({ fieldSelector })).items
       : kind === 'Pod'
-        ? await view.core.listPodForAllNamespaces({ fieldSelector })
-        : await view.core.listPersistentVolumeClaimForAllNamespaces({ fieldSelector });
-  const elsewhere = list.items.map((o) => o.metadata?.namespace).filter((ns): ns is string => !!ns && ns !== NS);
+        ? (await view.core.listPodForAllNamespaces({ fieldSelector })).items
+        : (await view.core.listPersistentVolumeClaimForAllNamespaces({ fieldSelector })).items;
+  // A kubeconfig that may not list across namespaces only loses the extra hint.
+  const items = await list().catch(() => []);
+  const elsewhere = items.map((o) => o.metadata?.namespace).filter((ns): ns is string => !!ns && ns !== NS);
   if (elsewhere.length) return missing(`${kind} ${NS}/${name}`, `${kind} ${name} exists in namespace ${elsewhere.join(', ')}, but it must be in ${NS}: create it there (kubectl -n ${NS} …).`);
   return missing(`${kind} ${NS}/${name}`, hint);
 }
