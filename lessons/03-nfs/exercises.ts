@@ -117,8 +117,14 @@ const pvSpec = check('pv-spec', 'mysql-pv is the article\'s 1Gi RWO Retain volum
 });
 
 const pvPhase = check('pv-phase', 'mysql-pv is Available, or Bound to default/mysql-pvc', async (view) => {
-  const pv = await view.pv('mysql-pv');
-  if (!pv) return missing('PersistentVolume mysql-pv', 'Create it with `kubectl apply -f mysql-pv.yaml`.');
+  const first = await view.pv('mysql-pv');
+  if (!first) return missing('PersistentVolume mysql-pv', 'Create it with `kubectl apply -f mysql-pv.yaml`.');
+  let pv = first;
+  // A volume created a moment ago is Pending until the PersistentVolume controller's first pass: give it a few seconds.
+  for (let waited = 0; (!pv.status?.phase || pv.status.phase === 'Pending') && waited < 10_000; waited += 1000) {
+    await view.sleep(1000);
+    pv = (await view.pv('mysql-pv')) ?? pv;
+  }
   const phase = pv.status?.phase;
   const ref = pv.spec?.claimRef ? `${pv.spec.claimRef.namespace}/${pv.spec.claimRef.name}` : undefined;
   if (phase === 'Available' || (phase === 'Bound' && ref === `${NS}/mysql-pvc`)) return pass(`mysql-pv is ${phase}${ref ? ` to ${ref}` : ''}`);
@@ -396,7 +402,7 @@ const lesson: LessonExercises = {
     {
       id: 'nfs-pv-available',
       title: 'Create the NFS PersistentVolume',
-      solve: [applyFile('manifests/mysql-pv.yaml'), pvSettled],
+      solve: [applyFile('manifests/mysql-pv.yaml')],
       checks: [pvSpec, pvPhase],
       variants: [
         { name: 'pv-wrong-export-path', steps: [applyFile('variants/pv-wrong-export-path.yaml'), pvSettled], fails: { 'pv-spec': /points at \/exports\/data on the NFS server, but MySQL's export is \/exports\/mysql/ } },
