@@ -86,7 +86,8 @@ function reclaimHint(policy: string | undefined): string {
 
 /** claimElsewhere names the namespaces other than default that hold a claim mysql-pvc (for the hint of a claim made in the wrong namespace). */
 async function claimElsewhere(view: ClusterView): Promise<string[]> {
-  const all = await view.core.listPersistentVolumeClaimForAllNamespaces({ fieldSelector: 'metadata.name=mysql-pvc' });
+  // A kubeconfig that may not list claims across namespaces gets the plain hint, not an error.
+  const all = await view.core.listPersistentVolumeClaimForAllNamespaces({ fieldSelector: 'metadata.name=mysql-pvc' }).catch(() => ({ items: [] }));
   return all.items.map((c) => c.metadata!.namespace!).filter((ns) => ns !== NS);
 }
 
