@@ -149,6 +149,8 @@ function matrixCheck(test: Test) {
     const cm = await view.configMap(NS, 'survival-matrix');
     if (!cm) return missing('ConfigMap default/survival-matrix', 'Apply survival-matrix.yaml, then fill in your answers.');
     const failedAt = test === 'node-failure' ? await nodeFailedAt(view) : undefined;
+    // With lab-worker2 still cordoned (from the pod-deletion test), no replacement can start anywhere.
+    const cordoned = test !== 'pod-deletion' && !!(await view.node('lab-worker2'))?.spec?.unschedulable;
     const expected: Record<string, string> = {};
     const actual: Record<string, string> = {};
     const hints: string[] = [];
@@ -161,7 +163,7 @@ function matrixCheck(test: Test) {
       if ('unknown' in obs) {
         expected[key] = 'an answer the cluster can confirm';
         actual[key] = show(answer);
-        hints.push(`${key}: the cluster cannot confirm any answer yet: ${obs.unknown}.`);
+        hints.push(`${key}: the cluster cannot confirm any answer yet: ${obs.unknown}${cordoned ? ', and lab-worker2 is still cordoned, so no replacement can start there (kubectl uncordon lab-worker2)' : ''}.`);
         continue;
       }
       if (answer !== obs.value) {
@@ -546,6 +548,25 @@ const lesson: LessonExercises = {
           name: 'matrix-records-local-path-lost',
           steps: [...nodeFailure, setAnswers({ ...answersFor('node-failure'), 'local-path.node-failure': 'lost' })],
           fails: { 'matrix-node-failure': /You recorded local-path.node-failure=lost, but the cluster shows waits-for-node: .*volume node affinity conflict/ },
+        },
+        {
+          // lab-worker2 cordoned again (or never uncordoned): the replacements cannot start anywhere.
+          name: 'lab-worker2-cordoned-during-node-failure',
+          steps: [
+            cordon('lab-worker2'),
+            power('lab-worker', false),
+            waitFor('app-nfs\'s replacement cannot be scheduled', async (v) => {
+              const failedAt = await nodeFailedAt(v);
+              if (failedAt === undefined) return false;
+              return (await v.namespaceEvents(NS, 'FailedScheduling')).some((e) => e.involvedObject.name?.startsWith('app-nfs-') && time(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp) >= failedAt);
+            }, 600_000),
+            setAnswers(answersFor('node-failure')),
+          ],
+          fails: {
+            'lab-worker-back': /Power lab-worker back on/,
+            'apps-running': /app-local must end with one Running pod/,
+            'matrix-node-failure': /nfs.node-failure: the cluster cannot confirm any answer yet: .*lab-worker2 is still cordoned/,
+          },
         },
         {
           // The out-of-service taint ended RBD's wait, but it stayed on after lab-worker came back.
