@@ -176,7 +176,19 @@ const pvStillAvailable = check('local-pv-still-available', 'local-pv is still Av
 const podOnWorker2 = check('local-pod-on-lab-worker2', 'local-pod is Running on lab-worker2', async (view) => {
   const pod = await view.pod(NS, 'local-pod');
   if (!pod) return missing('pod local-pod', 'Create it with `kubectl apply -f local-pod.yaml`.');
-  if (isReady(pod) && pod.spec?.nodeName === 'lab-worker2') return pass('local-pod is Running on lab-worker2');
+  if (isReady(pod) && pod.spec?.nodeName === 'lab-worker2') {
+    // The exercise asks for a pod that names no node, so that the volume alone decides where it runs.
+    const asked = askedNodes(pod);
+    if (asked.length) {
+      return fail(
+        `local-pod runs on lab-worker2, but it asks for node ${asked.join(', ')} itself`,
+        'local-pod names its node (a nodeSelector or required node affinity on kubernetes.io/hostname): the exercise asks for a pod that names no node, so that local-pv alone takes it to lab-worker2. Remove it and re-create the pod.',
+        { 'node named by the pod': '(none)' },
+        { 'node named by the pod': asked.join(', ') },
+      );
+    }
+    return pass('local-pod is Running on lab-worker2, placed there by its volume');
+  }
   const named = pod.spec?.nodeName && !(await schedulerPlaced(view, pod));
   const unschedulable = !pod.spec?.nodeName ? pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable') : undefined;
   const asks = askedNodes(pod).filter((n) => n !== 'lab-worker2');
@@ -296,6 +308,11 @@ const lesson: LessonExercises = {
             waitFor('local-pod is Running', async (v) => isReady(await v.pod(NS, 'local-pod'))),
           ],
           fails: { 'debug-pods-removed': /Remove your debugging pods: kubectl delete pod node-debugger-lab-worker2-x7k2p/ },
+        },
+        {
+          name: 'pod-selecting-lab-worker2',
+          steps: [applyFile('variants/pod-selecting-lab-worker2.yaml'), waitFor('local-pod is Running', async (v) => isReady(await v.pod(NS, 'local-pod')))],
+          fails: { 'local-pod-on-lab-worker2': /the exercise asks for a pod that names no node/ },
         },
         {
           name: 'pod-selecting-lab-worker',
