@@ -56,6 +56,11 @@ async function missingFromDefault(view: ClusterView, kind: 'Secret' | 'Persisten
   const items = await list().catch(() => []);
   const elsewhere = items.map((o) => o.metadata?.namespace).filter((ns): ns is string => !!ns && ns !== NS);
   if (elsewhere.length) return missing(`${kind} ${NS}/${name}`, `${kind} ${name} exists in namespace ${elsewhere.join(', ')}, but it must be in ${NS}: create it there (kubectl -n ${NS} …).`);
+  if (kind === 'Pod') {
+    // A Deployment (kubectl create deployment) names its pods rbd-writer-<hash>-<suffix>.
+    const similar = (await view.pods(NS)).map((p) => p.metadata?.name ?? '').filter((n) => n.startsWith(`${name}-`));
+    if (similar.length) return missing(`Pod ${NS}/${name}`, `There is no pod named exactly ${name} (found ${similar.join(', ')}, made by a Deployment or ReplicaSet?): the exercise asks for a Pod named ${name}, e.g. kubectl apply -f ${name}.yaml.`);
+  }
   return missing(`${kind} ${NS}/${name}`, hint);
 }
 
