@@ -39,6 +39,8 @@ export type CephTool = (command: 'ceph' | 'rbd', argv: string[]) => Promise<Exec
 export const NODE_READER_NAMESPACE = 'kslab-checks';
 /** NODE_READER_IMAGE is the reader pods' image: a shell, cat, ls and test. */
 export const NODE_READER_IMAGE = 'busybox:1.36';
+/** NODE_READER_DAEMONSET runs one reader pod per node in NODE_READER_NAMESPACE. */
+export const NODE_READER_DAEMONSET = 'kslab-node-reader';
 
 export interface ClusterViewOptions {
   /** ceph replaces the default way to Ceph (the cluster's Ceph toolbox pod, cephFromToolbox), e.g. with `kslab check --ceph-exec`. */
@@ -73,7 +75,8 @@ export class ClusterView {
   readonly objects: KubernetesObjectApi;
   private readonly execer: Exec;
   readonly sleep: (ms: number) => Promise<void>;
-  private readonly readers = new Map<string, Promise<string>>();
+  /** readersReady is the one-time set-up of the node reader DaemonSet. */
+  private readersReady: Promise<void> | undefined;
 
   constructor(
     readonly kubeconfig: KubeConfig,
@@ -218,9 +221,9 @@ export class ClusterView {
   }
 
   /**
-   * nodeShell runs a script with the node's root filesystem at /host, in a
-   * reader pod pinned to the node (created on first use and reused, so
-   * repeated checks stay fast). It fails when the node is not Ready.
+   * nodeShell runs a script with the node's root filesystem at /host, in the
+   * node's reader pod (DaemonSet kslab-node-reader, made on first use and
+   * kept, so repeated checks stay fast). It fails when the node is not Ready.
    */
   async nodeShell(node: string, script: string): Promise<ExecResult> {
     const pod = await this.nodeReader(node);
@@ -250,31 +253,46 @@ export class ClusterView {
     return r.stdout.split('\n').filter(Boolean);
   }
 
-  private nodeReader(node: string): Promise<string> {
-    let p = this.readers.get(node);
-    if (!p) {
-      p = this.ensureNodeReader(node);
-      this.readers.set(node, p);
-      p.catch(() => this.readers.delete(node));
+  /**
+   * nodeReader is the name of the running reader pod on a node. The readers
+   * are DaemonSet kslab-node-reader's pods (one per node, tolerating every
+   * taint, so a cordoned node can be read too), which `kubectl drain
+   * --ignore-daemonsets` passes over: bare pods would make drain refuse
+   * ("cannot delete Pods that declare no controller") once a check had run.
+   */
+  private async nodeReader(node: string): Promise<string> {
+    // The reader tolerates every taint, so on a powered-off node it would still look Running: ask the node first.
+    const nodeObj = await this.node(node);
+    if (nodeObj?.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') {
+      throw new Error(`node ${node} is not Ready, so nothing on it can be read now`);
     }
-    return p.then(async (name) => {
-      // The reader tolerates every taint, so on a powered-off node it would still look Running: ask the node first.
-      const nodeObj = await this.node(node);
-      if (nodeObj?.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') {
-        throw new Error(`node ${node} is not Ready, so nothing on it can be read now`);
+    if (!this.readersReady) {
+      const ready = this.ensureNodeReaders();
+      this.readersReady = ready;
+      ready.catch(() => {
+        if (this.readersReady === ready) this.readersReady = undefined;
+      });
+    }
+    await this.readersReady;
+    for (let i = 0; i < 120; i++) {
+      const pods = await this.core.listNamespacedPod({
+        namespace: NODE_READER_NAMESPACE,
+        labelSelector: `app.kubernetes.io/name=${NODE_READER_DAEMONSET}`,
+        fieldSelector: `spec.nodeName=${node}`,
+      });
+      const running = pods.items.find((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
+      if (running) return running.metadata!.name!;
+      // The DaemonSet was deleted meanwhile: make it again.
+      if (i % 10 === 9 && !(await orUndefined(this.apps.readNamespacedDaemonSet({ namespace: NODE_READER_NAMESPACE, name: NODE_READER_DAEMONSET })))) {
+        await this.ensureNodeReaders();
       }
-      // A reader that was deleted or evicted is made again.
-      const pod = await this.pod(NODE_READER_NAMESPACE, name);
-      if (pod?.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp) return name;
-      this.readers.delete(node);
-      const again = this.ensureNodeReader(node);
-      this.readers.set(node, again);
-      return again;
-    });
+      await this.sleep(500);
+    }
+    throw new Error(`the node reader pod on ${node} did not start within a minute`);
   }
 
-  private async ensureNodeReader(node: string): Promise<string> {
-    const name = `node-reader-${node}`.slice(0, 63);
+  /** ensureNodeReaders makes namespace kslab-checks and DaemonSet kslab-node-reader when they are missing. */
+  private async ensureNodeReaders(): Promise<void> {
     const ns = NODE_READER_NAMESPACE;
     if (!(await orUndefined(this.core.readNamespace({ name: ns })))) {
       try {
@@ -283,48 +301,45 @@ export class ClusterView {
         if (!(e instanceof ApiException && e.code === 409)) throw e;
       }
     }
-    let pod = await this.pod(ns, name);
-    if (pod && (pod.metadata?.deletionTimestamp || ['Succeeded', 'Failed'].includes(pod.status?.phase ?? ''))) {
-      await this.core.deleteNamespacedPod({ namespace: ns, name, gracePeriodSeconds: 0 }).catch(() => {});
-      for (let i = 0; i < 60 && (await this.pod(ns, name)); i++) await this.sleep(500);
-      pod = undefined;
-    }
-    if (!pod) {
-      const nodeObj = await this.node(node);
-      const ready = nodeObj?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-      if (!ready) throw new Error(`node ${node} is not Ready, so nothing on it can be read now`);
-      try {
-        await this.core.createNamespacedPod({
-          namespace: ns,
-          body: {
-            metadata: { name, labels: { 'app.kubernetes.io/name': 'kslab-node-reader' } },
-            spec: {
-              // nodeName bypasses the scheduler, like kubectl debug node/..., so a cordoned node can be read too.
-              nodeName: node,
-              terminationGracePeriodSeconds: 0,
-              tolerations: [{ operator: 'Exists' }],
-              containers: [
-                {
-                  name: 'reader',
-                  image: NODE_READER_IMAGE,
-                  command: ['sleep', '2147483647'],
-                  volumeMounts: [{ name: 'host', mountPath: '/host', readOnly: true }],
-                },
-              ],
-              volumes: [{ name: 'host', hostPath: { path: '/' } }],
-            },
-          },
-        });
-      } catch (e) {
-        if (!(e instanceof ApiException && e.code === 409)) throw e;
+    if (await orUndefined(this.apps.readNamespacedDaemonSet({ namespace: ns, name: NODE_READER_DAEMONSET }))) return;
+    // Readers of earlier versions were bare pods named node-reader-<node>; they would still block drain.
+    const bare = await this.core.listNamespacedPod({ namespace: ns });
+    for (const p of bare.items) {
+      if (!p.metadata?.ownerReferences?.length && p.metadata?.name?.startsWith('node-reader-')) {
+        await this.core.deleteNamespacedPod({ namespace: ns, name: p.metadata.name, gracePeriodSeconds: 0 }).catch(() => {});
       }
     }
-    for (let i = 0; i < 120; i++) {
-      const p = await this.pod(ns, name);
-      if (p?.status?.phase === 'Running') return name;
-      await this.sleep(500);
+    const labels = { 'app.kubernetes.io/name': NODE_READER_DAEMONSET };
+    try {
+      await this.apps.createNamespacedDaemonSet({
+        namespace: ns,
+        body: {
+          metadata: { name: NODE_READER_DAEMONSET, labels },
+          spec: {
+            selector: { matchLabels: labels },
+            template: {
+              metadata: { labels },
+              spec: {
+                terminationGracePeriodSeconds: 0,
+                // Every taint: cordoned, not-ready and control-plane nodes can be read too.
+                tolerations: [{ operator: 'Exists' }],
+                containers: [
+                  {
+                    name: 'reader',
+                    image: NODE_READER_IMAGE,
+                    command: ['sleep', '2147483647'],
+                    volumeMounts: [{ name: 'host', mountPath: '/host', readOnly: true }],
+                  },
+                ],
+                volumes: [{ name: 'host', hostPath: { path: '/' } }],
+              },
+            },
+          },
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof ApiException && e.code === 409)) throw e;
     }
-    throw new Error(`the node reader pod on ${node} did not start within a minute`);
   }
 
   /** apply server-side-applies one object (field manager kslab, conflicts forced), as `kubectl apply --server-side --force-conflicts`. */

@@ -18,7 +18,11 @@ describe('ClusterView on a node', () => {
       expect(await bench.view.nodeList('lab-worker', '/srv/kslab')).toEqual(['file']);
       expect(await bench.view.nodePathExists('lab-worker2', '/srv/kslab')).toBe(false);
       expect((await bench.view.pods('default')).map((p) => p.metadata!.name)).toEqual([]);
-      expect((await bench.view.pods('kslab-checks')).map((p) => p.spec!.nodeName).sort()).toEqual(['lab-worker', 'lab-worker2']);
+      // The readers are DaemonSet kslab-node-reader's pods, one per node.
+      const readers = await bench.view.pods('kslab-checks');
+      expect(readers.map((p) => p.metadata!.ownerReferences?.[0]?.kind)).toEqual(readers.map(() => 'DaemonSet'));
+      await bench.view.nodeFile('lab-control-plane', '/etc/hostname');
+      expect((await bench.view.pods('kslab-checks')).map((p) => p.spec!.nodeName).sort()).toEqual(['lab-control-plane', 'lab-worker', 'lab-worker2']);
 
       await bench.cluster.powerOff('lab-worker');
       await bench.view.sleep(60_000);
