@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { podPhase, podConditions, backoffMs, formatGoDuration } from '../../../sandbox/providers/sim/kubelet/status.ts';
+import { podPhase, podConditions, mergeConditions, backoffMs, formatGoDuration } from '../../../sandbox/providers/sim/kubelet/status.ts';
 import type { ContainerStatusView } from '../../../sandbox/providers/sim/kubelet/status.ts';
 
 const running = (name = 'c'): ContainerStatusView => ({ name, state: { running: { startedAt: 't' } }, lastState: {}, ready: true });
@@ -41,7 +41,16 @@ describe('kubelet pod conditions', () => {
       { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: 'containers with incomplete status: [setup]' },
       { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [app]' },
       { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [app]' },
+      { type: 'PodScheduled', status: 'True' },
     ]);
+  });
+  it('reports PodScheduled True for a pod that named its node, and keeps the scheduler\'s time for one it placed', () => {
+    const mine = podConditions({ sandboxReady: true, init: [], main: [waiting('app')], phase: 'Pending' });
+    const byNodeName = mergeConditions([], mine, '2026-01-01T00:00:05Z');
+    expect(byNodeName.find((c) => c.type === 'PodScheduled')).toEqual({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:05Z' });
+    const scheduled = mergeConditions([{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:01Z' }], mine, '2026-01-01T00:00:05Z');
+    expect(scheduled.map((c) => c.type)).toEqual(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+    expect(scheduled.find((c) => c.type === 'PodScheduled').lastTransitionTime).toBe('2026-01-01T00:00:01Z');
   });
   it('uses PodCompleted for a finished pod', () => {
     const cs = podConditions({ sandboxReady: false, init: [], main: [exited(0)], phase: 'Succeeded' });

@@ -85,8 +85,8 @@ export interface KubeletCondition {
 
 /**
  * podConditions is status/generate.go: PodReadyToStartContainers,
- * Initialized, Ready, ContainersReady (PodScheduled is the scheduler's and
- * is kept as it is). Reasons `PodCompleted` for finished pods,
+ * Initialized, Ready, ContainersReady, and PodScheduled True (kept with the
+ * scheduler's lastTransitionTime when it set it first). Reasons `PodCompleted` for finished pods,
  * `ContainersNotInitialized`, `ContainersNotReady` with the container lists.
  */
 export function podConditions(input: PodConditionInput): KubeletCondition[] {
@@ -105,12 +105,15 @@ export function podConditions(input: PodConditionInput): KubeletCondition[] {
   else ready = { type: 'Ready', status: 'True' };
   out.push(ready);
   out.push({ ...ready, type: 'ContainersReady' });
+  // The kubelet reports PodScheduled True for every pod it runs, also one that named spec.nodeName and
+  // never met the scheduler (kubelet_pods.go generateAPIPodStatus); a scheduled pod keeps the scheduler's time.
+  out.push({ type: 'PodScheduled', status: 'True' });
   return out;
 }
 
 /**
  * mergeConditions keeps lastTransitionTime of conditions whose status did
- * not change, keeps conditions the kubelet does not own (PodScheduled, …),
+ * not change, keeps conditions the kubelet does not own (DisruptionTarget, …),
  * and orders them as a real pod shows them.
  */
 export function mergeConditions(old: any[] | undefined, mine: KubeletCondition[], now: string): any[] {
