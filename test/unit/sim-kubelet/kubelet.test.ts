@@ -316,6 +316,16 @@ describe('kubelet: volumes', () => {
     expect(messages(c, 'missing')).toContain('FailedMount: MountVolume.SetUp failed for volume "c" : configmap "nope" not found');
   });
 
+  it('a pod that names its node, on a claim that is missing or not bound, gets the volume manager\'s FailedMount with its three volume lists', async () => {
+    using c = kubeletCluster();
+    c.apply({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'waiting', namespace: 'default' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'nothing', resources: { requests: { storage: '1Gi' } } } } as KObject);
+    c.apply(busyboxPod('unbound', 'sleep 3600', { volumeMounts: [{ name: 'data', mountPath: '/d' }] }, { nodeName: 'lab-worker', volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'waiting' } }] }));
+    c.apply(busyboxPod('noclaim', 'sleep 3600', { volumeMounts: [{ name: 'data', mountPath: '/d' }] }, { nodeName: 'lab-worker', volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'nope' } }] }));
+    await c.advance(3000);
+    expect(messages(c, 'unbound')).toContain('FailedMount: Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[], failed to process volumes=[data]: error processing PVC default/waiting: PVC is not bound');
+    expect(messages(c, 'noclaim')).toContain('FailedMount: Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[], failed to process volumes=[data]: error processing PVC default/nope: PVC default/nope not found');
+  });
+
   it('a local PV whose path is missing on the node gives the NewMounter error', async () => {
     using c = kubeletCluster();
     c.apply({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'local-pv' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: 'local-storage', local: { path: '/mnt/disks/vol1' }, nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['lab-worker'] }] }] } } } } as KObject);

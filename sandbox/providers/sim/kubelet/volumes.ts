@@ -170,6 +170,20 @@ export function setUpVolume(env: VolumeEnvironment, pod: KObject, vol: any): Vol
   }
 }
 
+/**
+ * unprocessed is the FailedMount of a volume the desired-state populator
+ * could not add (a claim missing, unbound, or its PV gone): the volume
+ * manager's error names it as unmounted and as failed to process, behind
+ * the populator's own error (pkg/kubelet/volumemanager/volume_manager.go
+ * WaitForAttachAndMount: "unmounted volumes=%v, unattached volumes=%v,
+ * failed to process volumes=%v: %w"; SyncPod prefixes "Unable to attach or
+ * mount volumes: "). The pod's other volumes are in the desired state and
+ * mounted, so none is left unattached.
+ */
+function unprocessed(name: string, error: string): VolumeOutcome {
+  return { kind: 'failed', message: `Unable to attach or mount volumes: unmounted volumes=[${name}], unattached volumes=[], failed to process volumes=[${name}]: ${error}` };
+}
+
 function setUp(env: VolumeEnvironment, pod: KObject, vol: any): VolumeOutcome {
   const uid = pod.metadata.uid!;
   const ns = pod.metadata.namespace!;
@@ -180,11 +194,11 @@ function setUp(env: VolumeEnvironment, pod: KObject, vol: any): VolumeOutcome {
   if (vol.persistentVolumeClaim) {
     const claimName = vol.persistentVolumeClaim.claimName;
     const claim = env.claim(ns, claimName);
-    if (!claim) return { kind: 'failed', message: `Unable to attach or mount volumes: unmounted volumes=[${name}]: error processing PVC ${ns}/${claimName}: PVC ${ns}/${claimName} not found` };
+    if (!claim) return unprocessed(name, `error processing PVC ${ns}/${claimName}: PVC ${ns}/${claimName} not found`);
     const pvName = (claim as any).spec?.volumeName;
-    if (!pvName || (claim as any).status?.phase !== 'Bound') return { kind: 'failed', message: `Unable to attach or mount volumes: unmounted volumes=[${name}]: error processing PVC ${ns}/${claimName}: PVC is not bound` };
+    if (!pvName || (claim as any).status?.phase !== 'Bound') return unprocessed(name, `error processing PVC ${ns}/${claimName}: PVC is not bound`);
     const pv = env.volume(pvName);
-    if (!pv) return { kind: 'failed', message: `Unable to attach or mount volumes: unmounted volumes=[${name}]: error processing PVC ${ns}/${claimName}: failed to fetch PV ${pvName} from API server: persistentvolumes "${pvName}" not found` };
+    if (!pv) return unprocessed(name, `error processing PVC ${ns}/${claimName}: failed to fetch PV ${pvName} from API server: persistentvolumes "${pvName}" not found`);
     const ro = !!vol.persistentVolumeClaim.readOnly;
     return persistentVolume(env, uid, pv, ro);
   }
