@@ -5,26 +5,13 @@ import { describe, expect, it } from 'vitest';
 import lesson from '../../../lessons/04-ceph-rbd/exercises.ts';
 import { applyYaml, deleteObject, isReady, waitFor, type SolveStep } from '../../../sandbox/checks/index.ts';
 import { stepsUpTo } from '../../../sandbox/checks/engine.ts';
-import { freshCluster, proveLesson, summary } from './proof.ts';
+import { freshCluster, proveAlternative, proveLesson, summary } from './proof.ts';
 
 const only = process.env.KSLAB_PROOF_ONLY?.split(',');
 proveLesson(lesson, only);
 
 /** alternative declares "this other valid way of doing an exercise passes every check of it". */
-function alternative(exerciseId: string, name: string, steps: SolveStep[]) {
-  if (only && !only.includes(exerciseId)) return;
-  it(`${exerciseId}: the alternative "${name}" passes every check`, async () => {
-    const exercise = lesson.exercises.find((e) => e.id === exerciseId)!;
-    const bench = await freshCluster(lesson);
-    try {
-      await bench.run([...stepsUpTo(lesson, exerciseId, false), ...steps]);
-      const results = await bench.check(exercise);
-      expect(results.filter((r) => r.status !== 'pass').map((r) => r.id), summary(results)).toEqual([]);
-    } finally {
-      await bench.close();
-    }
-  });
-}
+const alternative = (exerciseId: string, name: string, steps: SolveStep[]) => proveAlternative(lesson, exerciseId, name, steps, only);
 
 describe('lesson ceph-rbd: other valid ways', { timeout: 180_000 }, () => {
   alternative('ceph-rbd-secret', 'Secret manifest with stringData and a label', [

@@ -119,3 +119,24 @@ export function proveLesson(lesson: LessonExercises, only?: string[]): void {
     }
   });
 }
+
+/**
+ * proveAlternative declares that another valid way of doing an exercise
+ * (steps after the earlier exercises' solutions) passes every check of it:
+ * checks must not fail correct work done differently from the lesson's
+ * manifests.
+ */
+export function proveAlternative(lesson: LessonExercises, exerciseId: string, name: string, steps: SolveStep[], only?: string[]): void {
+  if (only && !only.includes(exerciseId)) return;
+  it(`${exerciseId}: the alternative "${name}" passes every check`, async () => {
+    const exercise = lesson.exercises.find((e) => e.id === exerciseId)!;
+    const bench = await freshCluster(lesson);
+    try {
+      await bench.run([...stepsUpTo(lesson, exerciseId, false), ...steps]);
+      const results = await bench.check(exercise);
+      expect(results.filter((r) => r.status !== 'pass').map((r) => r.id), summary(results)).toEqual([]);
+    } finally {
+      await bench.close();
+    }
+  });
+}
