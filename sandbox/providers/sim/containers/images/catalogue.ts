@@ -10,5 +10,6 @@ import '../../images/kube-system/index.ts';
 import '../../images/ceph/index.ts';
 import '../../images/local-path-provisioner/index.ts';
 import '../../images/ceph-csi/index.ts';
+import '../../images/debian-base/index.ts';
 
 export { imagePullError, parseImageRef, preloadedImages, registerImage, resolveImage, runnableImages } from './registry.ts';

@@ -435,7 +435,7 @@ export const mv: Program = async (ctx) => {
   return status;
 };
 
-/** find [PATH…] [-name P] [-iname P] [-type f|d] [-maxdepth N] [-mindepth N] [-print] */
+/** find [PATH…] [-name P] [-iname P] [-type f|d] [-maxdepth N] [-mindepth N] [-print] [-delete] */
 export const find: Program = async (ctx) => {
   const args = ctx.argv.slice(1);
   const roots: string[] = [];
@@ -448,6 +448,8 @@ export const find: Program = async (ctx) => {
   let maxDepth = 64;
   let minDepth = 0;
   let negate = false;
+  // -delete removes what matched instead of printing it, children before their directory (it implies -depth, as in findutils and busybox).
+  let remove = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = args[i + 1];
@@ -484,6 +486,9 @@ export const find: Program = async (ctx) => {
         minDepth = Number(value);
         i++;
         break;
+      case '-delete':
+        remove = true;
+        break;
       case '-print':
       case '-a':
       case '-and':
@@ -508,6 +513,7 @@ export const find: Program = async (ctx) => {
     }
   }
   let status = 0;
+  const matched: { path: string; display: string }[] = [];
   const walk = (path: string, display: string, depth: number): void => {
     if (ctx.stdout.closed) return;
     let st: FileStat;
@@ -519,7 +525,10 @@ export const find: Program = async (ctx) => {
       return;
     }
     const name = depth === 0 ? display : display.slice(display.lastIndexOf('/') + 1);
-    if (depth >= minDepth && alternatives.some((alt) => alt.every((t) => t({ name, st, depth })))) ctx.stdout.write(display + '\n');
+    if (depth >= minDepth && alternatives.some((alt) => alt.every((t) => t({ name, st, depth })))) {
+      if (remove) matched.push({ path, display });
+      else ctx.stdout.write(display + '\n');
+    }
     if (st.type !== 'dir' || depth >= maxDepth) return;
     let names: string[];
     try {
@@ -532,6 +541,15 @@ export const find: Program = async (ctx) => {
     for (const n of names.sort(byteOrder)) walk(path === '/' ? '/' + n : `${path}/${n}`, `${display.replace(/\/$/, '')}/${n}`, depth + 1);
   };
   for (const r of roots) walk(resolve(ctx, r), r, 0);
+  // The walk is pre-order; reversed, every entry comes after everything under it.
+  for (const m of matched.reverse()) {
+    try {
+      ctx.fs.remove(m.path);
+    } catch (err) {
+      fail(ctx, `${m.display}: ${errnoMessage(err)}`);
+      status = 1;
+    }
+  }
   return status;
 };
 
