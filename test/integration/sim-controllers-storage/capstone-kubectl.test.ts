@@ -102,7 +102,7 @@ spec:
     expect((await c.kubectl(['apply', '-f', 'pvc.yaml'])).code).toBe(0);
     await waitFor(async () => (await c.kubectl(['get', 'pv', 'old-style', '-o', 'jsonpath={.status.phase}'])).stdout === 'Bound');
     expect((await c.kubectl(['delete', 'pvc', 'old-claim'])).code).toBe(0);
-    await waitFor(async () => (await c.kubectl(['get', 'pv', 'old-style', '-o', 'jsonpath={.status.phase}'])).stdout === 'Available');
+    await waitFor(async () => (await c.kubectl(['get', 'pv', 'old-style', '-o', 'jsonpath={.status.phase}'])).stdout === 'Available', 60_000, 200);
     const describe = (await c.kubectl(['describe', 'pv', 'old-style'])).stdout;
     expect(describe).toMatch(/Normal\s+VolumeRecycled\s+\S+\s+persistentvolume-controller\s+Volume recycled/);
   });

@@ -2,7 +2,7 @@
  * The PV lifecycle through @kubernetes/client-node against a SimProvider
  * cluster, the way a check or a grader script sees it: a Retain volume that
  * does not rebind until the administrator clears its claimRef, the
- * Recycle policy's warning and scrub, and the events the controllers emit.
+ * Recycle policy's warning and recycler pod, and the events the controllers emit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as k8s from '@kubernetes/client-node';
@@ -67,9 +67,13 @@ describe('PV lifecycle through client-node', () => {
     const dir = c.sim.storage.dataRoot.nfsPath('/exports/data');
     writeFileSync(join(dir, 'leftover'), 'data');
     await core.deleteNamespacedPersistentVolumeClaim({ name: 'scratch', namespace: 'default' });
-    await waitFor(async () => (await phaseOf('recycled')) === 'Available');
+    await waitFor(async () => (await phaseOf('recycled')) === 'Available', 60_000, 100);
     expect(readdirSync(dir)).toEqual([]);
     const events = await core.listNamespacedEvent({ namespace: 'default', fieldSelector: 'involvedObject.name=recycled' });
-    expect(events.items.map((e) => [e.type, e.reason, e.message, e.source?.component])).toEqual([['Normal', 'VolumeRecycled', 'Volume recycled', 'persistentvolume-controller']]);
+    // The recycler pod's own events come first, copied onto the volume as RecyclerPod; VolumeRecycled ends it.
+    const seen = events.items.map((e) => [e.type, e.reason, e.message, e.source?.component]);
+    expect(seen).toContainEqual(['Normal', 'VolumeRecycled', 'Volume recycled', 'persistentvolume-controller']);
+    expect(seen).toContainEqual(['Normal', 'RecyclerPod', 'Recycler pod: Started container pv-recycler', 'persistentvolume-controller']);
+    expect(seen.filter((e) => e[1] !== 'RecyclerPod')).toEqual([['Normal', 'VolumeRecycled', 'Volume recycled', 'persistentvolume-controller']]);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, writeFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { csiRbdClass, secretOf, storageCluster, withKubelet, manifest } from './harness.ts';
 import { pv as pvFixture, pvc as pvcFixture } from './fixtures.ts';
 import { newCephxKey } from '../../../sandbox/providers/sim/ceph/ceph-cluster.ts';
@@ -96,21 +95,6 @@ describe('PersistentVolume controller (in-process cluster, fake clock)', () => {
     await c.settled();
     expect(c.get('pvc', 'cl').status.phase).toBe('Lost');
     expect(reasons(c.events('cl'))).toEqual(['Warning ClaimLost: Bound claim has lost its PersistentVolume. Data on the volume is lost!']);
-  });
-
-  it('Recycle scrubs an NFS volume and makes it Available again', async () => {
-    using c = storageCluster();
-    c.apply(manifest(pvFixture('recycled', { className: 'nfs', reclaim: 'Recycle', source: { nfs: { server: 'nfs', path: '/exports/data' } } })));
-    c.apply(manifest(pvcFixture('r', { className: 'nfs' })));
-    await c.settled();
-    writeFileSync(join(c.storage.dataRoot.nfsPath('/exports/data'), 'old.txt'), 'x');
-    c.api.delete(resourcesOf(c).pvc, 'default', 'r');
-    await c.settled();
-    const v = c.get('pv', 'recycled');
-    expect(v.status.phase).toBe('Available');
-    expect(v.spec.claimRef).toBeUndefined();
-    expect(readdirSync(c.storage.dataRoot.nfsPath('/exports/data'))).toEqual([]);
-    expect(reasons(c.events('recycled'))).toEqual(['Normal VolumeRecycled: Volume recycled']);
   });
 
   it('Delete on a static NFS volume fails: no deleter plugin', async () => {

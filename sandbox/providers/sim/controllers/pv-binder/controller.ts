@@ -5,8 +5,8 @@
  * pv_controller_base.go): two work queues (claims, volumes) fed by
  * informers and a full resync every 15 s (--pvclaimbinder-sync-period), the
  * sync rules of ./decisions.ts carried out through the API, and the
- * reclaim policies: Retain (stay Released), Recycle (scrub an in-tree NFS
- * or hostPath volume, back to Available), Delete (an external provisioner
+ * reclaim policies: Retain (stay Released), Recycle (a recycler pod scrubs
+ * an in-tree NFS or hostPath volume, back to Available), Delete (an external provisioner
  * deletes its own volumes; in-tree volumes without a deleter go Failed).
  *
  * Events come from `persistentvolume-controller`, as on a real cluster.
@@ -17,6 +17,21 @@ import { resources, splitKey, objectKeyOf, type Controller, type ControllerConte
 import { annBetaStorageProvisioner, annBoundByController, annDynamicallyProvisioned, annStorageProvisioner, specOf, statusOf } from './volume-helpers.ts';
 import { bindClaimToVolume, bindVolumeToClaim, claimStatusFor, decideClaim, decideVolume, type BinderWorld, type PlannedEvent } from './decisions.ts';
 import { releasePrivateBackends, storageBackendsOf, type StorageBackends } from '../../dataroot/storage-backends.ts';
+import { recyclerPodFor, recyclerPodNamespace, recyclerPodPrefix } from './recycler-pod.ts';
+
+/** RecycleOperation is one recycler pod the controller waits for. */
+interface RecycleOperation {
+  podName: string;
+  podUid: string;
+  /** volumeUid: a volume deleted and made again under the same name is not this operation's. */
+  volumeUid: string;
+  /** forwarded holds the uids of the pod's events already copied onto the volume. */
+  forwarded: Set<string>;
+  /** seen: the pods informer has shown the pod, so its absence now means it was deleted. */
+  seen: boolean;
+  /** gone: the pods informer reported the pod deleted (perhaps before this operation ever looked at it). */
+  gone?: boolean;
+}
 
 /** resyncPeriodMs is --pvclaimbinder-sync-period's default. */
 export const resyncPeriodMs = 15_000;
@@ -34,6 +49,10 @@ export class PersistentVolumeController implements Controller {
   private volumeQueue!: WorkQueue;
   private recorder!: EventRecorder;
   private backends!: StorageBackends;
+  private events!: Informer;
+  private recycleQueue!: WorkQueue;
+  /** recycles are the recycler pods under way, by PV name. */
+  private readonly recycles = new Map<string, RecycleOperation>();
   private resync?: TimerHandle;
   private stopped = false;
 
@@ -47,6 +66,12 @@ export class PersistentVolumeController implements Controller {
     this.claims = ctx.informer(resources.persistentvolumeclaims);
     this.claimQueue = ctx.queue('pv-binder-claims', (key) => this.syncClaimKey(key));
     this.volumeQueue = ctx.queue('pv-binder-volumes', (key) => this.syncVolumeKey(key));
+    this.events = ctx.informer(resources.events);
+    this.recycleQueue = ctx.queue('pv-binder-recycler', (pv) => this.syncRecycle(pv));
+    const recyclerChanged = (p: KObject) => this.recyclerPodChanged(p.metadata.namespace, p.metadata.name);
+    this.pods.addHandler({ add: recyclerChanged, update: (_o, p) => recyclerChanged(p), delete: (p) => this.recyclerPodChanged(p.metadata.namespace, p.metadata.name, p.metadata.uid) });
+    const recyclerEvent = (e: KObject) => this.recyclerPodChanged((e as any).involvedObject?.namespace, (e as any).involvedObject?.name);
+    this.events.addHandler({ add: recyclerEvent, update: (_o, e) => recyclerEvent(e) });
     this.claims.addHandler({
       add: (c) => this.claimQueue.add(objectKeyOf(c)),
       update: (_o, c) => this.claimQueue.add(objectKeyOf(c)),
@@ -263,10 +288,18 @@ export class PersistentVolumeController implements Controller {
   }
 
   /**
-   * recycleVolume is recycleVolumeOperation. Only the in-tree nfs and
-   * hostPath plugins have recyclers; the real one runs a
-   * `recycler-for-<pv>` busybox pod that empties the directory. Here the
-   * scrub happens directly in the cluster's data root (modelled, not a pod).
+   * recycleVolume is recycleVolumeOperation
+   * (https://github.com/kubernetes/kubernetes/blob/release-1.33/pkg/controller/volume/persistentvolume/pv_controller.go).
+   * Only the in-tree nfs and hostPath plugins have recyclers
+   * (pkg/volume/nfs/nfs.go, pkg/volume/hostpath/host_path.go); theirs
+   * start the recycler pod (./recycler-pod.ts) as
+   * recyclerclient.RecycleVolumeByWatchingPodUntilCompletion does: pod
+   * `recycler-for-<pv>` in `default`, which the scheduler places and the
+   * kubelet runs like any pod, so its script really empties the volume
+   * through the container's view of it. This call only creates the pod; the
+   * pod's progress arrives through the informers and syncRecycle finishes
+   * the operation, so the controller's other work goes on meanwhile (the
+   * real operation runs in its own goroutine).
    */
   private recycleVolume(volume: KObject): void {
     const spec = specOf(volume);
@@ -274,15 +307,84 @@ export class PersistentVolumeController implements Controller {
       this.updateVolumePhaseWithEvent(volume, 'Failed', { type: 'Warning', reason: 'VolumeFailedRecycle', message: 'No recycler plugin found for the volume!' });
       return;
     }
+    const name = volume.metadata.name!;
+    if (this.recycles.has(name)) return; // one operation per volume, as the operation executor allows
+    const pod = recyclerPodFor(volume);
     try {
-      if (spec.nfs) this.backends.dataRoot.scrubNfs(spec.nfs.path);
-      else this.backends.dataRoot.scrubNodePath(recyclerNode(volume, this.ctx), spec.hostPath.path);
+      const created = this.ctx.api.create(resources.pods, recyclerPodNamespace, pod).object;
+      this.recycles.set(name, { podName: created.metadata.name!, podUid: created.metadata.uid!, volumeUid: volume.metadata.uid!, forwarded: new Set(), seen: false });
     } catch (e) {
-      this.updateVolumePhaseWithEvent(volume, 'Failed', { type: 'Warning', reason: 'VolumeFailedRecycle', message: `Recycle failed: ${(e as Error).message}` });
+      if (e instanceof StatusError && e.code === 409) {
+        // An old recycler pod (an earlier controller's) is deleted and the recycle retried later.
+        try {
+          this.ctx.api.delete(resources.pods, recyclerPodNamespace, pod.metadata.name!);
+        } catch (d) {
+          if (!(d instanceof StatusError && d.code === 404)) throw d;
+        }
+        this.failRecycle(volume, 'old recycler pod found, will retry later');
+        return;
+      }
+      this.failRecycle(volume, `unexpected error creating recycler pod:  ${(e as Error).message}`);
+    }
+  }
+
+  /** recyclerPodChanged routes a recycler pod's (or its event's) change to its volume's recycle operation. */
+  private recyclerPodChanged(namespace: string | undefined, podName: string | undefined, deletedUid?: string): void {
+    if (namespace !== recyclerPodNamespace || !podName?.startsWith(recyclerPodPrefix)) return;
+    const pv = podName.slice(recyclerPodPrefix.length);
+    const op = this.recycles.get(pv);
+    if (!op) return;
+    if (deletedUid !== undefined && deletedUid === op.podUid) op.gone = true;
+    this.recycleQueue.add(pv);
+  }
+
+  /**
+   * syncRecycle is waitForPod plus the end of recycleVolumeOperation: new
+   * events about the pod are copied onto the volume as `RecyclerPod`; a
+   * Succeeded pod is deleted, then VolumeRecycled and the volume unbound
+   * (Available); a Failed or vanished pod is deleted and the volume Failed.
+   */
+  private syncRecycle(pvName: string): void {
+    const op = this.recycles.get(pvName);
+    if (!op) return;
+    // Read from the API, not the events informer: when the pod has ended, every event the kubelet recorded
+    // before that is in the store, even if the informer has not delivered it yet.
+    for (const e of this.ctx.api.list(resources.events, recyclerPodNamespace).items) {
+      const io = (e as any).involvedObject ?? {};
+      if (io.kind !== 'Pod' || io.name !== op.podName || io.uid !== op.podUid || op.forwarded.has(e.metadata.uid!)) continue;
+      op.forwarded.add(e.metadata.uid!);
+      const volume = this.volumes.get('', pvName);
+      if (volume) this.recorder.event(volume, (e as any).type ?? 'Normal', 'RecyclerPod', `Recycler pod: ${(e as any).message ?? ''}`);
+    }
+    const pod = this.pods.get(recyclerPodNamespace, op.podName);
+    let error: string | undefined;
+    if (pod && pod.metadata.uid === op.podUid) {
+      op.seen = true;
+      const status = statusOf(pod);
+      if (status.phase === 'Succeeded') error = '';
+      else if (status.phase === 'Failed') error = status.message ? String(status.message) : 'pod failed, pod.Status.Message unknown';
+      else return;
+    } else if (op.seen || op.gone) {
+      error = 'recycler pod was deleted';
+    } else return;
+    this.recycles.delete(pvName);
+    try {
+      this.ctx.api.delete(resources.pods, recyclerPodNamespace, op.podName);
+    } catch (e) {
+      if (!(e instanceof StatusError && e.code === 404)) throw e;
+    }
+    const volume = this.volumes.get('', pvName);
+    if (!volume || volume.metadata.uid !== op.volumeUid) return;
+    if (error) {
+      this.failRecycle(volume, `failed to recycle volume: ${error}`);
       return;
     }
     this.event(volume, { type: 'Normal', reason: 'VolumeRecycled', message: 'Volume recycled' });
     this.unbindVolume(volume);
+  }
+
+  private failRecycle(volume: KObject, error: string): void {
+    this.updateVolumePhaseWithEvent(volume, 'Failed', { type: 'Warning', reason: 'VolumeFailedRecycle', message: `Recycle failed: ${error}` });
   }
 
   /**
@@ -326,19 +428,6 @@ export class PersistentVolumeController implements Controller {
     const cp = nodes.find((n) => n.metadata.labels?.['node-role.kubernetes.io/control-plane'] !== undefined);
     return cp?.metadata.name ?? 'lab-control-plane';
   }
-}
-
-/**
- * recyclerNode is where the recycler pod for a hostPath volume would run:
- * the node the volume is pinned to, else the first schedulable worker (the
- * real recycler pod goes wherever the scheduler puts it).
- */
-function recyclerNode(volume: KObject, ctx: ControllerContext): string {
-  const terms: any[] = specOf(volume).nodeAffinity?.required?.nodeSelectorTerms ?? [];
-  for (const t of terms) for (const e of t.matchExpressions ?? []) if (e.key === 'kubernetes.io/hostname' && e.operator === 'In' && e.values?.length) return e.values[0];
-  const nodes = ctx.informer(resources.nodes).list();
-  const worker = nodes.find((n) => !(specOf(n).taints ?? []).some((t: any) => t.effect === 'NoSchedule') && !specOf(n).unschedulable);
-  return worker?.metadata.name ?? nodes[0]?.metadata.name ?? 'lab-worker';
 }
 
 function rfc3339(d: Date): string {
