@@ -79,7 +79,7 @@ async function bookCheck(view: ClusterView) {
 /** reclaimHint names what a reclaim policy other than Retain would do to MySQL's data when its claim is deleted. */
 function reclaimHint(policy: string | undefined): string {
   if (policy === 'Recycle') {
-    return 'The reclaim policy is Recycle: when the claim is deleted, a recycler pod empties /exports/mysql (rm -rf) and the volume becomes Available for anyone, and Recycle is deprecated. This data must outlive its claim: use Retain.';
+    return 'The reclaim policy is Recycle: when the claim is deleted, a recycler pod empties /exports/mysql and the volume becomes Available for anyone, and Recycle is deprecated. This data must outlive its claim: use Retain.';
   }
   return `The reclaim policy is ${show(policy)}, but this data must outlive its claim: use Retain (the in-tree NFS plugin cannot delete, so Delete would end Failed).`;
 }
