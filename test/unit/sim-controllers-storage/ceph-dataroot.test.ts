@@ -107,15 +107,12 @@ describe('DataRoot', () => {
     expect(() => dr.nodePath('lab-worker', '/inside/x')).not.toThrow();
   });
 
-  it('creates and tears down local-path directories, and scrubs an NFS export for Recycle', () => {
+  it('creates and tears down local-path directories, and keeps NFS paths inside the export', () => {
     const dr = create();
     const p = dr.ensureNodeDir('lab-worker2', '/data2/pvc-9_default_c');
     expect(existsSync(p)).toBe(true);
     dr.removeNodePath('lab-worker2', '/data2/pvc-9_default_c');
     expect(existsSync(p)).toBe(false);
-    writeFileSync(join(dr.nfsPath('/exports/mysql'), 'ibdata1'), 'x');
-    dr.scrubNfs('/exports/mysql');
-    expect(readdirSync(dr.nfsPath('/exports/mysql'))).toEqual([]);
     expect(() => dr.nfsPath('/etc/passwd')).toThrow(/not under the export/);
   });
 

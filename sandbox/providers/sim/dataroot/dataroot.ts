@@ -11,7 +11,7 @@
  * refuse anything that would leave the root: `..` segments, relative
  * paths, and symlinks whose target lies outside the tree they belong to.
  */
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, existsSync, lstatSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, existsSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { clusterShape } from '../../cluster-shape.ts';
@@ -165,16 +165,6 @@ export class DataRoot {
     }
   }
 
-  /** scrubNfs empties an NFS directory and keeps it (the recycler's `find /scrub -mindepth 1 -delete`). */
-  scrubNfs(path: string): void {
-    scrubDirectory(this.nfsPath(path), path);
-  }
-
-  /** scrubNodePath empties a directory on a node and keeps it. */
-  scrubNodePath(node: string, path: string): void {
-    scrubDirectory(this.nodePath(node, path), path);
-  }
-
   /** removeCephImageDir drops an image's data. */
   removeCephImageDir(pool: string, image: string): void {
     rmSync(this.cephImageDir(pool, image), { recursive: true, force: true });
@@ -245,7 +235,3 @@ export function normalizeAbsolute(path: string): string {
   return `/${parts.join('/')}`;
 }
 
-function scrubDirectory(host: string, shown: string): void {
-  if (!existsSync(host)) throw new DataRootError(`${shown}: No such file or directory`);
-  for (const entry of readdirSync(host)) rmSync(join(host, entry), { recursive: true, force: true });
-}
