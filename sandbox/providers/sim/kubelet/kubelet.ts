@@ -567,7 +567,7 @@ export class Kubelets implements Controller {
       rc.event(claim!, 'Warning', 'FileSystemResizeFailed', message);
       return;
     }
-    this.expansionDue.delete(`${rec.node}\u0000${mounted.name}`);
+    this.expansionDue.delete(expansionKey(rec.node, mounted.name));
     this.nodeExpand(pod, rec, claim!, pv!, mounted, want.newSize);
   }
 
@@ -587,7 +587,7 @@ export class Kubelets implements Controller {
       if (!mounted?.uniqueName) continue;
       const claim = this.claims.get(rec.namespace, vol.persistentVolumeClaim.claimName);
       const pv = this.volumes.get('', mounted.name);
-      const key = `${rec.node}\u0000${mounted.name}`;
+      const key = expansionKey(rec.node, mounted.name);
       const want = pendingNodeExpansion(claim, pv);
       if (!want) {
         this.expansionDue.delete(key);
@@ -1116,7 +1116,7 @@ export class Kubelets implements Controller {
       // The node keeps an export mounted or an image mapped while another of its pods uses it.
       if (v.shareKey && heldElsewhere.has(v.shareKey)) continue;
       // Unmounted, the volume has no online expansion to wait for on this node.
-      this.expansionDue.delete(`${rec.node}\u0000${v.name}`);
+      this.expansionDue.delete(expansionKey(rec.node, v.name));
       try {
         v.teardown?.();
       } catch {
@@ -1412,4 +1412,9 @@ function expandVarRefs(text: string, env: readonly { name: string; value: string
     if (m === '$$') return '$';
     return name !== undefined && values.has(name) ? values.get(name)! : m;
   });
+}
+
+/** expansionKey keys Kubelets.expansionDue: one online expansion wait per node and PV. */
+function expansionKey(node: string, pv: string): string {
+  return `${node}\u0000${pv}`;
 }
