@@ -17,6 +17,7 @@ import {
   missing,
   mysqlError,
   mysqlQuery,
+  namespacesHolding,
   needPower,
   otherWorker,
   pass,
@@ -27,10 +28,10 @@ import {
   until,
   waitFor,
   waitForMySQL,
+  wrongNamespaceHint,
   type ClusterView,
   type LessonExercises,
   type V1Pod,
-  wrongNamespaceHint,
 } from '../../sandbox/checks/index.ts';
 
 const NS = 'default';
@@ -84,16 +85,9 @@ function reclaimHint(policy: string | undefined): string {
   return `The reclaim policy is ${show(policy)}, but this data must outlive its claim: use Retain (the in-tree NFS plugin cannot delete, so Delete would end Failed).`;
 }
 
-/** claimElsewhere names the namespaces other than default that hold a claim mysql-pvc (for the hint of a claim made in the wrong namespace). */
-async function claimElsewhere(view: ClusterView): Promise<string[]> {
-  // A kubeconfig that may not list claims across namespaces gets the plain hint, not an error.
-  const all = await view.core.listPersistentVolumeClaimForAllNamespaces({ fieldSelector: 'metadata.name=mysql-pvc' }).catch(() => ({ items: [] }));
-  return all.items.map((c) => c.metadata!.namespace!).filter((ns) => ns !== NS);
-}
-
 /** noClaim is the failure for a missing default/mysql-pvc; it says so when the claim was made in another namespace. */
 async function noClaim(view: ClusterView) {
-  const other = await claimElsewhere(view);
+  const other = await namespacesHolding(view, 'PersistentVolumeClaim', 'mysql-pvc', NS);
   return missing(
     'PersistentVolumeClaim default/mysql-pvc',
     other.length

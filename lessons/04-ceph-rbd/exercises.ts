@@ -15,6 +15,7 @@ import {
   fail,
   isReady,
   missing,
+  namespacesHolding,
   pass,
   sameQuantity,
   show,
@@ -45,16 +46,7 @@ async function adminKey(view: ClusterView): Promise<string> {
  * an easy slip and ceph-csi's class parameters name default.
  */
 async function missingFromDefault(view: ClusterView, kind: 'Secret' | 'PersistentVolumeClaim' | 'Pod', name: string, hint: string) {
-  const fieldSelector = `metadata.name=${name}`;
-  const list = async () =>
-    kind === 'Secret'
-      ? (await view.core.listSecretForAllNamespaces({ fieldSelector })).items
-      : kind === 'Pod'
-        ? (await view.core.listPodForAllNamespaces({ fieldSelector })).items
-        : (await view.core.listPersistentVolumeClaimForAllNamespaces({ fieldSelector })).items;
-  // A kubeconfig that may not list across namespaces only loses the extra hint.
-  const items = await list().catch(() => []);
-  const elsewhere = items.map((o) => o.metadata?.namespace).filter((ns): ns is string => !!ns && ns !== NS);
+  const elsewhere = await namespacesHolding(view, kind, name, NS);
   if (elsewhere.length) return missing(`${kind} ${NS}/${name}`, `${kind} ${name} exists in namespace ${elsewhere.join(', ')}, but it must be in ${NS}: create it there (kubectl -n ${NS} …).`);
   if (kind === 'Pod') {
     // A Deployment (kubectl create deployment) names its pods rbd-writer-<hash>-<suffix>.

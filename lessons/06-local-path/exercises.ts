@@ -12,6 +12,7 @@ import {
   fail,
   isReady,
   missing,
+  namespacesHolding,
   pass,
   sameQuantity,
   show,
@@ -47,9 +48,7 @@ const config = check('node-path-map', 'local-path-config maps lab-worker2 to /da
   const nodes = (parsed?.nodePathMap ?? []).map((x) => x.node).filter((n) => n !== DEFAULT_NODE);
   const w2 = pathsOf('lab-worker2');
   // kubectl apply or edit without -n local-path-storage makes a ConfigMap the provisioner never reads.
-  const strays = (await view.core.listConfigMapForAllNamespaces({ fieldSelector: 'metadata.name=local-path-config' }).then((l) => l.items).catch(() => []))
-    .map((c) => c.metadata?.namespace)
-    .filter((ns) => ns && ns !== CONFIG_NS);
+  const strays = await namespacesHolding(view, 'ConfigMap', 'local-path-config', CONFIG_NS);
   const stray = strays.length ? ` (a local-path-config in namespace ${strays.join(', ')} has no effect: the provisioner reads the one in ${CONFIG_NS})` : '';
   const missingKeys = ['setup', 'teardown', 'helperPod.yaml'].filter((k) => !cm.data?.[k]);
   return compareFields('local-path-config', [

@@ -97,8 +97,12 @@ export function isReady(pod: V1Pod | undefined): boolean {
 
 /** readyPod finds the ready pod of a label selector (the newest when several). */
 export async function readyPod(view: ClusterView, namespace: string, labelSelector: string): Promise<V1Pod | undefined> {
-  const pods = (await view.pods(namespace, labelSelector)).filter(isReady);
-  return pods.sort((a, b) => time(b.metadata?.creationTimestamp) - time(a.metadata?.creationTimestamp))[0];
+  return newestReady(await view.pods(namespace, labelSelector));
+}
+
+/** newestReady is the newest ready pod of a list, if any. */
+export function newestReady(pods: V1Pod[]): V1Pod | undefined {
+  return pods.filter(isReady).sort((a, b) => time(b.metadata?.creationTimestamp) - time(a.metadata?.creationTimestamp))[0];
 }
 
 function time(t: unknown): number {

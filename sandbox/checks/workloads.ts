@@ -6,7 +6,7 @@
  */
 import type { V1LabelSelector, V1Pod } from '@kubernetes/client-node';
 import type { ClusterView } from './cluster-view.ts';
-import { isReady } from './steps.ts';
+import { newestReady } from './steps.ts';
 
 /**
  * selects says whether a label selector selects a set of labels, with the
@@ -53,27 +53,40 @@ export async function deploymentPods(view: ClusterView, namespace: string, name:
 
 /** deploymentReadyPod is the ready pod of Deployment `name` (the newest when several), as `kubectl exec deploy/NAME` would pick a running one. */
 export async function deploymentReadyPod(view: ClusterView, namespace: string, name: string): Promise<V1Pod | undefined> {
-  const ready = (await deploymentPods(view, namespace, name)).filter(isReady);
-  return ready.sort((a, b) => time(b.metadata?.creationTimestamp) - time(a.metadata?.creationTimestamp))[0];
+  return newestReady(await deploymentPods(view, namespace, name));
 }
 
-function time(t: unknown): number {
-  return t ? new Date(t as string).getTime() : 0;
-}
+/** NamespacedKind is a kind of object a learner may create in the wrong namespace. */
+export type NamespacedKind = 'Deployment' | 'Pod' | 'PersistentVolumeClaim' | 'Secret' | 'ConfigMap';
 
 /**
- * namespacesHolding lists the namespaces other than `except` that hold a Deployment or Pod named `name`, so a
- * check that finds nothing where the lesson says can tell a learner who made it in another namespace.
+ * namespacesHolding lists the namespaces other than `except` that hold an object of `kind` named `name`, so a
+ * check that finds nothing where the lesson says can tell a learner who made it in another namespace. A
+ * kubeconfig that may not list across namespaces gets [] (the check only loses that extra hint).
  */
-export async function namespacesHolding(view: ClusterView, kind: 'Deployment' | 'Pod', name: string, except: string): Promise<string[]> {
+export async function namespacesHolding(view: ClusterView, kind: NamespacedKind, name: string, except: string): Promise<string[]> {
   const fieldSelector = `metadata.name=${name}`;
-  const items = kind === 'Deployment' ? (await view.apps.listDeploymentForAllNamespaces({ fieldSelector })).items : (await view.core.listPodForAllNamespaces({ fieldSelector })).items;
-  return items.map((o) => o.metadata!.namespace!).filter((ns) => ns !== except);
+  const list = async (): Promise<{ metadata?: { namespace?: string } }[]> => {
+    switch (kind) {
+      case 'Deployment':
+        return (await view.apps.listDeploymentForAllNamespaces({ fieldSelector })).items;
+      case 'Pod':
+        return (await view.core.listPodForAllNamespaces({ fieldSelector })).items;
+      case 'PersistentVolumeClaim':
+        return (await view.core.listPersistentVolumeClaimForAllNamespaces({ fieldSelector })).items;
+      case 'Secret':
+        return (await view.core.listSecretForAllNamespaces({ fieldSelector })).items;
+      case 'ConfigMap':
+        return (await view.core.listConfigMapForAllNamespaces({ fieldSelector })).items;
+    }
+  };
+  const items = await list().catch(() => []);
+  return items.map((o) => o.metadata?.namespace).filter((ns): ns is string => !!ns && ns !== except);
 }
 
 /** wrongNamespaceHint says where an object was made instead of `expected`, or gives `otherwise` when it exists nowhere. */
 export async function wrongNamespaceHint(view: ClusterView, kind: 'Deployment' | 'Pod', name: string, expected: string, otherwise: string): Promise<string> {
-  const other = await namespacesHolding(view, kind, name, expected).catch(() => []);
+  const other = await namespacesHolding(view, kind, name, expected);
   if (!other.length) return otherwise;
   return `${kind} ${name} exists in namespace ${other.join(', ')}, not in ${expected}, where this exercise (and its check) looks. Create it in ${expected} (kubectl apply -n ${expected} -f …, or leave out -n and namespace:) and delete the other one.`;
 }
